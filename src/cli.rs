@@ -1,0 +1,229 @@
+//! Command-line interface: `serve` (the default), `migrate`, `admin create`, `apikey …`.
+//! Each command loads the same validated settings; a bad setting ends the program with one
+//! line naming it and exit status 2.
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::domain::api_key::{self, Scope};
+use crate::domain::email::Email;
+use crate::domain::password;
+use crate::domain::person::{Label, Role};
+use crate::startup::{self, Application};
+use crate::store::{self, employees::NewEmployee, StoreError};
+use crate::telemetry;
+
+#[derive(Parser)]
+#[command(
+    name = "chorus",
+    version,
+    about = "Employee-advocacy tracking server with a built-in link shortener"
+)]
+struct Cli {
+    /// Configuration file; CHORUS_* environment variables override it.
+    #[arg(long, global = true, default_value = "chorus.toml")]
+    config: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app, the API and the short links (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage admin accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Apikey(ApiKeyCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin who can sign in (the password is read from standard input).
+    Create(AdminCreate),
+}
+
+#[derive(Args)]
+struct AdminCreate {
+    #[arg(long)]
+    email: String,
+    #[arg(long)]
+    name: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long, required = true)]
+    password_stdin: bool,
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Create a key; it is printed once, alone on the last line.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// A key that can only report conversions (for chorus.js in browsers).
+        #[arg(long)]
+        publishable: bool,
+        /// Comma-separated origins allowed to use a publishable key (CORS).
+        #[arg(long)]
+        origins: Option<String>,
+    },
+    /// List keys (never their secrets).
+    List,
+    /// Revoke a key by id.
+    Revoke { id: i64 },
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(&cli.config) {
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("chorus: configuration error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => startup::open_database(&settings)
+            .map(|_| println!("database is up to date"))
+            .map_err(|e| e.to_string()),
+        Command::Admin(AdminCommand::Create(args)) => create_admin(settings, args),
+        Command::Apikey(cmd) => apikey(settings, cmd),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("chorus: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: Settings) -> Result<(), String> {
+    let backend = settings.database_url.backend_name();
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(settings).map_err(|e| e.to_string())?;
+        tracing::info!(port = app.port(), backend, "Chorus is listening");
+        if let Some(url) = app.setup_url() {
+            // Printed plainly: this is what a newcomer needs to see first.
+            println!(
+                "\nNo admin account exists yet. Create one in the browser with this one-time link:\n\n    {url}\n\n\
+                 or on the command line:\n\n    chorus admin create --email you@example.com --name \"Your Name\" --password-stdin\n"
+            );
+        }
+        app.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}
+
+fn create_admin(settings: Settings, args: AdminCreate) -> Result<(), String> {
+    let email = Email::parse(&args.email).map_err(|e| e.to_string())?;
+    let name = Label::parse(&args.name).map_err(|e| format!("name {e}"))?;
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
+    let secret = line.trim_end_matches(['\r', '\n']);
+    let hash = password::hash(secret).map_err(|e| e.to_string())?;
+    let db = startup::open_database(&settings).map_err(|e| e.to_string())?;
+    let shown = email.to_string();
+    let new = NewEmployee {
+        email,
+        name,
+        team: None,
+        role: Role::Admin,
+        password_hash: Some(hash),
+    };
+    let employee = db
+        .run_sync(|conn| store::employees::insert(conn, new))
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => format!("an account with e-mail {shown} already exists"),
+            other => other.to_string(),
+        })?;
+    println!(
+        "created admin {} <{}> (id {})",
+        employee.name, employee.email, employee.id
+    );
+    Ok(())
+}
+
+fn apikey(settings: Settings, cmd: ApiKeyCommand) -> Result<(), String> {
+    let db = startup::open_database(&settings).map_err(|e| e.to_string())?;
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        ApiKeyCommand::Create {
+            name,
+            publishable,
+            origins,
+        } => {
+            let name = Label::parse(&name)
+                .map_err(|e| format!("name {e}"))?
+                .into_string();
+            let scope = if publishable {
+                Scope::Publishable
+            } else {
+                Scope::Full
+            };
+            let key = api_key::generate(scope);
+            let id = db
+                .run_sync(|conn| {
+                    store::api_keys::insert(conn, &name, scope, &key, origins.as_deref())
+                })
+                .map_err(|e| e.to_string())?;
+            writeln!(
+                out,
+                "created {} API key {id} ({name}); it is shown only once:",
+                scope.as_str()
+            )
+            .map_err(|e| e.to_string())?;
+            writeln!(out, "{}", key.secret).map_err(|e| e.to_string())?;
+        }
+        ApiKeyCommand::List => {
+            let keys = db
+                .run_sync(store::api_keys::list)
+                .map_err(|e| e.to_string())?;
+            writeln!(
+                out,
+                "{:>4}  {:<12}  {:<15}  {:<20}  {:<10}  name",
+                "id", "scope", "prefix", "created", "status"
+            )
+            .map_err(|e| e.to_string())?;
+            for k in keys {
+                let status = if k.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                writeln!(
+                    out,
+                    "{:>4}  {:<12}  {:<15}  {:<20}  {:<10}  {}",
+                    k.id,
+                    k.scope,
+                    format!("{}…", k.prefix),
+                    k.created_at.format("%Y-%m-%d %H:%M"),
+                    status,
+                    k.name
+                )
+                .map_err(|e| e.to_string())?;
+            }
+        }
+        ApiKeyCommand::Revoke { id } => {
+            db.run_sync(|conn| store::api_keys::revoke(conn, id))
+                .map_err(|e| match e {
+                    StoreError::NotFound => format!("no active API key with id {id}"),
+                    other => other.to_string(),
+                })?;
+            writeln!(out, "revoked API key {id}").map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,582 @@
+//! One typed `Settings`, read from `chorus.toml` and `CHORUS_*` environment variables
+//! (the environment wins), validated once at start. No other module reads the environment.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::Deserialize;
+
+/// What the operator wrote, before validation. Every field is optional so that the file,
+/// the environment and the defaults can be layered.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawSettings {
+    pub bind: Option<String>,
+    pub database_url: Option<String>,
+    pub base_url: Option<String>,
+    pub geoip_path: Option<String>,
+    pub timezone: Option<String>,
+    pub trusted_proxies: Option<String>,
+    pub secret_key: Option<String>,
+    pub pool_size: Option<u32>,
+    pub redirect_status: Option<u16>,
+    pub click_param: Option<String>,
+    pub slug_length: Option<usize>,
+    pub attribution_window_days: Option<u32>,
+    pub default_currency: Option<String>,
+    pub log_format: Option<String>,
+    pub sqlite_synchronous: Option<String>,
+    pub click_batch_max: Option<usize>,
+    pub click_batch_ms: Option<u64>,
+    pub click_queue: Option<usize>,
+    pub spool_dir: Option<String>,
+    pub session_days: Option<u32>,
+    pub login_attempts_per_minute: Option<u32>,
+}
+
+/// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
+/// variables (a test harness's, say) are not ours and are ignored; unknown keys in the
+/// file are typos and are refused.
+const KEYS: &[&str] = &[
+    "bind",
+    "database_url",
+    "base_url",
+    "geoip_path",
+    "timezone",
+    "trusted_proxies",
+    "secret_key",
+    "pool_size",
+    "redirect_status",
+    "click_param",
+    "slug_length",
+    "attribution_window_days",
+    "default_currency",
+    "log_format",
+    "sqlite_synchronous",
+    "click_batch_max",
+    "click_batch_ms",
+    "click_queue",
+    "spool_dir",
+    "session_days",
+    "login_attempts_per_minute",
+];
+
+/// Where the data lives; the URL scheme picks the backend, never a guess.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Accepts `sqlite://path`, `sqlite:path`, a bare `*.db`/`*.sqlite` path, and
+    /// `postgres://` / `postgresql://` URLs.
+    pub fn parse(value: &str) -> Result<DatabaseUrl, ConfigError> {
+        let value = value.trim();
+        let bad = |why: &str| ConfigError::Invalid {
+            setting: "CHORUS_DATABASE_URL",
+            message: format!(
+                "{why} (got {value:?}; expected sqlite://FILE or postgres://USER:PASS@HOST/DB)"
+            ),
+        };
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            let parsed =
+                url::Url::parse(value).map_err(|e| bad(&format!("not a valid URL: {e}")))?;
+            if parsed.host_str().is_none_or(str::is_empty) && !value.contains("host=") {
+                return Err(bad("the PostgreSQL URL has no host"));
+            }
+            return Ok(DatabaseUrl::Postgres(value.to_string()));
+        }
+        let path = value
+            .strip_prefix("sqlite://")
+            .or_else(|| value.strip_prefix("sqlite:"))
+            .or_else(|| (value.ends_with(".db") || value.ends_with(".sqlite")).then_some(value));
+        match path {
+            Some("") => Err(bad("the SQLite URL names no file")),
+            Some(p) => Ok(DatabaseUrl::Sqlite(PathBuf::from(p))),
+            None => Err(bad("unknown database URL scheme")),
+        }
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// SQLite durability: FULL syncs the WAL on every commit (survives power loss); NORMAL
+/// survives a crashed process but may lose the last commits on power loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteSync {
+    Normal,
+    Full,
+}
+
+impl SqliteSync {
+    pub fn pragma(self) -> &'static str {
+        match self {
+            SqliteSync::Normal => "NORMAL",
+            SqliteSync::Full => "FULL",
+        }
+    }
+}
+
+/// Validated settings. Constructed only through [`Settings::validate`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub database_url: DatabaseUrl,
+    pub base_url: url::Url,
+    pub geoip_path: Option<String>,
+    pub timezone: chrono_tz::Tz,
+    pub trusted_proxies: String,
+    pub secret_key: Option<Vec<u8>>,
+    pub pool_size: u32,
+    pub redirect_status: u16,
+    pub click_param: String,
+    pub slug_length: usize,
+    pub attribution_window_days: u32,
+    pub default_currency: String,
+    pub log_format: LogFormat,
+    pub sqlite_synchronous: SqliteSync,
+    pub click_batch_max: usize,
+    pub click_batch_wait: Duration,
+    pub click_queue: usize,
+    pub spool_dir: PathBuf,
+    pub session_days: u32,
+    pub login_attempts_per_minute: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{setting}: {message}")]
+    Invalid {
+        setting: &'static str,
+        message: String,
+    },
+    #[error("cannot read configuration: {0}")]
+    Source(String),
+}
+
+fn invalid(setting: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        setting,
+        message: message.into(),
+    }
+}
+
+impl Settings {
+    /// Layers `chorus.toml` (or `file`) under the `CHORUS_*` environment, then validates.
+    pub fn load(file: &Path) -> Result<Settings, ConfigError> {
+        let raw: RawSettings = Figment::new()
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("CHORUS_").only(KEYS))
+            .extract()
+            .map_err(|e| ConfigError::Source(e.to_string()))?;
+        Settings::validate(raw)
+    }
+
+    pub fn validate(raw: RawSettings) -> Result<Settings, ConfigError> {
+        let bind_text = raw.bind.unwrap_or_else(|| "127.0.0.1:8080".to_string());
+        let bind = bind_text
+            .to_socket_addrs()
+            .map_err(|e| {
+                invalid(
+                    "CHORUS_BIND",
+                    format!("{bind_text:?} is not a usable address: {e}"),
+                )
+            })?
+            .next()
+            .ok_or_else(|| {
+                invalid(
+                    "CHORUS_BIND",
+                    format!("{bind_text:?} resolves to no address"),
+                )
+            })?;
+
+        let database_url =
+            DatabaseUrl::parse(raw.database_url.as_deref().unwrap_or("sqlite://chorus.db"))?;
+
+        let base_text = raw
+            .base_url
+            .unwrap_or_else(|| format!("http://{bind_text}"));
+        let base_url = url::Url::parse(base_text.trim_end_matches('/')).map_err(|e| {
+            invalid(
+                "CHORUS_BASE_URL",
+                format!("{base_text:?} is not a URL: {e}"),
+            )
+        })?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+            return Err(invalid(
+                "CHORUS_BASE_URL",
+                format!("{base_text:?} must be an http(s) URL with a host"),
+            ));
+        }
+
+        let geoip_path = raw.geoip_path.filter(|p| !p.trim().is_empty());
+        if let Some(spec) = &geoip_path {
+            for path in spec.split(',').map(str::trim) {
+                std::fs::File::open(path).map_err(|e| {
+                    invalid(
+                        "CHORUS_GEOIP_PATH",
+                        format!("cannot read GeoIP file {path:?}: {e}"),
+                    )
+                })?;
+            }
+        }
+
+        let tz_text = raw.timezone.unwrap_or_else(|| "UTC".to_string());
+        let timezone: chrono_tz::Tz = tz_text.parse().map_err(|_| {
+            invalid(
+                "CHORUS_TIMEZONE",
+                format!("unknown time zone {tz_text:?} (use an IANA name such as Asia/Seoul)"),
+            )
+        })?;
+
+        let secret_key = match raw.secret_key.filter(|k| !k.is_empty()) {
+            None => None,
+            Some(k) => {
+                let bytes = hex::decode(k.trim()).map_err(|_| {
+                    invalid(
+                        "CHORUS_SECRET_KEY",
+                        "must be hex (e.g. `openssl rand -hex 64`)",
+                    )
+                })?;
+                if bytes.len() < 32 {
+                    return Err(invalid(
+                        "CHORUS_SECRET_KEY",
+                        "must be at least 32 bytes (64 hex digits)",
+                    ));
+                }
+                Some(bytes)
+            }
+        };
+
+        let redirect_status = raw.redirect_status.unwrap_or(302);
+        if ![301, 302, 307, 308].contains(&redirect_status) {
+            return Err(invalid(
+                "CHORUS_REDIRECT_STATUS",
+                format!("{redirect_status} is not one of 301, 302, 307, 308"),
+            ));
+        }
+
+        let click_param = raw
+            .click_param
+            .unwrap_or_else(|| "chorus_click".to_string());
+        if click_param.is_empty()
+            || !click_param
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(invalid(
+                "CHORUS_CLICK_PARAM",
+                format!("{click_param:?} must be letters, digits, _ or -"),
+            ));
+        }
+
+        let slug_length = raw.slug_length.unwrap_or(7);
+        if !(5..=32).contains(&slug_length) {
+            return Err(invalid("CHORUS_SLUG_LENGTH", "must be between 5 and 32"));
+        }
+
+        let default_currency = raw.default_currency.unwrap_or_else(|| "USD".to_string());
+        if default_currency.len() != 3 || !default_currency.chars().all(|c| c.is_ascii_uppercase())
+        {
+            return Err(invalid(
+                "CHORUS_DEFAULT_CURRENCY",
+                format!("{default_currency:?} is not an ISO 4217 code such as EUR"),
+            ));
+        }
+
+        let log_format = match raw.log_format.as_deref().unwrap_or("text") {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(invalid(
+                    "CHORUS_LOG_FORMAT",
+                    format!("{other:?} is not text or json"),
+                ))
+            }
+        };
+        let sqlite_synchronous = match raw
+            .sqlite_synchronous
+            .as_deref()
+            .unwrap_or("full")
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "full" => SqliteSync::Full,
+            "normal" => SqliteSync::Normal,
+            other => {
+                return Err(invalid(
+                    "CHORUS_SQLITE_SYNCHRONOUS",
+                    format!("{other:?} is not full or normal"),
+                ))
+            }
+        };
+
+        let positive = |setting, v: u64| {
+            if v == 0 {
+                Err(invalid(setting, "must be greater than 0"))
+            } else {
+                Ok(v)
+            }
+        };
+        let pool_size = positive("CHORUS_POOL_SIZE", raw.pool_size.unwrap_or(8).into())? as u32;
+        let click_batch_max = positive(
+            "CHORUS_CLICK_BATCH_MAX",
+            raw.click_batch_max.unwrap_or(1000) as u64,
+        )? as usize;
+        let click_batch_wait = Duration::from_millis(raw.click_batch_ms.unwrap_or(2));
+        let click_queue = positive(
+            "CHORUS_CLICK_QUEUE",
+            raw.click_queue.unwrap_or(65_536) as u64,
+        )? as usize;
+        let attribution_window_days = positive(
+            "CHORUS_ATTRIBUTION_WINDOW_DAYS",
+            raw.attribution_window_days.unwrap_or(30).into(),
+        )? as u32;
+        let session_days =
+            positive("CHORUS_SESSION_DAYS", raw.session_days.unwrap_or(14).into())? as u32;
+        let login_attempts_per_minute = positive(
+            "CHORUS_LOGIN_ATTEMPTS_PER_MINUTE",
+            raw.login_attempts_per_minute.unwrap_or(5).into(),
+        )? as u32;
+
+        let spool_dir = PathBuf::from(raw.spool_dir.unwrap_or_else(|| "spool".to_string()));
+
+        Ok(Settings {
+            bind,
+            database_url,
+            base_url,
+            geoip_path,
+            timezone,
+            trusted_proxies: raw.trusted_proxies.unwrap_or_default(),
+            secret_key,
+            pool_size,
+            redirect_status,
+            click_param,
+            slug_length,
+            attribution_window_days,
+            default_currency,
+            log_format,
+            sqlite_synchronous,
+            click_batch_max,
+            click_batch_wait,
+            click_queue,
+            spool_dir,
+            session_days,
+            login_attempts_per_minute,
+        })
+    }
+
+    /// Session cookies get `Secure` when the public base is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// The public base without a trailing slash, for building short URLs.
+    pub fn public_base(&self) -> &str {
+        self.base_url.as_str().trim_end_matches('/')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawSettings {
+        RawSettings::default()
+    }
+
+    fn message(raw: RawSettings) -> String {
+        Settings::validate(raw)
+            .expect_err("should be refused")
+            .to_string()
+    }
+
+    #[test]
+    fn defaults_follow_the_api_contract() {
+        let s = Settings::validate(raw()).unwrap();
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url, DatabaseUrl::Sqlite("chorus.db".into()));
+        assert_eq!(s.public_base(), "http://127.0.0.1:8080");
+        assert_eq!(s.timezone, chrono_tz::UTC);
+        assert_eq!(s.redirect_status, 302);
+        assert_eq!(s.click_param, "chorus_click");
+        assert_eq!(s.slug_length, 7);
+        assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn database_url_picks_the_backend_by_scheme() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/x.db").unwrap(),
+            DatabaseUrl::Sqlite("data/x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:x.db").unwrap(),
+            DatabaseUrl::Sqlite("x.db".into())
+        );
+        assert_eq!(
+            DatabaseUrl::parse("/var/lib/chorus.db").unwrap(),
+            DatabaseUrl::Sqlite("/var/lib/chorus.db".into())
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u:p@localhost/chorus").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u@db.internal:5433/c").unwrap(),
+            DatabaseUrl::Postgres(_)
+        ));
+    }
+
+    #[test]
+    fn bad_database_urls_name_the_setting() {
+        for bad in ["mysql://x/y", "sqlite://", "chorus", "postgres://"] {
+            let err = DatabaseUrl::parse(bad).expect_err(bad).to_string();
+            assert!(err.starts_with("CHORUS_DATABASE_URL:"), "{err}");
+        }
+    }
+
+    #[test]
+    fn unknown_time_zone_is_refused() {
+        let err = message(RawSettings {
+            timezone: Some("Mars/Olympus".into()),
+            ..raw()
+        });
+        assert!(
+            err.contains("CHORUS_TIMEZONE") && err.contains("Mars/Olympus"),
+            "{err}"
+        );
+        let ok = Settings::validate(RawSettings {
+            timezone: Some("Asia/Seoul".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(ok.timezone, chrono_tz::Asia::Seoul);
+    }
+
+    #[test]
+    fn unusable_bind_address_is_refused() {
+        let err = message(RawSettings {
+            bind: Some("localhost".into()),
+            ..raw()
+        });
+        assert!(err.starts_with("CHORUS_BIND:"), "{err}");
+        let err = message(RawSettings {
+            bind: Some("300.1.1.1:80".into()),
+            ..raw()
+        });
+        assert!(err.starts_with("CHORUS_BIND:"), "{err}");
+    }
+
+    #[test]
+    fn unreadable_geoip_file_is_refused() {
+        let err = message(RawSettings {
+            geoip_path: Some("/nonexistent/city.mmdb".into()),
+            ..raw()
+        });
+        assert!(
+            err.contains("CHORUS_GEOIP_PATH") && err.contains("/nonexistent/city.mmdb"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn base_url_defaults_to_bind_and_https_makes_cookies_secure() {
+        let s = Settings::validate(RawSettings {
+            bind: Some("0.0.0.0:9000".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(s.public_base(), "http://0.0.0.0:9000");
+        let s = Settings::validate(RawSettings {
+            base_url: Some("https://go.example.com/".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(s.public_base(), "https://go.example.com");
+        assert!(s.secure_cookies());
+        let err = message(RawSettings {
+            base_url: Some("ftp://x".into()),
+            ..raw()
+        });
+        assert!(err.starts_with("CHORUS_BASE_URL:"), "{err}");
+    }
+
+    #[test]
+    fn other_settings_are_checked() {
+        assert!(message(RawSettings {
+            redirect_status: Some(303),
+            ..raw()
+        })
+        .starts_with("CHORUS_REDIRECT_STATUS"));
+        assert!(message(RawSettings {
+            click_param: Some("a b".into()),
+            ..raw()
+        })
+        .starts_with("CHORUS_CLICK_PARAM"));
+        assert!(message(RawSettings {
+            default_currency: Some("euro".into()),
+            ..raw()
+        })
+        .starts_with("CHORUS_DEFAULT_CURRENCY"));
+        assert!(message(RawSettings {
+            secret_key: Some("abcd".into()),
+            ..raw()
+        })
+        .starts_with("CHORUS_SECRET_KEY"));
+        assert!(message(RawSettings {
+            pool_size: Some(0),
+            ..raw()
+        })
+        .starts_with("CHORUS_POOL_SIZE"));
+        assert!(message(RawSettings {
+            log_format: Some("xml".into()),
+            ..raw()
+        })
+        .starts_with("CHORUS_LOG_FORMAT"));
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail error type, not ours
+    fn environment_wins_over_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "chorus.toml",
+                "bind = \"127.0.0.1:7000\"\ntimezone = \"Asia/Seoul\"\n",
+            )?;
+            jail.set_env("CHORUS_BIND", "127.0.0.1:7001");
+            let s = Settings::load(Path::new("chorus.toml")).map_err(|e| e.to_string())?;
+            assert_eq!(s.bind.to_string(), "127.0.0.1:7001");
+            assert_eq!(s.timezone, chrono_tz::Asia::Seoul);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn unknown_keys_in_the_file_are_reported() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("chorus.toml", "bnid = \"127.0.0.1:7000\"\n")?;
+            let err = Settings::load(Path::new("chorus.toml"))
+                .expect_err("typo must be refused")
+                .to_string();
+            assert!(err.contains("bnid"), "{err}");
+            Ok(())
+        });
+    }
+}

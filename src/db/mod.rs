@@ -1,0 +1,195 @@
+//! The database door: one connection enum over SQLite and PostgreSQL, a pool whose
+//! manager picks the backend from the URL scheme (diesel's own `establish` would guess,
+//! and SQLite accepts any string as a path), per-connection settings, embedded
+//! migrations, and [`Db::run`], the only way async code reaches diesel.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::config::{DatabaseUrl, SqliteSync};
+use crate::store::StoreError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// An open connection to either backend. Store code writes queries once against this
+/// type; only the store matches on the variant (upserts, `RETURNING`).
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Opens connections for the pool (and for the click writer, which keeps its own).
+#[derive(Debug, Clone)]
+pub struct Connector {
+    url: DatabaseUrl,
+    sqlite_sync: SqliteSync,
+}
+
+impl Connector {
+    pub fn new(url: DatabaseUrl, sqlite_sync: SqliteSync) -> Connector {
+        Connector { url, sqlite_sync }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.url {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let path = path.to_string_lossy();
+                let mut conn = SqliteConnection::establish(&path)?;
+                // Foreign keys are off on every new SQLite connection; busy_timeout lets
+                // writers queue instead of failing while another transaction commits.
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
+                    self.sqlite_sync.pragma()
+                ))
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                conn.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Postgres(conn))
+            }
+        }
+    }
+}
+
+impl r2d2::ManageConnection for Connector {
+    type Connection = DbConnection;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        Connector::connect(self)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Connector>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot open the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("cannot prepare the database: {0}")]
+    Setup(#[from] diesel::result::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// Applies pending migrations. On PostgreSQL an advisory lock keeps instances that start
+/// together from migrating at once.
+pub fn migrate(connector: &Connector) -> Result<Vec<String>, DbError> {
+    let mut conn = connector.connect()?;
+    let applied = match &mut conn {
+        DbConnection::Sqlite(c) => {
+            // WAL is a property of the file, so setting it once here is enough.
+            c.batch_execute("PRAGMA journal_mode = WAL;")?;
+            c.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(|e| DbError::Migration(e.to_string()))?
+                .iter()
+                .map(|v| v.to_string())
+                .collect()
+        }
+        DbConnection::Postgres(c) => {
+            c.batch_execute("SELECT pg_advisory_lock(73952026)")?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|vs| vs.iter().map(|v| v.to_string()).collect::<Vec<_>>())
+                .map_err(|e| DbError::Migration(e.to_string()));
+            c.batch_execute("SELECT pg_advisory_unlock(73952026)")?;
+            result?
+        }
+    };
+    Ok(applied)
+}
+
+/// The shared handle to the pool.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl Db {
+    pub fn open(connector: Connector, size: u32) -> Result<Db, DbError> {
+        let backend = connector.backend();
+        // SQLite allows one writer at a time; more connections only add lock waits.
+        let size = if backend == Backend::Sqlite {
+            size.min(8)
+        } else {
+            size
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(connector)?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// Runs blocking database work on actix's blocking threads; a pooled connection is
+    /// never held across an `.await`.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(StoreError::Pool)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|_| StoreError::Unavailable)?
+    }
+
+    /// The same work for synchronous callers (CLI commands).
+    pub fn run_sync<T>(
+        &self,
+        work: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.pool.get().map_err(StoreError::Pool)?;
+        work(&mut conn)
+    }
+}

@@ -1,0 +1,14 @@
+//! Pure domain logic: types that parse rather than validate, and the rules of the product.
+//! Nothing here knows about actix or diesel.
+
+pub mod api_key;
+pub mod classify;
+pub mod client_ip;
+pub mod email;
+pub mod network;
+pub mod password;
+pub mod person;
+pub mod referrer;
+pub mod slug;
+pub mod utm;
+pub mod visitor;

@@ -1,0 +1,13 @@
+//! Chorus: a self-hosted employee-advocacy tracking server with a built-in link shortener.
+//! `docs/ARCHITECTURE.md` maps the layers: web → domain → store → db.
+
+pub mod cli;
+pub mod clicks;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,74 @@
+//! Every query lives here, one file per area. Functions take `&mut DbConnection`, speak
+//! in plain row structs and domain types, and return [`StoreError`]; only this layer
+//! matches on the backend (for `RETURNING` and upserts).
+
+pub mod api_keys;
+pub mod counts;
+pub mod employees;
+pub mod secrets;
+pub mod sessions;
+pub mod teams;
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+/// Failures of the storage layer. `Conflict` and `NotFound` are expected outcomes that the
+/// web layer turns into 409/404; the rest are outages.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("referenced row does not exist: {0}")]
+    MissingReference(String),
+    #[error("database query failed: {0}")]
+    Query(DieselError),
+    #[error("no database connection: {0}")]
+    Pool(r2d2::Error),
+    #[error("database worker unavailable")]
+    Unavailable,
+}
+
+impl From<DieselError> for StoreError {
+    fn from(err: DieselError) -> StoreError {
+        match err {
+            DieselError::NotFound => StoreError::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                StoreError::Conflict(info.constraint_name().unwrap_or(info.message()).to_string())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                StoreError::MissingReference(
+                    info.constraint_name().unwrap_or(info.message()).to_string(),
+                )
+            }
+            other => StoreError::Query(other),
+        }
+    }
+}
+
+/// `INSERT … RETURNING id` written once: `RETURNING` does not compile against the
+/// connection enum, so the statement is expanded per backend.
+macro_rules! insert_returning_id {
+    ($conn:expr, $table:expr, $values:expr, $id:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table)
+                .values($values)
+                .returning($id)
+                .get_result::<i64>(c),
+            $crate::db::DbConnection::Postgres(c) => diesel::insert_into($table)
+                .values($values)
+                .returning($id)
+                .get_result::<i64>(c),
+        }
+    };
+}
+pub(crate) use insert_returning_id;
+
+/// The current time as stored: UTC, microsecond precision (both engines keep that much).
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{DurationRound, TimeDelta};
+    let now = chrono::Utc::now();
+    now.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(now)
+        .naive_utc()
+}

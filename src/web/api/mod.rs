@@ -1,0 +1,123 @@
+//! JSON API v1 (`API.md`): bearer-key auth, JSON bodies, and the JSON error contract on
+//! every path, including the ones actix answers by itself (bad JSON, unknown routes,
+//! wrong methods, oversized bodies).
+
+pub mod employees;
+pub mod teams;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::ServiceResponse;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::error::{json_error, ApiError};
+
+/// Request bodies above this are refused with 413 before they are read.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(json_config())
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .service(
+            web::scope("")
+                .wrap(ErrorHandlers::new().default_handler(ensure_json_error))
+                .service(
+                    web::resource("/employees")
+                        .route(web::get().to(employees::list))
+                        .route(web::post().to(employees::create)),
+                )
+                .service(web::resource("/employees/{id}").route(web::get().to(employees::show)))
+                .service(
+                    web::resource("/teams")
+                        .route(web::get().to(teams::list))
+                        .route(web::post().to(teams::create)),
+                )
+                .default_service(web::to(unknown_route)),
+        );
+}
+
+/// Accepts JSON whatever the Content-Type says (curl's `-d` sends form encoding), and maps
+/// every failure to the contract's statuses.
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(BODY_LIMIT)
+        .content_type_required(false)
+        .error_handler(json_error_handler)
+}
+
+fn json_error_handler(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::PayloadTooLarge(format!("the request body is larger than {limit} bytes"))
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::bad_request("invalid_body", e.to_string())
+        }
+        JsonPayloadError::Deserialize(e) => {
+            ApiError::bad_request("malformed_json", format!("the body is not valid JSON: {e}"))
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::bad_request("unsupported_content_type", "send the body as JSON")
+        }
+        other => ApiError::bad_request(
+            "malformed_json",
+            format!("the body could not be read: {other}"),
+        ),
+    };
+    api.into()
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::NotFound(format!("no such resource: {err}")).into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    ApiError::bad_request("invalid_query", err.to_string()).into()
+}
+
+pub async fn unknown_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::NotFound(format!(
+        "no API route {} {}",
+        req.method(),
+        req.path()
+    )))
+}
+
+/// Safety net: an error answered without a JSON body (a wrong method, say) gets one.
+fn ensure_json_error<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "this method is not allowed on this route",
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "no such resource"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
+        s if s.is_client_error() => ("bad_request", "the request could not be understood"),
+        _ => ("internal_error", "internal error"),
+    };
+    let (req, _) = res.into_parts();
+    let response: HttpResponse<BoxBody> = json_error(status, code, message);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}
+
+/// Pulls the pieces of a JSON body that must be rejected with 422 out of domain errors.
+pub fn invalid(code: &'static str, field: &str, err: impl std::fmt::Display) -> ApiError {
+    ApiError::unprocessable(code, format!("{field}: {err}"))
+}

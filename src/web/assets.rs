@@ -1,0 +1,26 @@
+//! Static files (`static/`), compiled into the binary so it runs from any directory.
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "static/"]
+struct Assets;
+
+pub async fn serve(path: web::Path<String>) -> HttpResponse {
+    match Assets::get(&path) {
+        Some(file) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, file.metadata.mimetype()))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+            .insert_header((
+                header::ETAG,
+                format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..8])),
+            ))
+            .body(file.data.into_owned()),
+        None => crate::web::pages::errors::render(
+            actix_web::http::StatusCode::NOT_FOUND,
+            &crate::error::PageError::NotFound,
+        ),
+    }
+}

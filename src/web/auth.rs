@@ -1,0 +1,273 @@
+//! Who is asking: session cookies for pages, CSRF tokens for forms, bearer keys for the
+//! API, as actix extractors so handlers just name what they need.
+//!
+//! The session cookie is private (encrypted and signed with the instance key) and holds
+//! `employee_id.token`. The token's hash names a row in `sessions`, so logging out kills
+//! the cookie everywhere; the employee id lets the redirect recognise a sharer's own click
+//! without a database round trip.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::TryFutureExt;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::domain::api_key::{self, Scope};
+use crate::error::{ApiError, PageError};
+use crate::store::api_keys::AuthenticatedKey;
+use crate::store::{self, sessions::SessionUser};
+use crate::web::AppState;
+
+pub const SESSION_COOKIE: &str = "chorus_session";
+pub const LOGIN_CSRF_COOKIE: &str = "chorus_csrf";
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Constant-time comparison for secrets presented by clients.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The decrypted content of a session cookie, if the request carries a valid one.
+pub fn session_cookie(req: &HttpRequest, key: &Key) -> Option<(i64, String)> {
+    let cookie = req.cookie(SESSION_COOKIE)?;
+    let mut jar = CookieJar::new();
+    jar.add_original(cookie);
+    let value = jar.private(key).get(SESSION_COOKIE)?.value().to_string();
+    let (id, token) = value.split_once('.')?;
+    Some((id.parse().ok()?, token.to_string()))
+}
+
+/// A new encrypted session cookie for `employee_id`.
+pub fn new_session_cookie(
+    key: &Key,
+    employee_id: i64,
+    token: &str,
+    secure: bool,
+    days: u32,
+) -> Cookie<'static> {
+    let cookie = Cookie::build(SESSION_COOKIE, format!("{employee_id}.{token}"))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(actix_web::cookie::time::Duration::days(days.into()))
+        .finish();
+    let mut jar = CookieJar::new();
+    jar.private_mut(key).add(cookie);
+    jar.get(SESSION_COOKIE)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(SESSION_COOKIE, ""))
+}
+
+pub fn removal_cookie(name: &'static str) -> Cookie<'static> {
+    let mut cookie = Cookie::build(name, "").path("/").finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// The signed-in person, with the CSRF token their forms must carry.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub csrf: String,
+    session_token_hash: String,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
+    }
+
+    pub fn session_token_hash(&self) -> &str {
+        &self.session_token_hash
+    }
+
+    /// Refuses a form whose token is not this session's.
+    pub fn check_csrf(&self, presented: &str) -> Result<(), PageError> {
+        if same(&self.csrf, presented) {
+            Ok(())
+        } else {
+            Err(PageError::BadRequest(
+                "the form has expired; reload the page and try again".into(),
+            ))
+        }
+    }
+}
+
+/// The CSRF token of a session: derived, so nothing is stored.
+fn session_csrf(secret: &[u8], token_hash: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(secret);
+    h.update(b"csrf");
+    h.update(token_hash.as_bytes());
+    hex::encode(&h.finalize()[..16])
+}
+
+async fn load_user(req: HttpRequest) -> Result<CurrentUser, PageError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(PageError::Internal)?
+        .clone();
+    let next = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let login = || PageError::LoginRequired { next: next.clone() };
+    let (_, token) = session_cookie(&req, &state.cookie_key).ok_or_else(login)?;
+    let token_hash = hash_token(&token);
+    let lookup = token_hash.clone();
+    let user: Option<SessionUser> = state
+        .db
+        .run(move |conn| store::sessions::find_user(conn, &lookup))
+        .await?;
+    let user = user.ok_or_else(login)?;
+    Ok(CurrentUser {
+        id: user.employee_id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        csrf: session_csrf(&state.csrf_secret, &token_hash),
+        session_token_hash: token_hash,
+    })
+}
+
+impl FromRequest for CurrentUser {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(load_user(req.clone()))
+    }
+}
+
+/// A signed-in admin; an employee gets 403.
+#[derive(Debug, Clone)]
+pub struct AdminUser(pub CurrentUser);
+
+impl FromRequest for AdminUser {
+    type Error = PageError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = load_user(req).await?;
+            if user.is_admin() {
+                Ok(AdminUser(user))
+            } else {
+                Err(PageError::Forbidden)
+            }
+        })
+    }
+}
+
+/// Double-submit token for forms shown before a session exists (login, setup): a signed
+/// cookie and a hidden field that must match.
+pub fn login_csrf_cookie(key: &Key, token: &str, secure: bool) -> Cookie<'static> {
+    let cookie = Cookie::build(LOGIN_CSRF_COOKIE, token.to_string())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .finish();
+    let mut jar = CookieJar::new();
+    jar.signed_mut(key).add(cookie);
+    jar.get(LOGIN_CSRF_COOKIE)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(LOGIN_CSRF_COOKIE, ""))
+}
+
+pub fn check_login_csrf(req: &HttpRequest, key: &Key, presented: &str) -> bool {
+    let Some(cookie) = req.cookie(LOGIN_CSRF_COOKIE) else {
+        return false;
+    };
+    let mut jar = CookieJar::new();
+    jar.add_original(cookie);
+    jar.signed(key)
+        .get(LOGIN_CSRF_COOKIE)
+        .is_some_and(|c| !presented.is_empty() && same(c.value(), presented))
+}
+
+/// An API caller authenticated by `Authorization: Bearer <key>`, any scope.
+#[derive(Debug, Clone)]
+pub struct ApiCaller(pub AuthenticatedKey);
+
+/// An API caller whose key has full access (not a publishable key).
+#[derive(Debug, Clone)]
+pub struct FullAccess(pub AuthenticatedKey);
+
+async fn authenticate(req: HttpRequest) -> Result<AuthenticatedKey, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(ApiError::Internal)?
+        .clone();
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let presented = header
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            ApiError::Unauthorized("send an API key as `Authorization: Bearer <key>`".into())
+        })?;
+    let hash = api_key::hash(presented);
+    state
+        .db
+        .run(move |conn| store::api_keys::find_active_by_hash(conn, &hash))
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("the API key is unknown or revoked".into()))
+}
+
+impl FromRequest for ApiCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()).map_ok(ApiCaller))
+    }
+}
+
+impl FromRequest for FullAccess {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let key = authenticate(req).await?;
+            if key.scope == Scope::Full {
+                Ok(FullAccess(key))
+            } else {
+                Err(ApiError::Forbidden(
+                    "a publishable key can only report conversions".into(),
+                ))
+            }
+        })
+    }
+}

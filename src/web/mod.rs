@@ -1,0 +1,63 @@
+//! The HTTP face of Chorus: shared state, the route table, and the areas behind it.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod health;
+pub mod pages;
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+
+use actix_web::cookie::Key;
+use actix_web::web;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::config::Settings;
+use crate::db::Db;
+
+/// Everything handlers share, built once by `startup`.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub cookie_key: Key,
+    pub csrf_secret: Vec<u8>,
+    pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// The one-time setup link's token, while no admin exists.
+    pub setup_token: Mutex<Option<String>>,
+}
+
+impl AppState {
+    pub fn new(
+        db: Db,
+        settings: Arc<Settings>,
+        secret: &[u8],
+        setup_token: Option<String>,
+    ) -> AppState {
+        // Key::derive_from wants at least 32 bytes; the instance secret has 64.
+        let cookie_key = Key::derive_from(secret);
+        let mut csrf_secret = secret.to_vec();
+        csrf_secret.extend_from_slice(b"/csrf");
+        let per_minute =
+            NonZeroU32::new(settings.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
+        AppState {
+            db,
+            settings,
+            cookie_key,
+            csrf_secret,
+            login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            setup_token: Mutex::new(setup_token),
+        }
+    }
+}
+
+/// The whole route table, used by `startup` for the server and by nothing else, so tests
+/// exercise exactly what production serves.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::scope("/api/v1").configure(api::routes))
+        .service(web::scope("/api").default_service(web::to(api::unknown_route)))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/static/{path:.*}", web::get().to(assets::serve))
+        .configure(pages::routes);
+}

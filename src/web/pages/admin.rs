@@ -1,0 +1,285 @@
+//! Admin pages: the home with live counts, employees and teams.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::setup::capitalise;
+use super::{ok, render, see_other, Nav};
+use crate::domain::email::Email;
+use crate::domain::password;
+use crate::domain::person::{Label, Role};
+use crate::error::PageError;
+use crate::store::{
+    self, counts::Counts, employees::Employee, employees::NewEmployee, teams::TeamWithSize,
+    StoreError,
+};
+use crate::web::auth::AdminUser;
+use crate::web::AppState;
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+struct HomePage {
+    title: &'static str,
+    nav: Option<Nav>,
+    counts: Counts,
+    backend: &'static str,
+}
+
+pub async fn home(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, PageError> {
+    let counts = state.db.run(store::counts::overview).await?;
+    ok(&HomePage {
+        title: "Overview",
+        nav: Some(Nav::new(&user, "home")),
+        counts,
+        backend: state.db.backend_name(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/employees.html")]
+struct EmployeesPage {
+    title: &'static str,
+    nav: Option<Nav>,
+    csrf: String,
+    employees: Vec<Employee>,
+    teams: Vec<TeamWithSize>,
+    form: EmployeeForm,
+    errors: EmployeeErrors,
+    team_form: TeamForm,
+    team_error: Option<String>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct EmployeeForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Default)]
+struct EmployeeErrors {
+    email: Option<String>,
+    name: Option<String>,
+    team: Option<String>,
+    role: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct TeamForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    added: Option<String>,
+}
+
+struct Draft {
+    form: EmployeeForm,
+    errors: EmployeeErrors,
+    team_form: TeamForm,
+    team_error: Option<String>,
+    notice: Option<String>,
+}
+
+async fn employees_page(
+    state: &AppState,
+    user: &crate::web::auth::CurrentUser,
+    status: StatusCode,
+    draft: Draft,
+) -> Result<HttpResponse, PageError> {
+    let (employees, teams) = state
+        .db
+        .run(|conn| {
+            Ok((
+                store::employees::list(conn)?,
+                store::teams::list_with_sizes(conn)?,
+            ))
+        })
+        .await?;
+    render(
+        status,
+        &EmployeesPage {
+            title: "Employees and teams",
+            nav: Some(Nav::new(user, "employees")),
+            csrf: user.csrf.clone(),
+            employees,
+            teams,
+            form: draft.form,
+            errors: draft.errors,
+            team_form: draft.team_form,
+            team_error: draft.team_error,
+            notice: draft.notice,
+        },
+    )
+}
+
+pub async fn employees(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    notice: web::Query<Notice>,
+) -> Result<HttpResponse, PageError> {
+    let notice = notice
+        .into_inner()
+        .added
+        .map(|what| format!("Added {what}."));
+    let draft = Draft {
+        form: EmployeeForm::default(),
+        errors: EmployeeErrors::default(),
+        team_form: TeamForm::default(),
+        team_error: None,
+        notice,
+    };
+    employees_page(&state, &user, StatusCode::OK, draft).await
+}
+
+pub async fn add_employee(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    form: web::Form<EmployeeForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    user.check_csrf(&form.csrf)?;
+    let mut errors = EmployeeErrors::default();
+    let email = Email::parse(&form.email)
+        .map_err(|e| errors.email = Some(capitalise(&e.to_string())))
+        .ok();
+    let name = Label::parse(&form.name)
+        .map_err(|e| errors.name = Some(format!("Name {e}.")))
+        .ok();
+    let team = match form.team.trim() {
+        "" => Some(None),
+        t => Label::parse(t)
+            .map(Some)
+            .map_err(|e| errors.team = Some(format!("Team {e}.")))
+            .ok(),
+    };
+    let role = Role::parse(&form.role)
+        .map_err(|e| errors.role = Some(capitalise(&e.to_string())))
+        .ok();
+    let password_hash = if form.password.is_empty() {
+        Some(None)
+    } else {
+        let password = form.password.clone();
+        let hashed = web::block(move || password::hash(&password))
+            .await
+            .map_err(|_| PageError::Internal)?;
+        hashed
+            .map(Some)
+            .map_err(|e| errors.password = Some(format!("{}.", capitalise(&e.to_string()))))
+            .ok()
+    };
+    let (Some(email), Some(name), Some(team), Some(role), Some(password_hash)) =
+        (email, name, team, role, password_hash)
+    else {
+        let draft = Draft {
+            form,
+            errors,
+            team_form: TeamForm::default(),
+            team_error: None,
+            notice: None,
+        };
+        return employees_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, draft).await;
+    };
+    let shown = email.to_string();
+    let new = NewEmployee {
+        email,
+        name,
+        team,
+        role,
+        password_hash,
+    };
+    match state
+        .db
+        .run(move |conn| store::employees::insert(conn, new))
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/admin/employees?added={}",
+            percent_encoding::utf8_percent_encode(&shown, percent_encoding::NON_ALPHANUMERIC)
+        ))),
+        Err(StoreError::Conflict(_)) => {
+            errors.email = Some("An employee with this e-mail already exists.".into());
+            let draft = Draft {
+                form,
+                errors,
+                team_form: TeamForm::default(),
+                team_error: None,
+                notice: None,
+            };
+            employees_page(&state, &user, StatusCode::CONFLICT, draft).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn add_team(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    form: web::Form<TeamForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    user.check_csrf(&form.csrf)?;
+    let failed = |team_form: TeamForm, why: String| Draft {
+        form: EmployeeForm::default(),
+        errors: EmployeeErrors::default(),
+        team_form,
+        team_error: Some(why),
+        notice: None,
+    };
+    let name = match Label::parse(&form.name) {
+        Ok(name) => name,
+        Err(e) => {
+            return employees_page(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                failed(form, format!("Team name {e}.")),
+            )
+            .await
+        }
+    };
+    let shown = name.as_str().to_string();
+    match state
+        .db
+        .run(move |conn| store::teams::insert(conn, name.as_str()))
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/admin/employees?added={}",
+            percent_encoding::utf8_percent_encode(
+                &format!("team {shown}"),
+                percent_encoding::NON_ALPHANUMERIC
+            )
+        ))),
+        Err(StoreError::Conflict(_)) => {
+            employees_page(
+                &state,
+                &user,
+                StatusCode::CONFLICT,
+                failed(form, "A team with this name already exists.".into()),
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}

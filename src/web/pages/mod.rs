@@ -1,0 +1,87 @@
+//! Server-rendered pages: askama templates next to their handlers, one file per area.
+
+pub mod admin;
+pub mod errors;
+pub mod login;
+pub mod me;
+pub mod setup;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use crate::error::PageError;
+use crate::web::auth::CurrentUser;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home))
+        .service(
+            web::resource("/login")
+                .route(web::get().to(login::form))
+                .route(web::post().to(login::submit)),
+        )
+        .route("/logout", web::post().to(login::logout))
+        .service(
+            web::resource("/setup")
+                .route(web::get().to(setup::form))
+                .route(web::post().to(setup::submit)),
+        )
+        .route("/me", web::get().to(me::home))
+        .route("/admin", web::get().to(admin::home))
+        .service(
+            web::resource("/admin/employees")
+                .route(web::get().to(admin::employees))
+                .route(web::post().to(admin::add_employee)),
+        )
+        .route("/admin/teams", web::post().to(admin::add_team));
+}
+
+/// What the layout shows about the signed-in person (see `templates/_layout.html`).
+pub struct Nav {
+    pub name: String,
+    pub is_admin: bool,
+    pub csrf: String,
+    pub active: &'static str,
+}
+
+impl Nav {
+    pub fn new(user: &CurrentUser, active: &'static str) -> Nav {
+        Nav {
+            name: user.name.clone(),
+            is_admin: user.is_admin(),
+            csrf: user.csrf.clone(),
+            active,
+        }
+    }
+}
+
+/// Renders a template as an HTML response with the given status.
+pub fn render(
+    status: actix_web::http::StatusCode,
+    page: &impl Template,
+) -> Result<HttpResponse, PageError> {
+    let html = page.render()?;
+    Ok(HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html))
+}
+
+pub fn ok(page: &impl Template) -> Result<HttpResponse, PageError> {
+    render(actix_web::http::StatusCode::OK, page)
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_string()))
+        .finish()
+}
+
+/// `/`: admins to the dashboard, employees to their page, everyone else to log in.
+async fn home(user: Option<CurrentUser>) -> HttpResponse {
+    match user {
+        Some(u) if u.is_admin() => see_other("/admin"),
+        Some(_) => see_other("/me"),
+        None => see_other("/login"),
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a random port against a fresh database per test.
+//! SQLite by default; PostgreSQL when `CHORUS_TEST_DATABASE_URL` names a server (see
+//! `common`). `.ci/run` runs this binary once per backend.
+
+mod common;
+
+mod api_auth;
+mod api_employees;
+mod cli;
+mod pages_auth;
