@@ -338,7 +338,7 @@ impl Settings {
             "CHORUS_CLICK_BATCH_MAX",
             raw.click_batch_max.unwrap_or(1000) as u64,
         )? as usize;
-        let click_batch_wait = Duration::from_millis(raw.click_batch_ms.unwrap_or(2));
+        let click_batch_wait = Duration::from_millis(raw.click_batch_ms.unwrap_or(0));
         let click_queue = positive(
             "CHORUS_CLICK_QUEUE",
             raw.click_queue.unwrap_or(65_536) as u64,

@@ -158,6 +158,10 @@ pub enum PageError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("no such short link")]
+    LinkNotFound,
+    #[error("short link expired or disabled")]
+    LinkGone,
     #[error("bad request: {0}")]
     BadRequest(String),
     #[error("too many requests")]
@@ -196,7 +200,8 @@ impl ResponseError for PageError {
         match self {
             PageError::LoginRequired { .. } => StatusCode::SEE_OTHER,
             PageError::Forbidden => StatusCode::FORBIDDEN,
-            PageError::NotFound => StatusCode::NOT_FOUND,
+            PageError::NotFound | PageError::LinkNotFound => StatusCode::NOT_FOUND,
+            PageError::LinkGone => StatusCode::GONE,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             PageError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

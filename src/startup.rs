@@ -10,10 +10,18 @@ use actix_web::middleware::{Compress, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpServer};
 use rand::RngCore;
 
+use crate::clicks::cache::LinkCache;
+use crate::clicks::enrich::Enricher;
+use crate::clicks::geo::GeoDb;
+use crate::clicks::spool::Spool;
+use crate::clicks::writer::{ClickWriter, WriterConfig};
 use crate::config::Settings;
 use crate::db::{self, Connector, Db};
+use crate::domain::classify::AgentClassifier;
+use crate::domain::client_ip::TrustedProxies;
+use crate::domain::verify::Policy;
 use crate::store;
-use crate::web::{pages, AppState};
+use crate::web::{pages, AppState, ClickParts};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -21,6 +29,14 @@ pub enum StartError {
     Db(#[from] db::DbError),
     #[error("cannot prepare the database: {0}")]
     Store(#[from] store::StoreError),
+    #[error("CHORUS_TRUSTED_PROXIES: {0}")]
+    TrustedProxies(#[from] crate::domain::client_ip::TrustedProxiesError),
+    #[error("CHORUS_GEOIP_PATH: {0}")]
+    Geo(#[from] crate::clicks::geo::GeoError),
+    #[error("user-agent lists: {0}")]
+    Classifier(#[from] crate::domain::classify::ClassifierError),
+    #[error("click spool in CHORUS_SPOOL_DIR: {0}")]
+    Spool(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -32,6 +48,7 @@ pub struct Application {
     port: u16,
     server: Server,
     setup_url: Option<String>,
+    writer: ClickWriter,
 }
 
 /// Opens the pool and applies migrations: the part of start-up the CLI commands share.
@@ -58,6 +75,33 @@ impl Application {
             })?,
         };
         let no_admin = db.run_sync(store::employees::count_admins)? == 0;
+
+        let trusted_proxies = TrustedProxies::parse(&settings.trusted_proxies)?;
+        let geo = settings
+            .geoip_path
+            .as_deref()
+            .map(GeoDb::open)
+            .transpose()?;
+        let enricher = Enricher::new(AgentClassifier::embedded()?, geo, settings.timezone);
+        let links = LinkCache::new(db.clone());
+        let warmed = links.warm(100_000)?;
+        let spool = Spool::open(&settings.spool_dir).map_err(StartError::Spool)?;
+        let connector = Connector::new(settings.database_url.clone(), settings.sqlite_synchronous);
+        let writer_config = WriterConfig {
+            batch_max: settings.click_batch_max,
+            batch_wait: settings.click_batch_wait,
+            queue: settings.click_queue,
+            policy: Policy::default(),
+        };
+        let (clicks, writer) =
+            ClickWriter::start(connector, spool, writer_config).map_err(StartError::Spool)?;
+        tracing::debug!(links = warmed, "link cache warmed");
+        let parts = ClickParts {
+            links,
+            enricher,
+            clicks,
+            trusted_proxies,
+        };
         let setup_token = no_admin.then(crate::web::auth::random_token);
 
         let addr = settings.bind;
@@ -82,7 +126,13 @@ impl Application {
         });
 
         let settings = Arc::new(settings);
-        let state = web::Data::new(AppState::new(db, settings.clone(), &secret, setup_token));
+        let state = web::Data::new(AppState::new(
+            db,
+            settings.clone(),
+            &secret,
+            setup_token,
+            parts,
+        ));
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -94,8 +144,9 @@ impl Application {
                         .add(("X-Frame-Options", "DENY")),
                 )
                 .wrap(Compress::default())
-                // No %a and no user agent: visitors' addresses never reach the logs.
-                .wrap(Logger::new("%r %s %b %Dms"))
+                // No %a and no user agent: visitors' addresses never reach the logs. Short
+                // links are not logged one by one: they are the clicks table.
+                .wrap(Logger::new("%r %s %b %Dms").exclude_regex("^/[A-Za-z0-9_-]+$"))
                 .configure(crate::web::routes)
                 .default_service(web::to(pages::errors::not_found))
         })
@@ -110,6 +161,7 @@ impl Application {
             port,
             server,
             setup_url,
+            writer,
         })
     }
 
@@ -127,7 +179,16 @@ impl Application {
         self.setup_url.as_deref()
     }
 
+    /// Counters of the click writer.
+    pub fn writer_stats(&self) -> std::sync::Arc<crate::clicks::writer::WriterStats> {
+        self.writer.stats.clone()
+    }
+
+    /// Serves until stopped (SIGINT/SIGTERM or a handle), then lets the click writer
+    /// commit what is queued before returning.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.writer.shutdown().await;
+        served
     }
 }

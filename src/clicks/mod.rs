@@ -1,4 +1,9 @@
-//! The click pipeline's helpers: enrichment (GeoIP, user agent), the slug cache, and the
-//! durable group-commit writer.
+//! The click pipeline's helpers: the slug cache, enrichment (GeoIP, user agent, visitor
+//! hash), daily salts, and the durable group-commit writer with its spool.
 
+pub mod cache;
+pub mod enrich;
 pub mod geo;
+pub mod salts;
+pub mod spool;
+pub mod writer;

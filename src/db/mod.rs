@@ -75,6 +75,41 @@ impl Connector {
     }
 }
 
+impl Connector {
+    /// A connection for the click writer, which must give up quickly on a sick database
+    /// (and spool) rather than hold redirects: short lock waits, connect and statement
+    /// timeouts.
+    pub fn connect_for_writer(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        let setup = |conn: &mut DbConnection, sql: &str| {
+            conn.batch_execute(sql)
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
+        };
+        match &self.url {
+            DatabaseUrl::Sqlite(_) => {
+                let mut conn = self.connect()?;
+                setup(&mut conn, "PRAGMA busy_timeout = 1000;")?;
+                Ok(conn)
+            }
+            DatabaseUrl::Postgres(url) => {
+                let url = if url.contains("connect_timeout=") {
+                    url.clone()
+                } else {
+                    format!(
+                        "{url}{}connect_timeout=3",
+                        if url.contains('?') { '&' } else { '?' }
+                    )
+                };
+                let mut conn = DbConnection::Postgres(PgConnection::establish(&url)?);
+                setup(
+                    &mut conn,
+                    "SET TIME ZONE 'UTC'; SET statement_timeout = '5s';",
+                )?;
+                Ok(conn)
+            }
+        }
+    }
+}
+
 impl r2d2::ManageConnection for Connector {
     type Connection = DbConnection;
     type Error = diesel::ConnectionError;

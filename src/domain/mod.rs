@@ -11,4 +11,5 @@ pub mod person;
 pub mod referrer;
 pub mod slug;
 pub mod utm;
+pub mod verify;
 pub mod visitor;

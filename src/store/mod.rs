@@ -3,8 +3,11 @@
 //! matches on the backend (for `RETURNING` and upserts).
 
 pub mod api_keys;
+pub mod clicks;
 pub mod counts;
 pub mod employees;
+pub mod links;
+pub mod salts;
 pub mod secrets;
 pub mod sessions;
 pub mod teams;
@@ -46,20 +49,23 @@ impl From<DieselError> for StoreError {
     }
 }
 
-/// `INSERT … RETURNING id` written once: `RETURNING` does not compile against the
-/// connection enum, so the statement is expanded per backend.
+/// Runs one statement written once against whichever backend the connection is:
+/// `RETURNING` and `ON CONFLICT` do not compile against the connection enum, but they do
+/// against each inner connection, so the expression is expanded once per backend.
+macro_rules! per_backend {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Postgres($c) => $body,
+        }
+    };
+}
+pub(crate) use per_backend;
+
+/// `INSERT … RETURNING id`.
 macro_rules! insert_returning_id {
     ($conn:expr, $table:expr, $values:expr, $id:expr) => {
-        match $conn {
-            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table)
-                .values($values)
-                .returning($id)
-                .get_result::<i64>(c),
-            $crate::db::DbConnection::Postgres(c) => diesel::insert_into($table)
-                .values($values)
-                .returning($id)
-                .get_result::<i64>(c),
-        }
+        $crate::store::per_backend!($conn, c => diesel::insert_into($table).values($values).returning($id).get_result::<i64>(c))
     };
 }
 pub(crate) use insert_returning_id;

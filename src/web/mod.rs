@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod health;
 pub mod pages;
+pub mod redirect;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -14,8 +15,13 @@ use actix_web::cookie::Key;
 use actix_web::web;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::clicks::cache::LinkCache;
+use crate::clicks::enrich::Enricher;
+use crate::clicks::salts::Salts;
+use crate::clicks::writer::ClickSink;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::domain::client_ip::TrustedProxies;
 
 /// Everything handlers share, built once by `startup`.
 pub struct AppState {
@@ -26,6 +32,19 @@ pub struct AppState {
     pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
     /// The one-time setup link's token, while no admin exists.
     pub setup_token: Mutex<Option<String>>,
+    pub links: LinkCache,
+    pub salts: Salts,
+    pub enricher: Enricher,
+    pub clicks: ClickSink,
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// The click pipeline's parts, built by `startup`.
+pub struct ClickParts {
+    pub links: LinkCache,
+    pub enricher: Enricher,
+    pub clicks: ClickSink,
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl AppState {
@@ -34,6 +53,7 @@ impl AppState {
         settings: Arc<Settings>,
         secret: &[u8],
         setup_token: Option<String>,
+        parts: ClickParts,
     ) -> AppState {
         // Key::derive_from wants at least 32 bytes; the instance secret has 64.
         let cookie_key = Key::derive_from(secret);
@@ -42,6 +62,11 @@ impl AppState {
         let per_minute =
             NonZeroU32::new(settings.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
         AppState {
+            salts: Salts::new(db.clone()),
+            links: parts.links,
+            enricher: parts.enricher,
+            clicks: parts.clicks,
+            trusted_proxies: parts.trusted_proxies,
             db,
             settings,
             cookie_key,
@@ -59,5 +84,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::scope("/api").default_service(web::to(api::unknown_route)))
         .route("/healthz", web::get().to(health::healthz))
         .route("/static/{path:.*}", web::get().to(assets::serve))
-        .configure(pages::routes);
+        .configure(pages::routes)
+        // Last: every other single-segment path is a short link.
+        .service(
+            web::resource("/{slug}")
+                .route(web::get().to(redirect::follow))
+                .route(web::head().to(redirect::follow)),
+        );
 }

@@ -24,6 +24,11 @@ pub fn render(status: StatusCode, err: &PageError) -> HttpResponse {
             "Page not found",
             "The page or link you asked for does not exist, or it has been removed.".to_string(),
         ),
+        PageError::LinkNotFound => (
+            "Link not found",
+            "This short link does not exist. Check that it was copied completely, or ask the person who shared it.".to_string(),
+        ),
+        PageError::LinkGone => ("Link no longer available", "This short link has expired or was switched off by its owner.".to_string()),
         PageError::Forbidden => (
             "Not allowed",
             "Your account does not have access to this page.".to_string(),

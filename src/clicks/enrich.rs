@@ -1,0 +1,200 @@
+//! Turns the facts of one request into the click row: classification (human, bot,
+//! preview, flagged), browser/OS/device, location, referrer host and the visitor hash.
+//! The client address enters here and leaves only as a location and a salted hash.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+
+use super::geo::GeoDb;
+use crate::domain::classify::{AgentClassifier, AgentKind};
+use crate::domain::referrer::referrer_host;
+use crate::domain::visitor::{visitor_hash, Salt};
+use crate::store::clicks::{ClickKind, NewClick};
+
+/// What the redirect handler read from the request.
+#[derive(Debug, Clone)]
+pub struct RequestFacts<'a> {
+    pub ip: IpAddr,
+    pub user_agent: Option<&'a str>,
+    pub referer: Option<&'a str>,
+    /// A HEAD request: answered, never a human click.
+    pub head: bool,
+    /// `Sec-Purpose: prefetch` / `Purpose: prefetch`: the browser guessing, not a person.
+    pub prefetch: bool,
+    /// The request carries the session cookie of the employee who owns the share.
+    pub own_click: bool,
+}
+
+pub struct Enricher {
+    classifier: AgentClassifier,
+    geo: Option<GeoDb>,
+    timezone: chrono_tz::Tz,
+}
+
+impl Enricher {
+    pub fn new(
+        classifier: AgentClassifier,
+        geo: Option<GeoDb>,
+        timezone: chrono_tz::Tz,
+    ) -> Enricher {
+        Enricher {
+            classifier,
+            geo,
+            timezone,
+        }
+    }
+
+    /// The local day of an instant, in the configured time zone.
+    pub fn local_day(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
+        at.with_timezone(&self.timezone).date_naive()
+    }
+
+    pub fn click(
+        &self,
+        facts: &RequestFacts<'_>,
+        share_id: i64,
+        click_id: String,
+        at: DateTime<Utc>,
+        salt: &Salt,
+    ) -> NewClick {
+        let agent = self.classifier.analyse(facts.user_agent);
+        let (kind, flag_reason) = match agent.kind {
+            AgentKind::Bot => (ClickKind::Bot, None),
+            AgentKind::Preview => (ClickKind::Preview, None),
+            AgentKind::Human if facts.head => (ClickKind::Flagged, Some("head")),
+            AgentKind::Human if facts.prefetch => (ClickKind::Flagged, Some("prefetch")),
+            AgentKind::Human if facts.own_click => (ClickKind::Flagged, Some("self")),
+            AgentKind::Human => (ClickKind::Human, None),
+        };
+        let location = self
+            .geo
+            .as_ref()
+            .map(|g| g.lookup(facts.ip))
+            .unwrap_or_default();
+        NewClick {
+            click_id,
+            share_id,
+            occurred_at: at.naive_utc(),
+            day: self.local_day(at),
+            visitor: visitor_hash(salt, facts.ip, facts.user_agent.unwrap_or("")),
+            kind,
+            flag_reason: flag_reason.map(str::to_string),
+            country: location.country,
+            region: location.region,
+            city: location.city,
+            referrer_host: facts.referer.and_then(referrer_host),
+            browser: Some(agent.browser),
+            os: Some(agent.os),
+            device: Some(agent.device.as_str().to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+    fn enricher(geo: bool) -> Enricher {
+        let geo = geo.then(|| {
+            GeoDb::open(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/fixtures/geoip/GeoIP2-City-Test.mmdb"
+            ))
+            .unwrap()
+        });
+        Enricher::new(
+            AgentClassifier::embedded().unwrap(),
+            geo,
+            chrono_tz::Asia::Seoul,
+        )
+    }
+
+    fn facts(ua: Option<&str>) -> RequestFacts<'_> {
+        RequestFacts {
+            ip: "81.2.69.142".parse().unwrap(),
+            user_agent: ua,
+            referer: Some("https://www.linkedin.com/feed/"),
+            head: false,
+            prefetch: false,
+            own_click: false,
+        }
+    }
+
+    fn at() -> DateTime<Utc> {
+        "2026-03-01T16:30:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn a_browser_click_is_human_with_location_device_and_referrer() {
+        let salt = Salt::random("2026-03-02".into());
+        let click = enricher(true).click(&facts(Some(CHROME)), 7, "c1".into(), at(), &salt);
+        assert_eq!(click.kind, ClickKind::Human);
+        assert_eq!(click.flag_reason, None);
+        assert_eq!(click.country.as_deref(), Some("GB"));
+        assert_eq!(click.city.as_deref(), Some("London"));
+        assert_eq!(click.referrer_host.as_deref(), Some("linkedin.com"));
+        assert_eq!(click.browser.as_deref(), Some("Chrome"));
+        assert_eq!(click.device.as_deref(), Some("desktop"));
+        assert_eq!(
+            click.day.to_string(),
+            "2026-03-02",
+            "16:30 UTC is already the next day in Seoul"
+        );
+        assert_eq!(click.visitor.len(), 32);
+        assert!(!click.visitor.contains("81.2"), "no address in the row");
+    }
+
+    #[test]
+    fn without_a_geoip_file_the_location_is_unknown() {
+        let salt = Salt::random("d".into());
+        let click = enricher(false).click(&facts(Some(CHROME)), 7, "c1".into(), at(), &salt);
+        assert_eq!(
+            (click.country, click.region, click.city),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn bots_previews_and_non_human_requests_are_told_apart() {
+        let e = enricher(false);
+        let salt = Salt::random("d".into());
+        let kind = |f: RequestFacts<'_>| {
+            let c = e.click(&f, 1, "c".into(), at(), &salt);
+            (c.kind, c.flag_reason)
+        };
+        assert_eq!(kind(facts(Some("LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)"))), (ClickKind::Preview, None));
+        assert_eq!(kind(facts(Some("curl/8.5.0"))), (ClickKind::Bot, None));
+        assert_eq!(kind(facts(None)), (ClickKind::Bot, None));
+        assert_eq!(
+            kind(RequestFacts {
+                head: true,
+                ..facts(Some(CHROME))
+            }),
+            (ClickKind::Flagged, Some("head".into()))
+        );
+        assert_eq!(
+            kind(RequestFacts {
+                head: true,
+                ..facts(Some("curl/8.5.0"))
+            }),
+            (ClickKind::Bot, None)
+        );
+        assert_eq!(
+            kind(RequestFacts {
+                prefetch: true,
+                ..facts(Some(CHROME))
+            }),
+            (ClickKind::Flagged, Some("prefetch".into()))
+        );
+        assert_eq!(
+            kind(RequestFacts {
+                own_click: true,
+                ..facts(Some(CHROME))
+            }),
+            (ClickKind::Flagged, Some("self".into()))
+        );
+    }
+}

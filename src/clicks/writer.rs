@@ -1,0 +1,355 @@
+//! The click writer: one thread that commits clicks in batches (group commit) and tells
+//! each waiting redirect when its click is durable.
+//!
+//! Handlers push into a bounded queue and await a reply; a full queue makes them wait
+//! (backpressure), it never drops a click. The writer takes whatever is queued (up to the
+//! batch size), flags repeats and scanner bursts, and commits clicks, unique visitors and
+//! daily rollups in one transaction. When the database cannot commit — down, locked,
+//! unreachable — the batch goes to the [`Spool`] instead (flushed to disk before anyone is
+//! answered) and is replayed once the database is back. Only if even the spool cannot be
+//! written does a redirect fail, and then it is not answered as a success.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::spool::Spool;
+use crate::db::{Connector, DbConnection};
+use crate::domain::verify::{Policy, Verifier};
+use crate::store::clicks::{self, ClickKind, NewClick};
+
+/// How long a failing database is left alone before the spool is replayed again.
+const RETRY_EVERY: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone)]
+pub struct WriterConfig {
+    pub batch_max: usize,
+    pub batch_wait: Duration,
+    pub queue: usize,
+    pub policy: Policy,
+}
+
+/// Counters for `/metrics` and benchmarks.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    pub committed: AtomicU64,
+    pub spooled: AtomicU64,
+    pub replayed: AtomicU64,
+    pub batches: AtomicU64,
+    pub failed: AtomicU64,
+}
+
+enum Job {
+    Click(Box<NewClick>, oneshot::Sender<()>),
+    Shutdown,
+}
+
+/// The handlers' end of the queue.
+#[derive(Clone)]
+pub struct ClickSink {
+    tx: mpsc::Sender<Job>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the click could not be stored")]
+pub struct NotStored;
+
+impl ClickSink {
+    /// Resolves once the click is committed (or safely spooled).
+    pub async fn record(&self, click: NewClick) -> Result<(), NotStored> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send(Job::Click(Box::new(click), done))
+            .await
+            .map_err(|_| NotStored)?;
+        wait.await.map_err(|_| NotStored)
+    }
+}
+
+/// The running writer thread.
+pub struct ClickWriter {
+    tx: mpsc::Sender<Job>,
+    thread: Option<JoinHandle<()>>,
+    pub stats: Arc<WriterStats>,
+}
+
+impl ClickWriter {
+    /// Replays what an earlier run left in the spool, then starts the thread.
+    pub fn start(
+        connector: Connector,
+        spool: Spool,
+        config: WriterConfig,
+    ) -> std::io::Result<(ClickSink, ClickWriter)> {
+        let (tx, rx) = mpsc::channel(config.queue.max(1));
+        let stats = Arc::new(WriterStats::default());
+        let mut worker = Worker {
+            connector,
+            conn: None,
+            spool,
+            verifier: Verifier::new(config.policy),
+            stats: stats.clone(),
+            last_failure: None,
+            config,
+        };
+        worker.replay();
+        let thread = std::thread::Builder::new()
+            .name("click-writer".into())
+            .spawn(move || worker.run(rx))?;
+        Ok((
+            ClickSink { tx: tx.clone() },
+            ClickWriter {
+                tx,
+                thread: Some(thread),
+                stats,
+            },
+        ))
+    }
+
+    /// Commits everything queued so far and stops the thread (graceful shutdown).
+    pub async fn shutdown(mut self) {
+        let _ = self.tx.send(Job::Shutdown).await;
+        if let Some(thread) = self.thread.take() {
+            let _ = actix_web::rt::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+}
+
+struct Worker {
+    connector: Connector,
+    conn: Option<DbConnection>,
+    spool: Spool,
+    verifier: Verifier,
+    stats: Arc<WriterStats>,
+    last_failure: Option<Instant>,
+    config: WriterConfig,
+}
+
+impl Worker {
+    fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+        {
+            Ok(rt) => rt,
+            Err(err) => {
+                tracing::error!(error = %err, "click writer cannot start");
+                return;
+            }
+        };
+        loop {
+            // With clicks waiting in the spool, wake up now and then to replay them even
+            // when no new click arrives.
+            let first = if self.spool.is_empty() {
+                runtime.block_on(rx.recv())
+            } else {
+                match runtime.block_on(async { tokio::time::timeout(RETRY_EVERY, rx.recv()).await })
+                {
+                    Ok(job) => job,
+                    Err(_) => {
+                        self.replay();
+                        continue;
+                    }
+                }
+            };
+            let Some(first) = first else { break };
+            let mut jobs = vec![first];
+            let deadline = Instant::now() + self.config.batch_wait;
+            while jobs.len() < self.config.batch_max {
+                match rx.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(mpsc::error::TryRecvError::Empty) => {
+                        let left = deadline.saturating_duration_since(Instant::now());
+                        if left.is_zero() {
+                            break;
+                        }
+                        match runtime
+                            .block_on(async { tokio::time::timeout(left, rx.recv()).await })
+                        {
+                            Ok(Some(job)) => jobs.push(job),
+                            _ => break,
+                        }
+                    }
+                    Err(mpsc::error::TryRecvError::Disconnected) => break,
+                }
+            }
+            if self.process(jobs) {
+                break;
+            }
+        }
+        // Shutting down: clicks sent after the shutdown request still get written.
+        rx.close();
+        let mut rest = Vec::new();
+        while let Ok(job) = rx.try_recv() {
+            rest.push(job);
+        }
+        if !rest.is_empty() {
+            self.process(rest);
+        }
+        if !self.spool.is_empty() {
+            self.replay();
+        }
+        tracing::info!(
+            committed = self.stats.committed.load(Ordering::Relaxed),
+            "click writer stopped"
+        );
+    }
+
+    /// Writes one batch and answers its waiters; returns whether a shutdown was requested.
+    fn process(&mut self, jobs: Vec<Job>) -> bool {
+        let mut batch = Vec::with_capacity(jobs.len());
+        let mut waiters = Vec::with_capacity(jobs.len());
+        let mut shutdown = false;
+        for job in jobs {
+            match job {
+                Job::Click(click, done) => {
+                    batch.push(*click);
+                    waiters.push(done);
+                }
+                Job::Shutdown => shutdown = true,
+            }
+        }
+        if batch.is_empty() {
+            return shutdown;
+        }
+        let demote = self.verify(&mut batch);
+        if self.write(&batch, &demote) {
+            for done in waiters {
+                let _ = done.send(());
+            }
+        } else {
+            self.stats
+                .failed
+                .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        }
+        shutdown
+    }
+
+    /// Flags repeats and bursts; returns earlier (already written) clicks to demote.
+    fn verify(&mut self, batch: &mut [NewClick]) -> Vec<String> {
+        let index: HashMap<String, usize> = batch
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.click_id.clone(), i))
+            .collect();
+        let mut demote = Vec::new();
+        for i in 0..batch.len() {
+            if batch[i].kind != ClickKind::Human {
+                continue;
+            }
+            let at_ms = batch[i].occurred_at.and_utc().timestamp_millis();
+            let verdict = self.verifier.judge(
+                &batch[i].visitor,
+                batch[i].share_id,
+                &batch[i].click_id,
+                at_ms,
+            );
+            if let Some(flag) = verdict.flag {
+                batch[i].kind = ClickKind::Flagged;
+                batch[i].flag_reason = Some(flag.as_str().to_string());
+            }
+            for earlier in verdict.demote {
+                match index.get(&earlier) {
+                    Some(&j) => {
+                        batch[j].kind = ClickKind::Flagged;
+                        batch[j].flag_reason = Some("burst".to_string());
+                    }
+                    None => demote.push(earlier),
+                }
+            }
+        }
+        demote
+    }
+
+    /// Commits the batch, or spools it; false only if neither worked.
+    fn write(&mut self, batch: &[NewClick], demote: &[String]) -> bool {
+        if !self.spool.is_empty() && self.may_retry() {
+            self.replay();
+        }
+        if self.spool.is_empty() {
+            match self.commit(batch, demote) {
+                Ok(n) => {
+                    self.stats.committed.fetch_add(n as u64, Ordering::Relaxed);
+                    self.stats.batches.fetch_add(1, Ordering::Relaxed);
+                    return true;
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, clicks = batch.len(), "click batch not committed; spooling it");
+                    self.conn = None;
+                    self.last_failure = Some(Instant::now());
+                }
+            }
+        }
+        match self.spool.append(batch, demote) {
+            Ok(()) => {
+                self.stats
+                    .spooled
+                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                true
+            }
+            Err(err) => {
+                tracing::error!(error = %err, path = %self.spool.path().display(), "cannot write the click spool");
+                false
+            }
+        }
+    }
+
+    fn may_retry(&self) -> bool {
+        self.last_failure.is_none_or(|t| t.elapsed() >= RETRY_EVERY)
+    }
+
+    fn commit(&mut self, batch: &[NewClick], demote: &[String]) -> Result<usize, String> {
+        if self.conn.is_none() {
+            self.conn = Some(
+                self.connector
+                    .connect_for_writer()
+                    .map_err(|e| e.to_string())?,
+            );
+        }
+        let conn = self.conn.as_mut().ok_or("no connection")?;
+        clicks::insert_batch(conn, batch, demote).map_err(|e| e.to_string())
+    }
+
+    /// Moves the spool into the database; on failure the spool stays as it is.
+    fn replay(&mut self) {
+        if self.spool.is_empty() {
+            return;
+        }
+        let batches = match self.spool.read_all() {
+            Ok(b) => b,
+            Err(err) => {
+                tracing::error!(error = %err, "cannot read the click spool");
+                self.last_failure = Some(Instant::now());
+                return;
+            }
+        };
+        let mut replayed = 0;
+        for batch in &batches {
+            match self.commit(&batch.clicks, &batch.demote) {
+                Ok(n) => replayed += n,
+                Err(err) => {
+                    tracing::warn!(error = %err, "database still unavailable; clicks stay in the spool");
+                    self.conn = None;
+                    self.last_failure = Some(Instant::now());
+                    return;
+                }
+            }
+        }
+        if let Err(err) = self.spool.clear() {
+            tracing::error!(error = %err, "cannot clear the click spool (its batches are committed and will be skipped)");
+            return;
+        }
+        self.last_failure = None;
+        self.stats
+            .replayed
+            .fetch_add(replayed as u64, Ordering::Relaxed);
+        tracing::info!(
+            batches = batches.len(),
+            clicks = replayed,
+            "replayed spooled clicks into the database"
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! Click batches from the writer: rows, unique visitors and daily rollups in one
+//! transaction.
+//!
+//! Writing a batch is idempotent: clicks are keyed by their public click id and inserted
+//! with `ON CONFLICT DO NOTHING`, and rollups move only by the rows that were really new.
+//! So a batch may be written twice — once from the spool after an uncertain commit, say —
+//! without counting anything twice.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use serde::{Deserialize, Serialize};
+
+use super::{per_backend, StoreError};
+use crate::db::schema::{click_rollups, click_visitors, clicks};
+use crate::db::DbConnection;
+
+/// Recorded kinds of click. `Flagged` clicks look human but are not counted (own clicks,
+/// repeats, scanner bursts, HEAD and prefetch requests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClickKind {
+    Human,
+    Flagged,
+    Bot,
+    Preview,
+}
+
+impl ClickKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClickKind::Human => "human",
+            ClickKind::Flagged => "flagged",
+            ClickKind::Bot => "bot",
+            ClickKind::Preview => "preview",
+        }
+    }
+}
+
+/// One click as stored. There is deliberately no address field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewClick {
+    pub click_id: String,
+    pub share_id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub day: NaiveDate,
+    pub visitor: String,
+    pub kind: ClickKind,
+    pub flag_reason: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub referrer_host: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub device: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = clicks)]
+struct ClickInsert<'a> {
+    click_id: &'a str,
+    share_id: i64,
+    occurred_at: NaiveDateTime,
+    day: NaiveDate,
+    visitor: &'a str,
+    kind: &'a str,
+    flag_reason: Option<&'a str>,
+    country: Option<&'a str>,
+    region: Option<&'a str>,
+    city: Option<&'a str>,
+    referrer_host: Option<&'a str>,
+    browser: Option<&'a str>,
+    os: Option<&'a str>,
+    device: Option<&'a str>,
+}
+
+impl<'a> From<&'a NewClick> for ClickInsert<'a> {
+    fn from(c: &'a NewClick) -> ClickInsert<'a> {
+        ClickInsert {
+            click_id: &c.click_id,
+            share_id: c.share_id,
+            occurred_at: c.occurred_at,
+            day: c.day,
+            visitor: &c.visitor,
+            kind: c.kind.as_str(),
+            flag_reason: c.flag_reason.as_deref(),
+            country: c.country.as_deref(),
+            region: c.region.as_deref(),
+            city: c.city.as_deref(),
+            referrer_host: c.referrer_host.as_deref(),
+            browser: c.browser.as_deref(),
+            os: c.os.as_deref(),
+            device: c.device.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Delta {
+    human: i64,
+    unique: i64,
+    flagged: i64,
+    bot: i64,
+    preview: i64,
+}
+
+/// Rows per INSERT statement: well under SQLite's bound-parameter limit (14 columns each).
+const CHUNK: usize = 500;
+
+/// Writes a batch and demotes earlier clicks revealed as a scanner burst; returns how many
+/// clicks were new.
+pub fn insert_batch(
+    conn: &mut DbConnection,
+    batch: &[NewClick],
+    demote: &[String],
+) -> Result<usize, StoreError> {
+    conn.transaction(|conn| {
+        let mut inserted: HashSet<String> = HashSet::with_capacity(batch.len());
+        for chunk in batch.chunks(CHUNK) {
+            let rows: Vec<ClickInsert<'_>> = chunk.iter().map(ClickInsert::from).collect();
+            let ids: Vec<String> = per_backend!(conn, c => diesel::insert_into(clicks::table)
+                .values(&rows)
+                .on_conflict(clicks::click_id)
+                .do_nothing()
+                .returning(clicks::click_id)
+                .get_results(c))?;
+            inserted.extend(ids);
+        }
+
+        let mut deltas: HashMap<(i64, NaiveDate), Delta> = HashMap::new();
+        let mut visitors: Vec<(i64, NaiveDate, &str)> = Vec::new();
+        for click in batch.iter().filter(|c| inserted.contains(&c.click_id)) {
+            let d = deltas.entry((click.share_id, click.day)).or_default();
+            match click.kind {
+                ClickKind::Human => {
+                    d.human += 1;
+                    visitors.push((click.share_id, click.day, &click.visitor));
+                }
+                ClickKind::Flagged => d.flagged += 1,
+                ClickKind::Bot => d.bot += 1,
+                ClickKind::Preview => d.preview += 1,
+            }
+        }
+        visitors.sort_unstable();
+        visitors.dedup();
+        for chunk in visitors.chunks(CHUNK) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|(share, day, visitor)| {
+                    (click_visitors::share_id.eq(*share), click_visitors::day.eq(*day), click_visitors::visitor.eq(*visitor))
+                })
+                .collect();
+            let new: Vec<(i64, NaiveDate)> = per_backend!(conn, c => diesel::insert_into(click_visitors::table)
+                .values(&rows)
+                .on_conflict_do_nothing()
+                .returning((click_visitors::share_id, click_visitors::day))
+                .get_results(c))?;
+            for key in new {
+                deltas.entry(key).or_default().unique += 1;
+            }
+        }
+
+        for click_id in demote {
+            demote_to_burst(conn, click_id, &mut deltas)?;
+        }
+        for ((share_id, day), d) in deltas {
+            add_to_rollup(conn, share_id, day, d)?;
+        }
+        Ok(inserted.len())
+    })
+}
+
+/// Re-flags a human click as part of a burst (once: a flagged click stays as it is), and
+/// takes its visitor out of the unique count when it was their only human click there.
+fn demote_to_burst(
+    conn: &mut DbConnection,
+    click_id: &str,
+    deltas: &mut HashMap<(i64, NaiveDate), Delta>,
+) -> Result<(), StoreError> {
+    let demoted: Option<(i64, NaiveDate, String)> = per_backend!(conn, c => diesel::update(
+            clicks::table.filter(clicks::click_id.eq(click_id)).filter(clicks::kind.eq(ClickKind::Human.as_str())),
+        )
+        .set((clicks::kind.eq(ClickKind::Flagged.as_str()), clicks::flag_reason.eq("burst")))
+        .returning((clicks::share_id, clicks::day, clicks::visitor))
+        .get_result(c)
+        .optional())?;
+    let Some((share_id, day, visitor)) = demoted else {
+        return Ok(());
+    };
+    let d = deltas.entry((share_id, day)).or_default();
+    d.human -= 1;
+    d.flagged += 1;
+    let still_human: i64 = clicks::table
+        .filter(clicks::share_id.eq(share_id).and(clicks::day.eq(day)))
+        .filter(
+            clicks::visitor
+                .eq(&visitor)
+                .and(clicks::kind.eq(ClickKind::Human.as_str())),
+        )
+        .count()
+        .get_result(conn)?;
+    if still_human == 0 {
+        let removed = diesel::delete(
+            click_visitors::table
+                .filter(click_visitors::share_id.eq(share_id))
+                .filter(click_visitors::day.eq(day))
+                .filter(click_visitors::visitor.eq(&visitor)),
+        )
+        .execute(conn)?;
+        d.unique -= removed as i64;
+    }
+    Ok(())
+}
+
+fn add_to_rollup(
+    conn: &mut DbConnection,
+    share_id: i64,
+    day: NaiveDate,
+    d: Delta,
+) -> Result<(), StoreError> {
+    use click_rollups::dsl as r;
+    per_backend!(conn, c => diesel::insert_into(r::click_rollups)
+        .values((
+            r::share_id.eq(share_id),
+            r::day.eq(day),
+            r::human.eq(d.human),
+            r::unique_visitors.eq(d.unique),
+            r::flagged.eq(d.flagged),
+            r::bot.eq(d.bot),
+            r::preview.eq(d.preview),
+        ))
+        .on_conflict((r::share_id, r::day))
+        .do_update()
+        .set((
+            r::human.eq(r::human + excluded(r::human)),
+            r::unique_visitors.eq(r::unique_visitors + excluded(r::unique_visitors)),
+            r::flagged.eq(r::flagged + excluded(r::flagged)),
+            r::bot.eq(r::bot + excluded(r::bot)),
+            r::preview.eq(r::preview + excluded(r::preview)),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// How many clicks exist with these ids (the crash test's and the spool's check).
+pub fn count_existing(conn: &mut DbConnection, ids: &[String]) -> Result<i64, StoreError> {
+    let mut total = 0;
+    for chunk in ids.chunks(CHUNK) {
+        total += clicks::table
+            .filter(clicks::click_id.eq_any(chunk))
+            .count()
+            .get_result::<i64>(conn)?;
+    }
+    Ok(total)
+}

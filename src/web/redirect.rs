@@ -1,0 +1,108 @@
+//! `GET|HEAD /{slug}`: the hot path. Cache lookup, build the click, wait for the group
+//! commit, answer. Nothing else happens here.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::Utc;
+
+use crate::clicks::enrich::RequestFacts;
+use crate::domain::client_ip::client_ip;
+use crate::domain::utm::append_query_param;
+use crate::error::PageError;
+use crate::web::auth::session_cookie;
+use crate::web::pages::errors;
+use crate::web::AppState;
+
+const CLICK_ID_ALPHABET: [char; 62] = [
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i',
+    'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 'A', 'B',
+    'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M', 'N', 'O', 'P', 'Q', 'R', 'S', 'T', 'U',
+    'V', 'W', 'X', 'Y', 'Z',
+];
+
+/// Public click ids: 16 alphanumerics (95 bits), safe in any URL and cookie.
+pub fn new_click_id() -> String {
+    nanoid::nanoid!(16, &CLICK_ID_ALPHABET)
+}
+
+fn plausible_slug(slug: &str) -> bool {
+    (1..=64).contains(&slug.len())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+pub async fn follow(
+    req: HttpRequest,
+    slug: web::Path<String>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    if !plausible_slug(&slug) {
+        return errors::render(StatusCode::NOT_FOUND, &PageError::LinkNotFound);
+    }
+    let link = match state.links.get(&slug).await {
+        Ok(Some(link)) => link,
+        Ok(None) => return errors::render(StatusCode::NOT_FOUND, &PageError::LinkNotFound),
+        Err(err) => {
+            tracing::error!(error = %err, "link lookup failed");
+            return errors::render(StatusCode::SERVICE_UNAVAILABLE, &PageError::Unavailable);
+        }
+    };
+    let now = Utc::now();
+    if link.disabled || link.expires_at.is_some_and(|at| at <= now.naive_utc()) {
+        return errors::render(StatusCode::GONE, &PageError::LinkGone);
+    }
+
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
+    let ip = client_ip(
+        peer,
+        header_str(&req, "forwarded"),
+        header_str(&req, "x-forwarded-for"),
+        &state.trusted_proxies,
+    );
+    let purpose = header_str(&req, "sec-purpose")
+        .or_else(|| header_str(&req, "purpose"))
+        .unwrap_or("");
+    let facts = RequestFacts {
+        ip,
+        user_agent: header_str(&req, "user-agent"),
+        referer: header_str(&req, "referer"),
+        head: req.method() == actix_web::http::Method::HEAD,
+        prefetch: purpose.contains("prefetch") || purpose.contains("prerender"),
+        own_click: session_cookie(&req, &state.cookie_key)
+            .is_some_and(|(employee, _)| employee == link.employee_id),
+    };
+    let day = state.enricher.local_day(now);
+    let salt = match state.salts.for_day(day).await {
+        Ok(salt) => salt,
+        Err(err) => {
+            tracing::error!(error = %err, "no visitor salt");
+            return errors::render(StatusCode::SERVICE_UNAVAILABLE, &PageError::Unavailable);
+        }
+    };
+    let click_id = new_click_id();
+    let location = if link.click_param {
+        append_query_param(&link.destination, &state.settings.click_param, &click_id)
+    } else {
+        link.destination.clone()
+    };
+    let click = state
+        .enricher
+        .click(&facts, link.share_id, click_id, now, &salt);
+    if state.clicks.record(click).await.is_err() {
+        return errors::render(StatusCode::SERVICE_UNAVAILABLE, &PageError::Unavailable);
+    }
+    let status = StatusCode::from_u16(state.settings.redirect_status).unwrap_or(StatusCode::FOUND);
+    HttpResponse::build(status)
+        .insert_header((header::LOCATION, location))
+        // Browsers cache 301/308 answers; no-store makes every click reach us.
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .finish()
+}
