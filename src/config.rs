@@ -35,6 +35,9 @@ pub struct RawSettings {
     pub spool_dir: Option<String>,
     pub session_days: Option<u32>,
     pub login_attempts_per_minute: Option<u32>,
+    pub repeat_click_seconds: Option<u32>,
+    pub scanner_burst_ms: Option<u32>,
+    pub scanner_burst_links: Option<u32>,
 }
 
 /// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
@@ -61,7 +64,7 @@ const KEYS: &[&str] = &[
     "click_queue",
     "spool_dir",
     "session_days",
-    "login_attempts_per_minute",
+    "login_attempts_per_minute", "repeat_click_seconds", "scanner_burst_ms", "scanner_burst_links",
 ];
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.
@@ -156,6 +159,8 @@ pub struct Settings {
     pub spool_dir: PathBuf,
     pub session_days: u32,
     pub login_attempts_per_minute: u32,
+    /// Verified-click rules (DESIGN.md §3): repeat window and scanner-burst shape.
+    pub click_policy: crate::domain::verify::Policy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -354,6 +359,16 @@ impl Settings {
             raw.login_attempts_per_minute.unwrap_or(5).into(),
         )? as u32;
 
+        let burst_links = raw.scanner_burst_links.unwrap_or(3);
+        if burst_links < 2 {
+            return Err(invalid("CHORUS_SCANNER_BURST_LINKS", "must be at least 2"));
+        }
+        let click_policy = crate::domain::verify::Policy {
+            repeat_ms: i64::from(raw.repeat_click_seconds.unwrap_or(5)) * 1000,
+            burst_ms: i64::from(raw.scanner_burst_ms.unwrap_or(2000)),
+            burst_links: burst_links as usize,
+        };
+
         let spool_dir = PathBuf::from(raw.spool_dir.unwrap_or_else(|| "spool".to_string()));
 
         Ok(Settings {
@@ -378,6 +393,7 @@ impl Settings {
             spool_dir,
             session_days,
             login_attempts_per_minute,
+            click_policy,
         })
     }
 

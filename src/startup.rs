@@ -19,7 +19,6 @@ use crate::config::Settings;
 use crate::db::{self, Connector, Db};
 use crate::domain::classify::AgentClassifier;
 use crate::domain::client_ip::TrustedProxies;
-use crate::domain::verify::Policy;
 use crate::store;
 use crate::web::{pages, AppState, ClickParts};
 
@@ -91,7 +90,7 @@ impl Application {
             batch_max: settings.click_batch_max,
             batch_wait: settings.click_batch_wait,
             queue: settings.click_queue,
-            policy: Policy::default(),
+            policy: settings.click_policy,
         };
         let (clicks, writer) =
             ClickWriter::start(connector, spool, writer_config).map_err(StartError::Spool)?;
@@ -101,6 +100,7 @@ impl Application {
             enricher,
             clicks,
             trusted_proxies,
+            writer_stats: writer.stats.clone(),
         };
         let setup_token = no_admin.then(crate::web::auth::random_token);
 

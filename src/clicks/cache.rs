@@ -88,6 +88,14 @@ impl LinkCache {
         }
     }
 
+    pub fn len(&self) -> usize {
+        self.entries.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Forgets a slug after a change on this instance (created, disabled, expiry moved).
     pub fn invalidate(&self, slug: &str) {
         self.entries

@@ -102,7 +102,7 @@ impl Connector {
                 let mut conn = DbConnection::Postgres(PgConnection::establish(&url)?);
                 setup(
                     &mut conn,
-                    "SET TIME ZONE 'UTC'; SET statement_timeout = '5s';",
+                    "SET TIME ZONE 'UTC'; SET statement_timeout = '5s'; SET lock_timeout = '1s';",
                 )?;
                 Ok(conn)
             }
@@ -194,6 +194,10 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn pool_state(&self) -> r2d2::State {
+        self.pool.state()
     }
 
     pub fn backend_name(&self) -> &'static str {

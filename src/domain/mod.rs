@@ -8,6 +8,7 @@ pub mod email;
 pub mod network;
 pub mod password;
 pub mod person;
+pub mod qr;
 pub mod referrer;
 pub mod slug;
 pub mod utm;

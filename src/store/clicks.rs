@@ -256,3 +256,86 @@ pub fn count_existing(conn: &mut DbConnection, ids: &[String]) -> Result<i64, St
     }
     Ok(total)
 }
+
+/// A stored click, as pages and exports show it.
+#[derive(Debug, Clone, PartialEq, Queryable, Serialize)]
+pub struct ClickRecord {
+    pub click_id: String,
+    pub share_id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub day: NaiveDate,
+    pub visitor: String,
+    pub kind: String,
+    pub flag_reason: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub referrer_host: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub device: Option<String>,
+}
+
+/// The clicks of one share, oldest first.
+pub fn list_for_share(conn: &mut DbConnection, share_id: i64) -> Result<Vec<ClickRecord>, StoreError> {
+    use clicks::dsl as c;
+    Ok(c::clicks
+        .filter(c::share_id.eq(share_id))
+        .select((
+            c::click_id,
+            c::share_id,
+            c::occurred_at,
+            c::day,
+            c::visitor,
+            c::kind,
+            c::flag_reason,
+            c::country,
+            c::region,
+            c::city,
+            c::referrer_host,
+            c::browser,
+            c::os,
+            c::device,
+        ))
+        .order(c::id.asc())
+        .load(conn)?)
+}
+
+/// All-time click counts of a share, from its daily rollups.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ClickTotals {
+    pub human: i64,
+    pub unique: i64,
+    pub flagged: i64,
+    pub bot: i64,
+    pub preview: i64,
+}
+
+impl ClickTotals {
+    /// Every recorded request.
+    pub fn raw(&self) -> i64 {
+        self.human + self.flagged + self.bot + self.preview
+    }
+}
+
+/// Click totals of many shares at once (a page of a list). Summed in Rust: `SUM(BIGINT)`
+/// is NUMERIC on PostgreSQL, and rollups are one row per share and day.
+pub fn totals_for(conn: &mut DbConnection, share_ids: &[i64]) -> Result<HashMap<i64, ClickTotals>, StoreError> {
+    use click_rollups::dsl as r;
+    let mut totals: HashMap<i64, ClickTotals> = HashMap::new();
+    for chunk in share_ids.chunks(CHUNK) {
+        let rows: Vec<(i64, i64, i64, i64, i64, i64)> = r::click_rollups
+            .filter(r::share_id.eq_any(chunk))
+            .select((r::share_id, r::human, r::unique_visitors, r::flagged, r::bot, r::preview))
+            .load(conn)?;
+        for (share_id, human, unique, flagged, bot, preview) in rows {
+            let t = totals.entry(share_id).or_default();
+            t.human += human;
+            t.unique += unique;
+            t.flagged += flagged;
+            t.bot += bot;
+            t.preview += preview;
+        }
+    }
+    Ok(totals)
+}

@@ -4,7 +4,9 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod health;
+pub mod metrics;
 pub mod pages;
+pub mod qr;
 pub mod redirect;
 
 use std::net::IpAddr;
@@ -18,7 +20,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::clicks::cache::LinkCache;
 use crate::clicks::enrich::Enricher;
 use crate::clicks::salts::Salts;
-use crate::clicks::writer::ClickSink;
+use crate::clicks::writer::{ClickSink, WriterStats};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::client_ip::TrustedProxies;
@@ -37,6 +39,7 @@ pub struct AppState {
     pub enricher: Enricher,
     pub clicks: ClickSink,
     pub trusted_proxies: TrustedProxies,
+    pub writer_stats: Arc<WriterStats>,
 }
 
 /// The click pipeline's parts, built by `startup`.
@@ -45,6 +48,7 @@ pub struct ClickParts {
     pub enricher: Enricher,
     pub clicks: ClickSink,
     pub trusted_proxies: TrustedProxies,
+    pub writer_stats: Arc<WriterStats>,
 }
 
 impl AppState {
@@ -67,6 +71,7 @@ impl AppState {
             enricher: parts.enricher,
             clicks: parts.clicks,
             trusted_proxies: parts.trusted_proxies,
+            writer_stats: parts.writer_stats,
             db,
             settings,
             cookie_key,
@@ -83,7 +88,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::scope("/api/v1").configure(api::routes))
         .service(web::scope("/api").default_service(web::to(api::unknown_route)))
         .route("/healthz", web::get().to(health::healthz))
+        .route("/metrics", web::get().to(metrics::metrics))
         .route("/static/{path:.*}", web::get().to(assets::serve))
+        .route("/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}", web::get().to(qr::image))
         .configure(pages::routes)
         // Last: every other single-segment path is a short link.
         .service(

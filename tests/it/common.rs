@@ -148,6 +148,13 @@ impl TestApp {
             .id
     }
 
+    /// The stored clicks of a share, read from the database as a report would.
+    pub fn clicks_of(&self, share_id: i64) -> Vec<chorus::store::clicks::ClickRecord> {
+        let settings = settings(&self.database_url, self.dir.path(), &self.overrides);
+        let db = chorus::startup::open_database(&settings).expect("db");
+        db.run_sync(|conn| chorus::store::clicks::list_for_share(conn, share_id)).expect("clicks")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

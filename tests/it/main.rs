@@ -7,4 +7,7 @@ mod common;
 mod api_auth;
 mod api_employees;
 mod cli;
+mod crash;
 mod pages_auth;
+mod redirect;
+mod spool;

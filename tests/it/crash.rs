@@ -1,0 +1,124 @@
+//! The promise behind every report: a redirect a visitor saw answered is a stored click,
+//! even when the server is killed (SIGKILL) under load.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::{binary, fresh_database_url};
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start(dir: &std::path::Path, database_url: &str, port: u16) -> Server {
+    let child = Command::new(binary())
+        .arg("serve")
+        .current_dir(dir)
+        .env("CHORUS_BIND", format!("127.0.0.1:{port}"))
+        .env("CHORUS_DATABASE_URL", database_url)
+        .env("CHORUS_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chorus");
+    let server = Server { child, address: format!("http://127.0.0.1:{port}") };
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(30) {
+        if client.get(format!("{}/healthz", server.address)).send().await.is_ok_and(|r| r.status() == StatusCode::OK) {
+            return server;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("chorus did not start");
+}
+
+#[actix_web::test]
+async fn every_answered_redirect_survives_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database_url(dir.path());
+    let port = free_port();
+    let mut server = start(dir.path(), &database_url, port).await;
+
+    let out = Command::new(binary())
+        .args(["apikey", "create", "--name", "crash"])
+        .current_dir(dir.path())
+        .env("CHORUS_DATABASE_URL", &database_url)
+        .output()
+        .unwrap();
+    let key = String::from_utf8(out.stdout).unwrap().trim_end().lines().last().unwrap().to_string();
+    let api = reqwest::Client::new();
+    let post = |path: &str, body: Value| api.post(format!("{}{path}", server.address)).bearer_auth(&key).json(&body).send();
+    let employee: Value = post("/api/v1/employees", json!({"email": "load@example.com", "name": "Load"})).await.unwrap().json().await.unwrap();
+    let mut slugs = Vec::new();
+    for i in 0..20 {
+        let content: Value =
+            post("/api/v1/content", json!({"title": format!("post {i}"), "url": format!("https://example.com/{i}")})).await.unwrap().json().await.unwrap();
+        let share: Value = post("/api/v1/shares", json!({"employee_id": employee["id"], "content_id": content["id"], "network": "linkedin"}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        slugs.push(share["slug"].as_str().unwrap().to_string());
+    }
+
+    // Sixteen visitors click as fast as they can; each answered redirect's click id is kept.
+    let answered = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop_at = Instant::now() + Duration::from_millis(2500);
+    let mut tasks = Vec::new();
+    for worker in 0..16 {
+        let (answered, slugs, address) = (answered.clone(), slugs.clone(), server.address.clone());
+        tasks.push(actix_web::rt::spawn(async move {
+            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+            let mut i = worker;
+            while Instant::now() < stop_at {
+                i += 7;
+                let slug = &slugs[i % slugs.len()];
+                let Ok(res) = client.get(format!("{address}/{slug}")).header("User-Agent", format!("load-test/{worker}")).send().await else {
+                    continue;
+                };
+                if res.status() == StatusCode::FOUND {
+                    let location = res.headers()["location"].to_str().unwrap().to_string();
+                    let id = url::Url::parse(&location).unwrap().query_pairs().find(|(k, _)| k == "chorus_click").unwrap().1.into_owned();
+                    answered.lock().unwrap().push(id);
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    server.child.kill().expect("SIGKILL"); // kill -9, mid-load
+    server.child.wait().unwrap();
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let answered = answered.lock().unwrap().clone();
+    assert!(answered.len() >= 50, "the load reached the server ({} answers)", answered.len());
+
+    let restarted = start(dir.path(), &database_url, port).await;
+    let settings = chorus::config::Settings::validate(chorus::config::RawSettings {
+        database_url: Some(database_url.clone()),
+        ..Default::default()
+    })
+    .unwrap();
+    let db = chorus::startup::open_database(&settings).unwrap();
+    let stored = db.run_sync(|conn| chorus::store::clicks::count_existing(conn, &answered)).unwrap();
+    assert_eq!(stored as usize, answered.len(), "every answered redirect is a stored click");
+    drop(restarted);
+}
