@@ -3,8 +3,10 @@
 //! `common`). `.ci/run` runs this binary once per backend.
 
 mod common;
+mod fixtures;
 
 mod api_auth;
 mod api_employees;
+mod api_shares;
 mod cli;
 mod pages_auth;
