@@ -64,7 +64,10 @@ const KEYS: &[&str] = &[
     "click_queue",
     "spool_dir",
     "session_days",
-    "login_attempts_per_minute", "repeat_click_seconds", "scanner_burst_ms", "scanner_burst_links",
+    "login_attempts_per_minute",
+    "repeat_click_seconds",
+    "scanner_burst_ms",
+    "scanner_burst_links",
 ];
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.

@@ -61,7 +61,7 @@ pub fn open_database(settings: &Settings) -> Result<Db, StartError> {
 }
 
 impl Application {
-    pub fn build(settings: Settings) -> Result<Application, StartError> {
+    pub fn build(mut settings: Settings) -> Result<Application, StartError> {
         let db = open_database(&settings)?;
         let secret = match &settings.secret_key {
             Some(key) => key.clone(),
@@ -83,7 +83,7 @@ impl Application {
             .transpose()?;
         let enricher = Enricher::new(AgentClassifier::embedded()?, geo, settings.timezone);
         let links = LinkCache::new(db.clone());
-        let warmed = links.warm(100_000)?;
+        let warmed = links.warm()?;
         let spool = Spool::open(&settings.spool_dir).map_err(StartError::Spool)?;
         let connector = Connector::new(settings.database_url.clone(), settings.sqlite_synchronous);
         let writer_config = WriterConfig {
@@ -116,14 +116,14 @@ impl Application {
                 source,
             })?
             .port();
-        let setup_url = setup_token.as_ref().map(|t| {
-            let base = if settings.bind.port() == 0 {
-                format!("http://{}:{port}", addr.ip())
-            } else {
-                settings.public_base().to_string()
-            };
-            format!("{base}/setup?token={t}")
-        });
+        // Bound to port 0 (tests, ephemeral runs): the public base defaults to the bind
+        // address, so it takes the port the system picked.
+        if settings.base_url.port() == Some(0) {
+            let _ = settings.base_url.set_port(Some(port));
+        }
+        let setup_url = setup_token
+            .as_ref()
+            .map(|t| format!("{}/setup?token={t}", settings.public_base()));
 
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState::new(

@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::db::Db;
-use crate::store::links::LinkRow;
+use crate::store::shares::LinkRow;
 use crate::store::{self, StoreError};
 
 const REFRESH_AFTER: Duration = Duration::from_secs(60);
@@ -44,11 +44,9 @@ impl LinkCache {
         }
     }
 
-    /// Loads the most recent links ahead of the first clicks.
-    pub fn warm(&self, limit: i64) -> Result<usize, StoreError> {
-        let rows = self
-            .db
-            .run_sync(|conn| store::links::list_recent(conn, limit))?;
+    /// Loads every link ahead of the first clicks.
+    pub fn warm(&self) -> Result<usize, StoreError> {
+        let rows = self.db.run_sync(store::shares::list_links)?;
         let now = Instant::now();
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         for (slug, link) in &rows {
@@ -108,7 +106,7 @@ impl LinkCache {
         let key = slug.to_string();
         let found = self
             .db
-            .run(move |conn| store::links::find_by_slug(conn, &key))
+            .run(move |conn| store::shares::find_link_by_slug(conn, &key))
             .await?;
         let link = found.map(Arc::new);
         store_entry(&self.entries, slug, link.clone());
@@ -134,7 +132,7 @@ impl LinkCache {
         actix_web::rt::spawn(async move {
             let lookup = key.clone();
             match db
-                .run(move |conn| store::links::find_by_slug(conn, &lookup))
+                .run(move |conn| store::shares::find_link_by_slug(conn, &lookup))
                 .await
             {
                 Ok(found) => store_entry(&entries, &key, found.map(Arc::new)),

@@ -2,14 +2,17 @@
 //! Nothing here knows about actix or diesel.
 
 pub mod api_key;
+pub mod campaign;
 pub mod classify;
 pub mod client_ip;
+pub mod content;
 pub mod email;
 pub mod network;
 pub mod password;
 pub mod person;
 pub mod qr;
 pub mod referrer;
+pub mod share;
 pub mod slug;
 pub mod utm;
 pub mod verify;

@@ -17,7 +17,11 @@ fn code(url: &str) -> Result<QrCode, QrError> {
 }
 
 pub fn svg(url: &str) -> Result<String, QrError> {
-    Ok(code(url)?.render::<svg::Color<'_>>().min_dimensions(256, 256).quiet_zone(true).build())
+    Ok(code(url)?
+        .render::<svg::Color<'_>>()
+        .min_dimensions(256, 256)
+        .quiet_zone(true)
+        .build())
 }
 
 /// A black-on-white PNG, `scale` pixels per module, with the standard 4-module quiet zone.
@@ -45,7 +49,9 @@ pub fn png(url: &str, scale: u32) -> Result<Vec<u8>, QrError> {
         encoder.set_color(png::ColorType::Grayscale);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header().map_err(|_| QrError::Encoding)?;
-        writer.write_image_data(&pixels).map_err(|_| QrError::Encoding)?;
+        writer
+            .write_image_data(&pixels)
+            .map_err(|_| QrError::Encoding)?;
     }
     Ok(out)
 }
@@ -69,7 +75,11 @@ mod tests {
         let info = reader.info();
         let modules = code("https://go.example.com/abc1234").unwrap().width() as u32;
         assert_eq!(modules, 29, "version 3 at level M for a URL of this length");
-        assert_eq!(info.width, (modules + 8) * 8, "4 modules of quiet zone each side");
+        assert_eq!(
+            info.width,
+            (modules + 8) * 8,
+            "4 modules of quiet zone each side"
+        );
         assert_eq!(info.width, info.height);
     }
 

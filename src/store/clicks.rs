@@ -277,7 +277,10 @@ pub struct ClickRecord {
 }
 
 /// The clicks of one share, oldest first.
-pub fn list_for_share(conn: &mut DbConnection, share_id: i64) -> Result<Vec<ClickRecord>, StoreError> {
+pub fn list_for_share(
+    conn: &mut DbConnection,
+    share_id: i64,
+) -> Result<Vec<ClickRecord>, StoreError> {
     use clicks::dsl as c;
     Ok(c::clicks
         .filter(c::share_id.eq(share_id))
@@ -320,13 +323,23 @@ impl ClickTotals {
 
 /// Click totals of many shares at once (a page of a list). Summed in Rust: `SUM(BIGINT)`
 /// is NUMERIC on PostgreSQL, and rollups are one row per share and day.
-pub fn totals_for(conn: &mut DbConnection, share_ids: &[i64]) -> Result<HashMap<i64, ClickTotals>, StoreError> {
+pub fn totals_for(
+    conn: &mut DbConnection,
+    share_ids: &[i64],
+) -> Result<HashMap<i64, ClickTotals>, StoreError> {
     use click_rollups::dsl as r;
     let mut totals: HashMap<i64, ClickTotals> = HashMap::new();
     for chunk in share_ids.chunks(CHUNK) {
         let rows: Vec<(i64, i64, i64, i64, i64, i64)> = r::click_rollups
             .filter(r::share_id.eq_any(chunk))
-            .select((r::share_id, r::human, r::unique_visitors, r::flagged, r::bot, r::preview))
+            .select((
+                r::share_id,
+                r::human,
+                r::unique_visitors,
+                r::flagged,
+                r::bot,
+                r::preview,
+            ))
             .load(conn)?;
         for (share_id, human, unique, flagged, bot, preview) in rows {
             let t = totals.entry(share_id).or_default();

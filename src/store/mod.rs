@@ -3,14 +3,18 @@
 //! matches on the backend (for `RETURNING` and upserts).
 
 pub mod api_keys;
+pub mod campaigns;
 pub mod clicks;
+pub mod content;
 pub mod counts;
 pub mod employees;
-pub mod links;
 pub mod salts;
 pub mod secrets;
 pub mod sessions;
+pub mod shares;
 pub mod teams;
+pub mod topics;
+pub mod tx;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 

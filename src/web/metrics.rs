@@ -15,25 +15,60 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let mut registry = Registry::with_prefix("chorus");
     let stats = &state.writer_stats;
     let counters = [
-        ("clicks_committed", "Clicks committed to the database by the writer", &stats.committed),
-        ("clicks_spooled", "Clicks written to the spool because the database could not commit", &stats.spooled),
-        ("clicks_replayed", "Spooled clicks later committed", &stats.replayed),
-        ("clicks_failed", "Clicks neither committed nor spooled (their redirects failed)", &stats.failed),
-        ("click_batches", "Batches committed by the writer", &stats.batches),
+        (
+            "clicks_committed",
+            "Clicks committed to the database by the writer",
+            &stats.committed,
+        ),
+        (
+            "clicks_spooled",
+            "Clicks written to the spool because the database could not commit",
+            &stats.spooled,
+        ),
+        (
+            "clicks_replayed",
+            "Spooled clicks later committed",
+            &stats.replayed,
+        ),
+        (
+            "clicks_failed",
+            "Clicks neither committed nor spooled (their redirects failed)",
+            &stats.failed,
+        ),
+        (
+            "click_batches",
+            "Batches committed by the writer",
+            &stats.batches,
+        ),
     ];
     for (name, help, value) in counters {
         registry.register(name, help, ConstCounter::new(value.load(Ordering::Relaxed)));
     }
     let pool = state.db.pool_state();
-    registry.register("db_connections", "Open database connections", ConstGauge::new(i64::from(pool.connections)));
-    registry.register("db_connections_idle", "Idle database connections", ConstGauge::new(i64::from(pool.idle_connections)));
-    registry.register("cached_links", "Short links held in memory", ConstGauge::new(state.links.len() as i64));
+    registry.register(
+        "db_connections",
+        "Open database connections",
+        ConstGauge::new(i64::from(pool.connections)),
+    );
+    registry.register(
+        "db_connections_idle",
+        "Idle database connections",
+        ConstGauge::new(i64::from(pool.idle_connections)),
+    );
+    registry.register(
+        "cached_links",
+        "Short links held in memory",
+        ConstGauge::new(state.links.len() as i64),
+    );
     let mut body = String::new();
     if encode(&mut body, &registry).is_err() {
         return HttpResponse::InternalServerError().finish();
     }
     HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body)
 }

@@ -90,7 +90,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(health::healthz))
         .route("/metrics", web::get().to(metrics::metrics))
         .route("/static/{path:.*}", web::get().to(assets::serve))
-        .route("/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}", web::get().to(qr::image))
+        .route(
+            "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
+            web::get().to(qr::image),
+        )
         .configure(pages::routes)
         // Last: every other single-segment path is a short link.
         .service(

@@ -25,11 +25,17 @@ pub async fn image(path: web::Path<(String, String)>, state: web::Data<AppState>
         Ok(bytes) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, content_type))
             .insert_header((header::CACHE_CONTROL, "public, max-age=86400"))
-            .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{slug}.{format}\"")))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{slug}.{format}\""),
+            ))
             .body(bytes),
         Err(err) => {
             tracing::warn!(error = %err, "QR code failed");
-            errors::render(StatusCode::UNPROCESSABLE_ENTITY, &PageError::BadRequest(err.to_string()))
+            errors::render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PageError::BadRequest(err.to_string()),
+            )
         }
     }
 }

@@ -152,7 +152,8 @@ impl TestApp {
     pub fn clicks_of(&self, share_id: i64) -> Vec<chorus::store::clicks::ClickRecord> {
         let settings = settings(&self.database_url, self.dir.path(), &self.overrides);
         let db = chorus::startup::open_database(&settings).expect("db");
-        db.run_sync(|conn| chorus::store::clicks::list_for_share(conn, share_id)).expect("clicks")
+        db.run_sync(|conn| chorus::store::clicks::list_for_share(conn, share_id))
+            .expect("clicks")
     }
 
     pub fn url(&self, path: &str) -> String {

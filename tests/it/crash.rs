@@ -23,7 +23,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn start(dir: &std::path::Path, database_url: &str, port: u16) -> Server {
@@ -37,11 +41,19 @@ async fn start(dir: &std::path::Path, database_url: &str, port: u16) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("start chorus");
-    let server = Server { child, address: format!("http://127.0.0.1:{port}") };
+    let server = Server {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+    };
     let client = reqwest::Client::new();
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(30) {
-        if client.get(format!("{}/healthz", server.address)).send().await.is_ok_and(|r| r.status() == StatusCode::OK) {
+        if client
+            .get(format!("{}/healthz", server.address))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK)
+        {
             return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -62,14 +74,40 @@ async fn every_answered_redirect_survives_kill_9() {
         .env("CHORUS_DATABASE_URL", &database_url)
         .output()
         .unwrap();
-    let key = String::from_utf8(out.stdout).unwrap().trim_end().lines().last().unwrap().to_string();
+    let key = String::from_utf8(out.stdout)
+        .unwrap()
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
     let api = reqwest::Client::new();
-    let post = |path: &str, body: Value| api.post(format!("{}{path}", server.address)).bearer_auth(&key).json(&body).send();
-    let employee: Value = post("/api/v1/employees", json!({"email": "load@example.com", "name": "Load"})).await.unwrap().json().await.unwrap();
+    let post = |path: &str, body: Value| {
+        api.post(format!("{}{path}", server.address))
+            .bearer_auth(&key)
+            .json(&body)
+            .send()
+    };
+    let employee: Value = post(
+        "/api/v1/employees",
+        json!({"email": "load@example.com", "name": "Load"}),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
     let mut slugs = Vec::new();
     for i in 0..20 {
-        let content: Value =
-            post("/api/v1/content", json!({"title": format!("post {i}"), "url": format!("https://example.com/{i}")})).await.unwrap().json().await.unwrap();
+        let content: Value = post(
+            "/api/v1/content",
+            json!({"title": format!("post {i}"), "url": format!("https://example.com/{i}")}),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
         let share: Value = post("/api/v1/shares", json!({"employee_id": employee["id"], "content_id": content["id"], "network": "linkedin"}))
             .await
             .unwrap()
@@ -86,17 +124,31 @@ async fn every_answered_redirect_survives_kill_9() {
     for worker in 0..16 {
         let (answered, slugs, address) = (answered.clone(), slugs.clone(), server.address.clone());
         tasks.push(actix_web::rt::spawn(async move {
-            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+            let client = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap();
             let mut i = worker;
             while Instant::now() < stop_at {
                 i += 7;
                 let slug = &slugs[i % slugs.len()];
-                let Ok(res) = client.get(format!("{address}/{slug}")).header("User-Agent", format!("load-test/{worker}")).send().await else {
+                let Ok(res) = client
+                    .get(format!("{address}/{slug}"))
+                    .header("User-Agent", format!("load-test/{worker}"))
+                    .send()
+                    .await
+                else {
                     continue;
                 };
                 if res.status() == StatusCode::FOUND {
                     let location = res.headers()["location"].to_str().unwrap().to_string();
-                    let id = url::Url::parse(&location).unwrap().query_pairs().find(|(k, _)| k == "chorus_click").unwrap().1.into_owned();
+                    let id = url::Url::parse(&location)
+                        .unwrap()
+                        .query_pairs()
+                        .find(|(k, _)| k == "chorus_click")
+                        .unwrap()
+                        .1
+                        .into_owned();
                     answered.lock().unwrap().push(id);
                 }
             }
@@ -109,7 +161,11 @@ async fn every_answered_redirect_survives_kill_9() {
         task.await.unwrap();
     }
     let answered = answered.lock().unwrap().clone();
-    assert!(answered.len() >= 50, "the load reached the server ({} answers)", answered.len());
+    assert!(
+        answered.len() >= 50,
+        "the load reached the server ({} answers)",
+        answered.len()
+    );
 
     let restarted = start(dir.path(), &database_url, port).await;
     let settings = chorus::config::Settings::validate(chorus::config::RawSettings {
@@ -118,7 +174,13 @@ async fn every_answered_redirect_survives_kill_9() {
     })
     .unwrap();
     let db = chorus::startup::open_database(&settings).unwrap();
-    let stored = db.run_sync(|conn| chorus::store::clicks::count_existing(conn, &answered)).unwrap();
-    assert_eq!(stored as usize, answered.len(), "every answered redirect is a stored click");
+    let stored = db
+        .run_sync(|conn| chorus::store::clicks::count_existing(conn, &answered))
+        .unwrap();
+    assert_eq!(
+        stored as usize,
+        answered.len(),
+        "every answered redirect is a stored click"
+    );
     drop(restarted);
 }

@@ -3,11 +3,14 @@
 //! `common`). `.ci/run` runs this binary once per backend.
 
 mod common;
+mod fixtures;
 
 mod api_auth;
 mod api_employees;
+mod api_shares;
 mod cli;
 mod crash;
 mod pages_auth;
+mod pages_links;
 mod redirect;
 mod spool;

@@ -23,7 +23,8 @@ impl Lock {
     fn take(database_url: &str) -> Lock {
         if is_postgres() {
             let mut c = diesel::PgConnection::establish(database_url).unwrap();
-            c.batch_execute("BEGIN; LOCK TABLE clicks IN ACCESS EXCLUSIVE MODE;").unwrap();
+            c.batch_execute("BEGIN; LOCK TABLE clicks IN ACCESS EXCLUSIVE MODE;")
+                .unwrap();
             Lock::Postgres(c)
         } else {
             let path = database_url.trim_start_matches("sqlite://");
@@ -44,8 +45,18 @@ impl Lock {
 #[actix_web::test]
 async fn clicks_wait_in_the_spool_while_the_database_cannot_commit() {
     let app = TestApp::spawn_with(RawSettings::default()).await;
-    let employee = app.create_employee("spool@example.com", "Spool", None).await;
-    let content: Value = app.post("/api/v1/content", &json!({"title": "t", "url": "https://example.com/s"})).await.json().await.unwrap();
+    let employee = app
+        .create_employee("spool@example.com", "Spool", None)
+        .await;
+    let content: Value = app
+        .post(
+            "/api/v1/content",
+            &json!({"title": "t", "url": "https://example.com/s"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let share: Value = app
         .post("/api/v1/shares", &json!({"employee_id": employee["id"], "content_id": content["id"], "network": "linkedin"}))
         .await
@@ -54,7 +65,13 @@ async fn clicks_wait_in_the_spool_while_the_database_cannot_commit() {
         .unwrap();
     let slug = share["slug"].as_str().unwrap().to_string();
     // Warm the visitor salt and the link cache while the database still answers.
-    let res = app.client.get(app.url(&format!("/{slug}"))).header("User-Agent", CHROME).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/{slug}")))
+        .header("User-Agent", CHROME)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
 
     let lock = Lock::take(&app.database_url);
@@ -66,22 +83,43 @@ async fn clicks_wait_in_the_spool_while_the_database_cannot_commit() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::FOUND, "answered although the database is locked");
+    assert_eq!(
+        res.status(),
+        StatusCode::FOUND,
+        "answered although the database is locked"
+    );
     let spool = app.dir.path().join("spool").join("clicks.spool");
-    assert!(std::fs::metadata(&spool).unwrap().len() > 0, "the click waits in the spool");
+    assert!(
+        std::fs::metadata(&spool).unwrap().len() > 0,
+        "the click waits in the spool"
+    );
     lock.release();
 
     let mut raw = 0;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(200)).await;
-        let body: Value = app.get(&format!("/api/v1/shares/{}", share["id"])).await.json().await.unwrap();
+        let body: Value = app
+            .get(&format!("/api/v1/shares/{}", share["id"]))
+            .await
+            .json()
+            .await
+            .unwrap();
         raw = body["stats"]["raw_clicks"].as_i64().unwrap();
         if raw == 2 {
             break;
         }
     }
     assert_eq!(raw, 2, "the spooled click was replayed");
-    let body: Value = app.get(&format!("/api/v1/shares/{}", share["id"])).await.json().await.unwrap();
+    let body: Value = app
+        .get(&format!("/api/v1/shares/{}", share["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["stats"]["bot_clicks"], 1);
-    assert_eq!(std::fs::metadata(&spool).unwrap().len(), 0, "the spool is emptied");
+    assert_eq!(
+        std::fs::metadata(&spool).unwrap().len(),
+        0,
+        "the spool is emptied"
+    );
 }

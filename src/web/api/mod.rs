@@ -2,7 +2,10 @@
 //! every path, including the ones actix answers by itself (bad JSON, unknown routes,
 //! wrong methods, oversized bodies).
 
+pub mod campaigns;
+pub mod content;
 pub mod employees;
+pub mod shares;
 pub mod teams;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -34,6 +37,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::resource("/teams")
                         .route(web::get().to(teams::list))
                         .route(web::post().to(teams::create)),
+                )
+                .service(
+                    web::resource("/campaigns")
+                        .route(web::get().to(campaigns::list))
+                        .route(web::post().to(campaigns::create)),
+                )
+                .service(web::resource("/campaigns/{id}").route(web::get().to(campaigns::show)))
+                .service(
+                    web::resource("/content")
+                        .route(web::get().to(content::list))
+                        .route(web::post().to(content::create)),
+                )
+                .service(web::resource("/content/{id}").route(web::get().to(content::show)))
+                .service(
+                    web::resource("/shares")
+                        .route(web::get().to(shares::list))
+                        .route(web::post().to(shares::create)),
+                )
+                .service(
+                    web::resource("/shares/{id}")
+                        .route(web::get().to(shares::show))
+                        .route(web::patch().to(shares::update)),
                 )
                 .default_service(web::to(unknown_route)),
         );

@@ -2,8 +2,8 @@
 
 pub mod admin;
 pub mod errors;
+pub mod links;
 pub mod login;
-pub mod me;
 pub mod setup;
 
 use actix_web::http::header;
@@ -26,7 +26,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(setup::form))
                 .route(web::post().to(setup::submit)),
         )
-        .route("/me", web::get().to(me::home))
+        .route("/me", web::get().to(links::mine))
+        .route("/admin/links", web::get().to(links::all))
+        .route("/admin/links/{id}/toggle", web::post().to(links::toggle))
         .route("/admin", web::get().to(admin::home))
         .service(
             web::resource("/admin/employees")
