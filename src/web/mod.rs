@@ -82,6 +82,21 @@ impl AppState {
     }
 }
 
+/// The visitor's address: the peer, or what a trusted proxy says the peer was.
+pub fn client_address(req: &actix_web::HttpRequest, state: &AppState) -> IpAddr {
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
+    crate::domain::client_ip::client_ip(
+        peer,
+        header("forwarded"),
+        header("x-forwarded-for"),
+        &state.trusted_proxies,
+    )
+}
+
 /// The whole route table, used by `startup` for the server and by nothing else, so tests
 /// exercise exactly what production serves.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -6,7 +6,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
 use crate::clicks::enrich::RequestFacts;
-use crate::domain::client_ip::client_ip;
 use crate::domain::utm::append_query_param;
 use crate::error::PageError;
 use crate::web::auth::session_cookie;
@@ -57,16 +56,7 @@ pub async fn follow(
         return errors::render(StatusCode::GONE, &PageError::LinkGone);
     }
 
-    let peer = req
-        .peer_addr()
-        .map(|a| a.ip())
-        .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
-    let ip = client_ip(
-        peer,
-        header_str(&req, "forwarded"),
-        header_str(&req, "x-forwarded-for"),
-        &state.trusted_proxies,
-    );
+    let ip = crate::web::client_address(&req, &state);
     let purpose = header_str(&req, "sec-purpose")
         .or_else(|| header_str(&req, "purpose"))
         .unwrap_or("");

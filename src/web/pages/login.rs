@@ -115,10 +115,7 @@ pub async fn submit(
             Some("The form expired. Please try again.".into()),
         );
     }
-    let ip = req
-        .peer_addr()
-        .map(|a| a.ip())
-        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    let ip = crate::web::client_address(&req, &state);
     if state.login_limiter.check_key(&ip).is_err() {
         return page(
             &state,
