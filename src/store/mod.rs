@@ -8,6 +8,7 @@ pub mod clicks;
 pub mod content;
 pub mod counts;
 pub mod employees;
+pub mod reports;
 pub mod salts;
 pub mod secrets;
 pub mod sessions;

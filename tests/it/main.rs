@@ -7,6 +7,7 @@ mod fixtures;
 
 mod api_auth;
 mod api_employees;
+mod api_reports;
 mod api_shares;
 mod cli;
 mod crash;

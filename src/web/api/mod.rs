@@ -5,6 +5,7 @@
 pub mod campaigns;
 pub mod content;
 pub mod employees;
+pub mod reports;
 pub mod shares;
 pub mod teams;
 
@@ -60,6 +61,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(shares::show))
                         .route(web::patch().to(shares::update)),
                 )
+                .route("/leaderboards/{board}", web::get().to(reports::leaderboard))
+                .route("/kpis", web::get().to(reports::kpis))
                 .default_service(web::to(unknown_route)),
         );
 }

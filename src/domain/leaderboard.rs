@@ -1,0 +1,128 @@
+//! Leaderboards (DESIGN.md §6): which boards exist, and how rows are ranked.
+
+use serde::Serialize;
+
+/// Every board of DESIGN.md §6, by its API name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Board {
+    TopShares,
+    PopularContent,
+    MostSharedContent,
+    EngagementShares,
+    EmployeesClicks,
+    EmployeesShares,
+    EmployeesPosts,
+    EmployeesEngagement,
+    EmployeesReach,
+    EmployeesConversions,
+    EmployeesRevenue,
+}
+
+impl Board {
+    pub const ALL: [Board; 11] = [
+        Board::TopShares,
+        Board::PopularContent,
+        Board::MostSharedContent,
+        Board::EngagementShares,
+        Board::EmployeesClicks,
+        Board::EmployeesShares,
+        Board::EmployeesPosts,
+        Board::EmployeesEngagement,
+        Board::EmployeesReach,
+        Board::EmployeesConversions,
+        Board::EmployeesRevenue,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Board::TopShares => "top-shares",
+            Board::PopularContent => "popular-content",
+            Board::MostSharedContent => "most-shared-content",
+            Board::EngagementShares => "engagement-shares",
+            Board::EmployeesClicks => "employees-clicks",
+            Board::EmployeesShares => "employees-shares",
+            Board::EmployeesPosts => "employees-posts",
+            Board::EmployeesEngagement => "employees-engagement",
+            Board::EmployeesReach => "employees-reach",
+            Board::EmployeesConversions => "employees-conversions",
+            Board::EmployeesRevenue => "employees-revenue",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Board> {
+        Board::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    /// Whether rows are people (subject to privacy rules) rather than shares or content.
+    pub fn ranks_people(self) -> bool {
+        self.name().starts_with("employees-")
+    }
+}
+
+/// One ranked row: rank 1 first, ties broken by label.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranked {
+    pub rank: usize,
+    pub id: i64,
+    pub label: String,
+    pub value: i64,
+}
+
+/// Ranks by value (highest first), then label (A–Z), then id; drops rows with nothing to
+/// show and keeps the first `limit`.
+pub fn rank(mut rows: Vec<(i64, String, i64)>, limit: usize) -> Vec<Ranked> {
+    rows.retain(|(_, _, value)| *value > 0);
+    rows.sort_by(|a, b| {
+        b.2.cmp(&a.2)
+            .then_with(|| a.1.cmp(&b.1))
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    rows.into_iter()
+        .take(limit)
+        .enumerate()
+        .map(|(i, (id, label, value))| Ranked {
+            rank: i + 1,
+            id,
+            label,
+            value,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_names_round_trip() {
+        for board in Board::ALL {
+            assert_eq!(Board::parse(board.name()), Some(board));
+        }
+        assert_eq!(Board::parse("employees-likes"), None);
+        assert!(Board::EmployeesRevenue.ranks_people() && !Board::TopShares.ranks_people());
+    }
+
+    #[test]
+    fn ranks_by_value_then_label() {
+        let rows = vec![
+            (1, "Cho".into(), 5),
+            (2, "Ahn".into(), 5),
+            (3, "Baek".into(), 9),
+            (4, "Dan".into(), 0),
+            (5, "Eun".into(), 1),
+        ];
+        let ranked = rank(rows, 10);
+        let order: Vec<(usize, &str, i64)> = ranked
+            .iter()
+            .map(|r| (r.rank, r.label.as_str(), r.value))
+            .collect();
+        assert_eq!(
+            order,
+            [(1, "Baek", 9), (2, "Ahn", 5), (3, "Cho", 5), (4, "Eun", 1)]
+        );
+        assert_eq!(
+            rank(vec![(1, "a".into(), 3), (2, "b".into(), 2)], 1).len(),
+            1
+        );
+    }
+}

@@ -1,0 +1,498 @@
+//! Report queries: leaderboards and KPI figures over a period with the filters of
+//! DESIGN.md §5 (campaign, team, network).
+//!
+//! Clicks come from the daily rollups, never from raw clicks. Sums are done by the
+//! database (`CAST(SUM(…) AS BIGINT)`, since PostgreSQL's SUM of BIGINT is NUMERIC);
+//! names are looked up afterwards for the rows that made it.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::StoreError;
+use crate::db::schema::{
+    click_rollups, content, conversions, employees, follower_snapshots, metrics_snapshots, shares,
+    teams,
+};
+use crate::db::DbConnection;
+use crate::domain::leaderboard::Board;
+use crate::domain::period::{Interval, Period};
+
+/// What a report looks at.
+#[derive(Debug, Clone)]
+pub struct ReportFilter {
+    pub period: Period,
+    pub campaign_id: Option<i64>,
+    pub team: Option<String>,
+    pub network: Option<String>,
+    /// Rank click boards by unique visitors instead of verified clicks.
+    pub unique: bool,
+    /// Currency that revenue boards and totals sum (others are reported apart).
+    pub currency: String,
+}
+
+impl ReportFilter {
+    fn narrows_shares(&self) -> bool {
+        self.campaign_id.is_some() || self.team.is_some() || self.network.is_some()
+    }
+}
+
+/// Ids of the shares the filter keeps (campaign of the content, team of the employee,
+/// network of the share).
+fn matching_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>, StoreError> {
+    let mut q = shares::table
+        .inner_join(employees::table)
+        .inner_join(content::table)
+        .select(shares::id)
+        .into_boxed();
+    if let Some(id) = f.campaign_id {
+        q = q.filter(content::campaign_id.eq(id));
+    }
+    if let Some(network) = &f.network {
+        q = q.filter(shares::network.eq(network.clone()));
+    }
+    if let Some(team) = &f.team {
+        q = q.filter(
+            employees::team_id.eq_any(
+                teams::table
+                    .filter(teams::name.eq(team.clone()))
+                    .select(teams::id.nullable()),
+            ),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Per share: (verified human clicks, unique visitors) in the period.
+fn clicks_per_share(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    let keep = if f.narrows_shares() {
+        Some(matching_shares(conn, f)?)
+    } else {
+        None
+    };
+    let mut q = click_rollups::table
+        .filter(click_rollups::day.ge(f.period.first_day))
+        .filter(click_rollups::day.le(f.period.last_day))
+        .group_by(click_rollups::share_id)
+        .select((
+            click_rollups::share_id,
+            sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
+        ))
+        .into_boxed();
+    if let Some(ids) = keep {
+        q = q.filter(click_rollups::share_id.eq_any(ids));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Names of shares: id → (employee id, employee name, content id, content title, network).
+type ShareInfo = (i64, String, i64, String, String);
+
+fn share_info(conn: &mut DbConnection, ids: &[i64]) -> Result<HashMap<i64, ShareInfo>, StoreError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, i64, String, i64, String, String)> = shares::table
+            .inner_join(employees::table)
+            .inner_join(content::table)
+            .filter(shares::id.eq_any(chunk))
+            .select((
+                shares::id,
+                employees::id,
+                employees::name,
+                content::id,
+                content::title,
+                shares::network,
+            ))
+            .load(conn)?;
+        for (id, eid, ename, cid, title, network) in rows {
+            out.insert(id, (eid, ename, cid, title, network));
+        }
+    }
+    Ok(out)
+}
+
+fn employee_names(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, StoreError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = employees::table
+            .filter(employees::id.eq_any(chunk))
+            .select((employees::id, employees::name))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Adds values under a key and keeps the label.
+fn tally(rows: impl IntoIterator<Item = (i64, String, i64)>) -> Vec<(i64, String, i64)> {
+    let mut sums: HashMap<i64, (String, i64)> = HashMap::new();
+    for (id, label, value) in rows {
+        let entry = sums.entry(id).or_insert((label, 0));
+        entry.1 += value;
+    }
+    sums.into_iter()
+        .map(|(id, (label, value))| (id, label, value))
+        .collect()
+}
+
+/// The unranked rows `(id, label, value)` of a board.
+pub fn board_rows(
+    conn: &mut DbConnection,
+    board: Board,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, String, i64)>, StoreError> {
+    match board {
+        Board::TopShares | Board::PopularContent | Board::EmployeesClicks => {
+            let per_share = clicks_per_share(conn, f)?;
+            let ids: Vec<i64> = per_share.iter().map(|r| r.0).collect();
+            let info = share_info(conn, &ids)?;
+            let rows = per_share
+                .into_iter()
+                .filter_map(|(share_id, human, unique)| {
+                    let (eid, ename, cid, title, network) = info.get(&share_id)?.clone();
+                    let value = if f.unique { unique } else { human };
+                    Some(match board {
+                        Board::TopShares => {
+                            (share_id, format!("{title} · {ename} · {network}"), value)
+                        }
+                        Board::PopularContent => (cid, title, value),
+                        _ => (eid, ename, value),
+                    })
+                });
+            Ok(tally(rows))
+        }
+        Board::MostSharedContent | Board::EmployeesShares => {
+            let created = shares_created(conn, f)?;
+            let info = share_info(conn, &created)?;
+            let rows = created.iter().filter_map(|id| {
+                let (eid, ename, cid, title, _) = info.get(id)?.clone();
+                Some(if board == Board::MostSharedContent {
+                    (cid, title, 1)
+                } else {
+                    (eid, ename, 1)
+                })
+            });
+            Ok(tally(rows))
+        }
+        Board::EmployeesPosts => {
+            let mut q = content::table
+                .inner_join(
+                    employees::table.on(content::author_employee_id.eq(employees::id.nullable())),
+                )
+                .filter(content::origin.eq("employee"))
+                .filter(
+                    content::created_at
+                        .ge(f.period.from)
+                        .and(content::created_at.lt(f.period.to)),
+                )
+                .select((employees::id, employees::name))
+                .into_boxed();
+            if let Some(id) = f.campaign_id {
+                q = q.filter(content::campaign_id.eq(id));
+            }
+            if let Some(team) = &f.team {
+                q = q.filter(
+                    employees::team_id.eq_any(
+                        teams::table
+                            .filter(teams::name.eq(team.clone()))
+                            .select(teams::id.nullable()),
+                    ),
+                );
+            }
+            let rows: Vec<(i64, String)> = q.load(conn)?;
+            Ok(tally(rows.into_iter().map(|(id, name)| (id, name, 1))))
+        }
+        Board::EngagementShares | Board::EmployeesEngagement => {
+            let engagement = latest_engagement(conn, f)?;
+            let ids: Vec<i64> = engagement.keys().copied().collect();
+            let info = share_info(conn, &ids)?;
+            let rows = engagement.into_iter().filter_map(|(share_id, (value, _))| {
+                let (eid, ename, _, title, network) = info.get(&share_id)?.clone();
+                Some(if board == Board::EngagementShares {
+                    (share_id, format!("{title} · {ename} · {network}"), value)
+                } else {
+                    (eid, ename, value)
+                })
+            });
+            Ok(tally(rows))
+        }
+        Board::EmployeesReach => {
+            let reach = reach_per_employee(conn, f)?;
+            let ids: Vec<i64> = reach.keys().copied().collect();
+            let names = employee_names(conn, &ids)?;
+            Ok(reach
+                .into_iter()
+                .filter_map(|(id, value)| Some((id, names.get(&id)?.clone(), value)))
+                .collect())
+        }
+        Board::EmployeesConversions | Board::EmployeesRevenue => {
+            let per_employee = conversions_per_employee(conn, f)?;
+            let ids: Vec<i64> = per_employee.iter().map(|r| r.0).collect();
+            let names = employee_names(conn, &ids)?;
+            Ok(per_employee
+                .into_iter()
+                .filter_map(|(id, count, revenue)| {
+                    let value = if board == Board::EmployeesConversions {
+                        count
+                    } else {
+                        revenue
+                    };
+                    Some((id, names.get(&id)?.clone(), value))
+                })
+                .collect())
+        }
+    }
+}
+
+/// Shares created in the period that the filter keeps.
+fn shares_created(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>, StoreError> {
+    let mut q = shares::table
+        .filter(
+            shares::created_at
+                .ge(f.period.from)
+                .and(shares::created_at.lt(f.period.to)),
+        )
+        .select(shares::id)
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(shares::id.eq_any(matching_shares(conn, f)?));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Per share: engagement (likes + comments + reshares) and impressions of its latest
+/// metrics snapshot in the period.
+pub fn latest_engagement(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<HashMap<i64, (i64, Option<i64>)>, StoreError> {
+    let mut q = metrics_snapshots::table
+        .filter(
+            metrics_snapshots::observed_at
+                .ge(f.period.from)
+                .and(metrics_snapshots::observed_at.lt(f.period.to)),
+        )
+        .select((
+            metrics_snapshots::share_id,
+            metrics_snapshots::likes,
+            metrics_snapshots::comments,
+            metrics_snapshots::reshares,
+            metrics_snapshots::impressions,
+        ))
+        .order((
+            metrics_snapshots::observed_at.asc(),
+            metrics_snapshots::id.asc(),
+        ))
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(metrics_snapshots::share_id.eq_any(matching_shares(conn, f)?));
+    }
+    let rows: Vec<(i64, i64, i64, i64, Option<i64>)> = q.load(conn)?;
+    // Ordered oldest first, so the last write per share is its latest snapshot.
+    Ok(rows
+        .into_iter()
+        .map(|(share, l, c, r, imp)| (share, (l + c + r, imp)))
+        .collect())
+}
+
+/// Per employee: Σ followers over the networks they shared on in the period, each the
+/// latest snapshot at or before the period's end.
+fn reach_per_employee(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<HashMap<i64, i64>, StoreError> {
+    let created = shares_created(conn, f)?;
+    let info = share_info(conn, &created)?;
+    let mut pairs: Vec<(i64, String)> = info
+        .values()
+        .map(|(eid, _, _, _, network)| (*eid, network.clone()))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    let mut reach = HashMap::new();
+    for (employee_id, network) in pairs {
+        let followers: Option<i64> = follower_snapshots::table
+            .filter(follower_snapshots::employee_id.eq(employee_id))
+            .filter(follower_snapshots::network.eq(&network))
+            .filter(follower_snapshots::observed_at.lt(f.period.to))
+            .order((
+                follower_snapshots::observed_at.desc(),
+                follower_snapshots::id.desc(),
+            ))
+            .select(follower_snapshots::followers)
+            .first(conn)
+            .optional()?;
+        if let Some(n) = followers {
+            *reach.entry(employee_id).or_insert(0) += n;
+        }
+    }
+    Ok(reach)
+}
+
+/// Per employee: attributed conversions and Σ sale value (in the filter's currency).
+fn conversions_per_employee(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    let mut q = conversions::table
+        .filter(conversions::attributed.eq(true))
+        .filter(
+            conversions::occurred_at
+                .ge(f.period.from)
+                .and(conversions::occurred_at.lt(f.period.to)),
+        )
+        .select((
+            conversions::employee_id,
+            conversions::kind,
+            conversions::value_cents,
+            conversions::currency,
+        ))
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(conversions::share_id.eq_any(matching_shares(conn, f)?));
+    }
+    let rows: Vec<(Option<i64>, String, Option<i64>, Option<String>)> = q.load(conn)?;
+    let mut per: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (employee, kind, value, currency) in rows {
+        let Some(employee) = employee else { continue };
+        let entry = per.entry(employee).or_default();
+        entry.0 += 1;
+        if kind == "sale" && currency.as_deref().unwrap_or(&f.currency) == f.currency {
+            entry.1 += value.unwrap_or(0);
+        }
+    }
+    Ok(per
+        .into_iter()
+        .map(|(id, (count, revenue))| (id, count, revenue))
+        .collect())
+}
+
+/// Daily figures behind the KPI totals and series.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DailyFigures {
+    pub clicks: i64,
+    pub unique_clicks: i64,
+    pub conversions: i64,
+    pub leads: i64,
+    pub revenue_cents: i64,
+}
+
+/// KPI figures per local day of the period, plus revenue of other currencies.
+pub fn daily_figures(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+    tz: chrono_tz::Tz,
+) -> Result<(HashMap<NaiveDate, DailyFigures>, HashMap<String, i64>), StoreError> {
+    let keep = if f.narrows_shares() {
+        Some(matching_shares(conn, f)?)
+    } else {
+        None
+    };
+    let mut days: HashMap<NaiveDate, DailyFigures> = HashMap::new();
+
+    let mut q = click_rollups::table
+        .filter(click_rollups::day.ge(f.period.first_day))
+        .filter(click_rollups::day.le(f.period.last_day))
+        .group_by(click_rollups::day)
+        .select((
+            click_rollups::day,
+            sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
+        ))
+        .into_boxed();
+    if let Some(ids) = &keep {
+        q = q.filter(click_rollups::share_id.eq_any(ids.clone()));
+    }
+    for (day, human, unique) in q.load::<(NaiveDate, i64, i64)>(conn)? {
+        let d = days.entry(day).or_default();
+        d.clicks += human;
+        d.unique_clicks += unique;
+    }
+
+    let mut q = conversions::table
+        .filter(
+            conversions::occurred_at
+                .ge(f.period.from)
+                .and(conversions::occurred_at.lt(f.period.to)),
+        )
+        .select((
+            conversions::occurred_at,
+            conversions::kind,
+            conversions::value_cents,
+            conversions::currency,
+            conversions::attributed,
+        ))
+        .into_boxed();
+    if let Some(ids) = keep {
+        q = q.filter(conversions::share_id.eq_any(ids));
+    } else if let Some(id) = f.campaign_id {
+        q = q.filter(conversions::campaign_id.eq(id));
+    }
+    let mut other_currencies: HashMap<String, i64> = HashMap::new();
+    let rows: Vec<(
+        chrono::NaiveDateTime,
+        String,
+        Option<i64>,
+        Option<String>,
+        bool,
+    )> = q.load(conn)?;
+    for (at, kind, value, currency, attributed) in rows {
+        let day = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &at)
+            .with_timezone(&tz)
+            .date_naive();
+        let d = days.entry(day).or_default();
+        if attributed {
+            d.conversions += 1;
+        }
+        if kind == "lead" || kind == "signup" {
+            d.leads += 1;
+        }
+        if kind == "sale" {
+            let currency = currency.unwrap_or_else(|| f.currency.clone());
+            if currency == f.currency {
+                d.revenue_cents += value.unwrap_or(0);
+            } else {
+                *other_currencies.entry(currency).or_default() += value.unwrap_or(0);
+            }
+        }
+    }
+    Ok((days, other_currencies))
+}
+
+/// Sums daily figures into interval buckets, every bucket present (zeros included).
+pub fn bucketed(
+    days: &HashMap<NaiveDate, DailyFigures>,
+    interval: Interval,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Vec<(NaiveDate, DailyFigures)> {
+    let mut buckets: Vec<(NaiveDate, DailyFigures)> = interval
+        .buckets(first, last)
+        .into_iter()
+        .map(|start| (start, DailyFigures::default()))
+        .collect();
+    for (day, figures) in days {
+        if *day < first || *day > last {
+            continue;
+        }
+        let start = interval.bucket(*day);
+        if let Some((_, b)) = buckets.iter_mut().find(|(s, _)| *s == start) {
+            b.clicks += figures.clicks;
+            b.unique_clicks += figures.unique_clicks;
+            b.conversions += figures.conversions;
+            b.leads += figures.leads;
+            b.revenue_cents += figures.revenue_cents;
+        }
+    }
+    buckets
+}

@@ -1,0 +1,185 @@
+//! `/api/v1/leaderboards/{board}` and `/api/v1/kpis`.
+
+use actix_web::{web, HttpResponse};
+use chrono::{NaiveDate, TimeZone, Utc};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use crate::domain::leaderboard::{self, Board};
+use crate::domain::network::Network;
+use crate::domain::period::{Interval, Period};
+use crate::error::ApiError;
+use crate::store::reports::{self, DailyFigures, ReportFilter};
+use crate::web::auth::FullAccess;
+use crate::web::AppState;
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    from: Option<String>,
+    to: Option<String>,
+    campaign_id: Option<i64>,
+    team: Option<String>,
+    network: Option<String>,
+    limit: Option<usize>,
+    unique: Option<bool>,
+    interval: Option<String>,
+}
+
+impl ReportQuery {
+    fn filter(&self, state: &AppState) -> Result<ReportFilter, ApiError> {
+        let period = Period::parse(
+            self.from.as_deref(),
+            self.to.as_deref(),
+            state.settings.timezone,
+            Utc::now(),
+        )
+        .map_err(|e| ApiError::unprocessable("invalid_period", e.to_string()))?;
+        let network = match self.network.as_deref().filter(|n| !n.is_empty()) {
+            None => None,
+            Some(n) => Some(
+                Network::parse(n)
+                    .map_err(|e| ApiError::unprocessable("invalid_network", e.to_string()))?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
+        Ok(ReportFilter {
+            period,
+            campaign_id: self.campaign_id,
+            team: self.team.clone().filter(|t| !t.trim().is_empty()),
+            network,
+            unique: self.unique.unwrap_or(false),
+            currency: state.settings.default_currency.clone(),
+        })
+    }
+}
+
+fn rfc3339(at: chrono::DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub async fn leaderboard(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    board: web::Path<String>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let name = board.into_inner();
+    let board = Board::parse(&name).ok_or_else(|| {
+        let known: Vec<&str> = Board::ALL.iter().map(|b| b.name()).collect();
+        ApiError::NotFound(format!("no board {name:?}; boards: {}", known.join(", ")))
+    })?;
+    let filter = query.filter(&state)?;
+    let limit = query.limit.unwrap_or(10);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::unprocessable(
+            "invalid_limit",
+            "limit must be between 1 and 1000",
+        ));
+    }
+    let f = filter.clone();
+    let rows = state
+        .db
+        .run(move |conn| reports::board_rows(conn, board, &f))
+        .await?;
+    let rows = leaderboard::rank(rows, limit);
+    Ok(HttpResponse::Ok().json(json!({
+        "board": board.name(),
+        "from": rfc3339(filter.period.from_utc()),
+        "to": rfc3339(filter.period.to_utc()),
+        "rows": rows,
+    })))
+}
+
+/// A ratio with no denominator is "no data" (`null`), never 0 or NaN.
+fn ratio(numerator: i64, denominator: i64) -> Value {
+    if denominator == 0 {
+        Value::Null
+    } else {
+        json!(numerator as f64 / denominator as f64)
+    }
+}
+
+fn figures(f: &DailyFigures) -> [(&'static str, Value); 6] {
+    [
+        ("clicks", json!(f.clicks)),
+        ("unique_clicks", json!(f.unique_clicks)),
+        ("conversions", json!(f.conversions)),
+        ("conversion_rate", ratio(f.conversions, f.clicks)),
+        ("leads", json!(f.leads)),
+        ("revenue_cents", json!(f.revenue_cents)),
+    ]
+}
+
+pub async fn kpis(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = query.filter(&state)?;
+    let interval = match query.interval.as_deref() {
+        None => Interval::Day,
+        Some(v) => Interval::parse(v).ok_or_else(|| {
+            ApiError::unprocessable("invalid_interval", "interval must be day, week or month")
+        })?,
+    };
+    let tz = state.settings.timezone;
+    let f = filter.clone();
+    let (days, other_currencies) = state
+        .db
+        .run(move |conn| reports::daily_figures(conn, &f, tz))
+        .await?;
+    let (first, last) = (filter.period.first_day, filter.period.last_day);
+
+    let mut total = DailyFigures::default();
+    for (day, d) in &days {
+        if *day >= first && *day <= last {
+            total.clicks += d.clicks;
+            total.unique_clicks += d.unique_clicks;
+            total.conversions += d.conversions;
+            total.leads += d.leads;
+            total.revenue_cents += d.revenue_cents;
+        }
+    }
+    let buckets = reports::bucketed(&days, interval, first, last);
+    let start_of = |day: NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|m| tz.from_local_datetime(&m).earliest())
+            .map(|t| rfc3339(t.with_timezone(&Utc)))
+            .unwrap_or_else(|| day.to_string())
+    };
+    let mut series = Map::new();
+    for (name, _) in figures(&total) {
+        let points: Vec<Value> = buckets
+            .iter()
+            .map(|(start, b)| {
+                let value = figures(b)
+                    .into_iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v)
+                    .unwrap_or(Value::Null);
+                json!({"start": start_of(*start), "value": value})
+            })
+            .collect();
+        series.insert(name.to_string(), Value::Array(points));
+    }
+    let mut revenue_by_currency = Map::new();
+    revenue_by_currency.insert(filter.currency.clone(), json!(total.revenue_cents));
+    for (currency, cents) in other_currencies {
+        revenue_by_currency.insert(currency, json!(cents));
+    }
+    let totals: Map<String, Value> = figures(&total)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    Ok(HttpResponse::Ok().json(json!({
+        "from": rfc3339(filter.period.from_utc()),
+        "to": rfc3339(filter.period.to_utc()),
+        "interval": match interval { Interval::Day => "day", Interval::Week => "week", Interval::Month => "month" },
+        "currency": filter.currency,
+        "totals": totals,
+        "revenue_by_currency": revenue_by_currency,
+        "series": series,
+        "note": "Clicks are verified human clicks counted by event time (the local day they happened).",
+    })))
+}

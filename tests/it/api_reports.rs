@@ -1,0 +1,382 @@
+//! Leaderboards and KPIs over real clicks.
+
+use chorus::config::RawSettings;
+use chorus::db::schema::{follower_snapshots, metrics_snapshots};
+use diesel::prelude::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::{error_code, TestApp};
+
+const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+
+struct World {
+    app: TestApp,
+    ana: i64,
+    ben: i64,
+    cho: i64,
+    campaign: i64,
+    /// (share id, slug) by name.
+    ana_li: (i64, String),
+    ana_x: (i64, String),
+    ben_li: (i64, String),
+    cho_li: (i64, String),
+}
+
+async fn share(app: &TestApp, employee: i64, content: &Value, network: &str) -> (i64, String) {
+    let s = app
+        .create_share(&json!(employee), &content["id"], network)
+        .await;
+    (
+        s["id"].as_i64().unwrap(),
+        s["slug"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn click(app: &TestApp, slug: &str, ip: &str) {
+    let res = app
+        .client
+        .get(app.url(&format!("/{slug}")))
+        .header("User-Agent", CHROME)
+        .header("X-Forwarded-For", ip)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+}
+
+/// Ana: 3 clicks on LinkedIn (2 visitors) + 1 on X; Ben: 2 (2 visitors); Cho: 2 (2 visitors).
+async fn world() -> World {
+    let app = TestApp::spawn_with(RawSettings {
+        trusted_proxies: Some("127.0.0.1".into()),
+        repeat_click_seconds: Some(0),
+        ..RawSettings::default()
+    })
+    .await;
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    let ana = id(app
+        .create_employee("ana@example.com", "Ana", Some("Sales"))
+        .await);
+    let ben = id(app
+        .create_employee("ben@example.com", "Ben", Some("Engineering"))
+        .await);
+    let cho = id(app
+        .create_employee("cho@example.com", "Cho", Some("Sales"))
+        .await);
+    let campaign = id(app.create_campaign(json!({"name": "Spring launch"})).await);
+    let launch = app.create_content(json!({"title": "Launch", "url": "https://example.com/launch", "campaign_id": campaign})).await;
+    let blog = app
+        .create_content(json!({"title": "Blog", "url": "https://example.com/blog"}))
+        .await;
+    let w = World {
+        ana_li: share(&app, ana, &launch, "linkedin").await,
+        ana_x: share(&app, ana, &blog, "x").await,
+        ben_li: share(&app, ben, &launch, "linkedin").await,
+        cho_li: share(&app, cho, &blog, "linkedin").await,
+        app,
+        ana,
+        ben,
+        cho,
+        campaign,
+    };
+    click(&w.app, &w.ana_li.1, "81.2.69.1").await;
+    tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    click(&w.app, &w.ana_li.1, "81.2.69.1").await;
+    click(&w.app, &w.ana_li.1, "81.2.69.2").await;
+    click(&w.app, &w.ana_x.1, "81.2.69.3").await;
+    click(&w.app, &w.ben_li.1, "81.2.69.4").await;
+    click(&w.app, &w.ben_li.1, "81.2.69.5").await;
+    click(&w.app, &w.cho_li.1, "81.2.69.6").await;
+    click(&w.app, &w.cho_li.1, "81.2.69.7").await;
+    w
+}
+
+async fn board(app: &TestApp, query: &str) -> Vec<(i64, String, i64)> {
+    let res = app.get(&format!("/api/v1/leaderboards/{query}")).await;
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    let body: Value = res.json().await.unwrap();
+    let rows = body["rows"].as_array().unwrap();
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row["rank"], i + 1);
+    }
+    rows.iter()
+        .map(|r| {
+            (
+                r["id"].as_i64().unwrap(),
+                r["label"].as_str().unwrap().to_string(),
+                r["value"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn click_boards_rank_verified_clicks_with_filters() {
+    let w = world().await;
+    let app = &w.app;
+    let rows = board(app, "employees-clicks").await;
+    assert_eq!(
+        rows,
+        [
+            (w.ana, "Ana".into(), 4),
+            (w.ben, "Ben".into(), 2),
+            (w.cho, "Cho".into(), 2)
+        ],
+        "ties by label"
+    );
+    let rows = board(app, "employees-clicks?unique=true").await;
+    assert_eq!(
+        rows,
+        [
+            (w.ana, "Ana".into(), 3),
+            (w.ben, "Ben".into(), 2),
+            (w.cho, "Cho".into(), 2)
+        ]
+    );
+    assert_eq!(
+        board(app, "employees-clicks?team=Sales").await,
+        [(w.ana, "Ana".into(), 4), (w.cho, "Cho".into(), 2)]
+    );
+    assert_eq!(
+        board(app, "employees-clicks?network=x").await,
+        [(w.ana, "Ana".into(), 1)]
+    );
+    assert_eq!(
+        board(app, &format!("employees-clicks?campaign_id={}", w.campaign)).await,
+        [(w.ana, "Ana".into(), 3), (w.ben, "Ben".into(), 2)]
+    );
+    assert_eq!(board(app, "employees-clicks?limit=1").await.len(), 1);
+
+    let top = board(app, "top-shares").await;
+    assert_eq!(top[0], (w.ana_li.0, "Launch · Ana · linkedin".into(), 3));
+    let content = board(app, "popular-content").await;
+    let labels: Vec<(&str, i64)> = content.iter().map(|r| (r.1.as_str(), r.2)).collect();
+    assert_eq!(labels, [("Launch", 5), ("Blog", 3)]);
+    let shared = board(app, "most-shared-content").await;
+    let labels: Vec<(&str, i64)> = shared.iter().map(|r| (r.1.as_str(), r.2)).collect();
+    assert_eq!(labels, [("Blog", 2), ("Launch", 2)]);
+    assert_eq!(
+        board(app, "employees-shares").await[0],
+        (w.ana, "Ana".into(), 2)
+    );
+
+    // A period before anything happened is empty.
+    assert!(board(app, "employees-clicks?from=2020-01-01&to=2020-02-01")
+        .await
+        .is_empty());
+}
+
+#[actix_web::test]
+async fn engagement_and_reach_boards_use_the_latest_snapshots() {
+    let w = world().await;
+    let db = w.app.db();
+    let now = chrono::Utc::now().naive_utc();
+    let earlier = now - chrono::Duration::hours(2);
+    db.run_sync(|conn| {
+        let metrics = vec![
+            (
+                metrics_snapshots::share_id.eq(w.ana_li.0),
+                metrics_snapshots::likes.eq(1),
+                metrics_snapshots::comments.eq(1),
+                metrics_snapshots::reshares.eq(1),
+                metrics_snapshots::impressions.eq(Some(100)),
+                metrics_snapshots::observed_at.eq(earlier),
+                metrics_snapshots::source.eq("api"),
+                metrics_snapshots::created_at.eq(now),
+            ),
+            (
+                metrics_snapshots::share_id.eq(w.ana_li.0),
+                metrics_snapshots::likes.eq(10),
+                metrics_snapshots::comments.eq(2),
+                metrics_snapshots::reshares.eq(3),
+                metrics_snapshots::impressions.eq(Some(900)),
+                metrics_snapshots::observed_at.eq(now),
+                metrics_snapshots::source.eq("api"),
+                metrics_snapshots::created_at.eq(now),
+            ),
+            (
+                metrics_snapshots::share_id.eq(w.ben_li.0),
+                metrics_snapshots::likes.eq(20),
+                metrics_snapshots::comments.eq(0),
+                metrics_snapshots::reshares.eq(0),
+                metrics_snapshots::impressions.eq(None),
+                metrics_snapshots::observed_at.eq(now),
+                metrics_snapshots::source.eq("api"),
+                metrics_snapshots::created_at.eq(now),
+            ),
+        ];
+        for row in metrics {
+            diesel::insert_into(metrics_snapshots::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        let followers = vec![
+            (
+                follower_snapshots::employee_id.eq(w.ana),
+                follower_snapshots::network.eq("linkedin"),
+                follower_snapshots::followers.eq(500),
+                follower_snapshots::observed_at.eq(earlier),
+                follower_snapshots::source.eq("api"),
+                follower_snapshots::created_at.eq(now),
+            ),
+            (
+                follower_snapshots::employee_id.eq(w.ana),
+                follower_snapshots::network.eq("x"),
+                follower_snapshots::followers.eq(250),
+                follower_snapshots::observed_at.eq(earlier),
+                follower_snapshots::source.eq("api"),
+                follower_snapshots::created_at.eq(now),
+            ),
+            (
+                follower_snapshots::employee_id.eq(w.cho),
+                follower_snapshots::network.eq("linkedin"),
+                follower_snapshots::followers.eq(1200),
+                follower_snapshots::observed_at.eq(earlier),
+                follower_snapshots::source.eq("api"),
+                follower_snapshots::created_at.eq(now),
+            ),
+            (
+                // Observed after the period: does not count.
+                follower_snapshots::employee_id.eq(w.cho),
+                follower_snapshots::network.eq("linkedin"),
+                follower_snapshots::followers.eq(999_999),
+                follower_snapshots::observed_at.eq(now + chrono::Duration::days(3)),
+                follower_snapshots::source.eq("api"),
+                follower_snapshots::created_at.eq(now),
+            ),
+        ];
+        for row in followers {
+            diesel::insert_into(follower_snapshots::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let app = &w.app;
+    assert_eq!(
+        board(app, "engagement-shares").await,
+        [
+            (w.ben_li.0, "Launch · Ben · linkedin".into(), 20),
+            (w.ana_li.0, "Launch · Ana · linkedin".into(), 15)
+        ],
+        "the latest snapshot counts"
+    );
+    assert_eq!(
+        board(app, "employees-engagement").await,
+        [(w.ben, "Ben".into(), 20), (w.ana, "Ana".into(), 15)]
+    );
+    assert_eq!(
+        board(app, "employees-reach").await,
+        [(w.cho, "Cho".into(), 1200), (w.ana, "Ana".into(), 750)]
+    );
+}
+
+#[actix_web::test]
+async fn kpis_total_and_bucket_clicks() {
+    let w = world().await;
+    let res = w.app.get("/api/v1/kpis?interval=day").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["totals"]["clicks"], 8);
+    assert_eq!(body["totals"]["unique_clicks"], 7);
+    assert_eq!(body["totals"]["conversions"], 0);
+    assert_eq!(body["totals"]["conversion_rate"], 0.0);
+    let clicks = body["series"]["clicks"].as_array().unwrap();
+    assert!(
+        clicks.len() >= 30,
+        "one point per day of the default 30-day period"
+    );
+    assert_eq!(
+        clicks
+            .iter()
+            .map(|p| p["value"].as_i64().unwrap())
+            .sum::<i64>(),
+        8
+    );
+    assert!(clicks[0]["start"].as_str().unwrap().ends_with('Z'));
+
+    let res = w
+        .app
+        .get("/api/v1/kpis?from=2020-01-01&to=2020-03-01&interval=month")
+        .await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["totals"]["clicks"], 0);
+    assert_eq!(
+        body["totals"]["conversion_rate"],
+        Value::Null,
+        "no clicks: no data, not 0 %"
+    );
+    assert_eq!(body["series"]["clicks"].as_array().unwrap().len(), 2);
+}
+
+#[actix_web::test]
+async fn bad_report_queries_are_refused() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        error_code(
+            app.get("/api/v1/leaderboards/most-liked").await,
+            StatusCode::NOT_FOUND
+        )
+        .await,
+        "not_found"
+    );
+    assert_eq!(
+        error_code(
+            app.get("/api/v1/leaderboards/top-shares?from=yesterday")
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+        .await,
+        "invalid_period"
+    );
+    assert_eq!(
+        error_code(
+            app.get("/api/v1/leaderboards/top-shares?from=2026-02-01&to=2026-01-01")
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+        .await,
+        "invalid_period"
+    );
+    assert_eq!(
+        error_code(
+            app.get("/api/v1/leaderboards/top-shares?network=myspace")
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+        .await,
+        "invalid_network"
+    );
+    assert_eq!(
+        error_code(
+            app.get("/api/v1/leaderboards/top-shares?limit=0").await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+        .await,
+        "invalid_limit"
+    );
+    assert_eq!(
+        error_code(
+            app.get("/api/v1/leaderboards/top-shares?limit=ten").await,
+            StatusCode::BAD_REQUEST
+        )
+        .await,
+        "invalid_query"
+    );
+    assert_eq!(
+        error_code(
+            app.get("/api/v1/kpis?interval=year").await,
+            StatusCode::UNPROCESSABLE_ENTITY
+        )
+        .await,
+        "invalid_interval"
+    );
+    let res = app
+        .client
+        .get(app.url("/api/v1/kpis"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
