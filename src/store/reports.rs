@@ -353,17 +353,19 @@ fn conversions_per_employee(
         )
         .select((
             conversions::employee_id,
-            conversions::kind,
-            conversions::value_cents,
-            conversions::currency,
+            (
+                conversions::kind,
+                conversions::value_cents,
+                conversions::currency,
+            ),
         ))
         .into_boxed();
     if f.narrows_shares() {
         q = q.filter(conversions::share_id.eq_any(matching_shares(conn, f)?));
     }
-    let rows: Vec<(Option<i64>, String, Option<i64>, Option<String>)> = q.load(conn)?;
+    let rows: Vec<(Option<i64>, ConversionFacts)> = q.load(conn)?;
     let mut per: HashMap<i64, (i64, i64)> = HashMap::new();
-    for (employee, kind, value, currency) in rows {
+    for (employee, (kind, value, currency)) in rows {
         let Some(employee) = employee else { continue };
         let entry = per.entry(employee).or_default();
         entry.0 += 1;
@@ -377,6 +379,9 @@ fn conversions_per_employee(
         .collect())
 }
 
+/// A conversion's kind, value and currency.
+type ConversionFacts = (String, Option<i64>, Option<String>);
+
 /// Daily figures behind the KPI totals and series.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DailyFigures {
@@ -387,12 +392,19 @@ pub struct DailyFigures {
     pub revenue_cents: i64,
 }
 
+/// KPI figures per local day, and sales in currencies other than the report's.
+#[derive(Debug, Clone, Default)]
+pub struct PeriodFigures {
+    pub days: HashMap<NaiveDate, DailyFigures>,
+    pub other_currencies: HashMap<String, i64>,
+}
+
 /// KPI figures per local day of the period, plus revenue of other currencies.
 pub fn daily_figures(
     conn: &mut DbConnection,
     f: &ReportFilter,
     tz: chrono_tz::Tz,
-) -> Result<(HashMap<NaiveDate, DailyFigures>, HashMap<String, i64>), StoreError> {
+) -> Result<PeriodFigures, StoreError> {
     let keep = if f.narrows_shares() {
         Some(matching_shares(conn, f)?)
     } else {
@@ -427,9 +439,11 @@ pub fn daily_figures(
         )
         .select((
             conversions::occurred_at,
-            conversions::kind,
-            conversions::value_cents,
-            conversions::currency,
+            (
+                conversions::kind,
+                conversions::value_cents,
+                conversions::currency,
+            ),
             conversions::attributed,
         ))
         .into_boxed();
@@ -439,14 +453,8 @@ pub fn daily_figures(
         q = q.filter(conversions::campaign_id.eq(id));
     }
     let mut other_currencies: HashMap<String, i64> = HashMap::new();
-    let rows: Vec<(
-        chrono::NaiveDateTime,
-        String,
-        Option<i64>,
-        Option<String>,
-        bool,
-    )> = q.load(conn)?;
-    for (at, kind, value, currency, attributed) in rows {
+    let rows: Vec<(chrono::NaiveDateTime, ConversionFacts, bool)> = q.load(conn)?;
+    for (at, (kind, value, currency), attributed) in rows {
         let day = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &at)
             .with_timezone(&tz)
             .date_naive();
@@ -466,7 +474,10 @@ pub fn daily_figures(
             }
         }
     }
-    Ok((days, other_currencies))
+    Ok(PeriodFigures {
+        days,
+        other_currencies,
+    })
 }
 
 /// Sums daily figures into interval buckets, every bucket present (zeros included).

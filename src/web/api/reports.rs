@@ -125,7 +125,10 @@ pub async fn kpis(
     };
     let tz = state.settings.timezone;
     let f = filter.clone();
-    let (days, other_currencies) = state
+    let reports::PeriodFigures {
+        days,
+        other_currencies,
+    } = state
         .db
         .run(move |conn| reports::daily_figures(conn, &f, tz))
         .await?;
