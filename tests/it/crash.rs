@@ -61,8 +61,24 @@ async fn start(dir: &std::path::Path, database_url: &str, port: u16) -> Server {
     panic!("chorus did not start");
 }
 
+/// How the server is stopped mid-load.
+#[derive(Clone, Copy)]
+enum Stop {
+    Kill,
+    Terminate,
+}
+
 #[actix_web::test]
 async fn every_answered_redirect_survives_kill_9() {
+    load_then_stop(Stop::Kill).await;
+}
+
+#[actix_web::test]
+async fn sigterm_drains_the_queue_and_exits_cleanly() {
+    load_then_stop(Stop::Terminate).await;
+}
+
+async fn load_then_stop(stop: Stop) {
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(dir.path());
     let port = free_port();
@@ -155,8 +171,22 @@ async fn every_answered_redirect_survives_kill_9() {
         }));
     }
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    server.child.kill().expect("SIGKILL"); // kill -9, mid-load
-    server.child.wait().unwrap();
+    match stop {
+        Stop::Kill => {
+            server.child.kill().expect("SIGKILL"); // kill -9, mid-load
+            server.child.wait().unwrap();
+        }
+        Stop::Terminate => {
+            let pid = server.child.id().to_string();
+            assert!(Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success());
+            let status = server.child.wait().unwrap();
+            assert!(status.success(), "a graceful stop exits 0, got {status}");
+        }
+    }
     for task in tasks {
         task.await.unwrap();
     }
@@ -167,7 +197,20 @@ async fn every_answered_redirect_survives_kill_9() {
         answered.len()
     );
 
-    let restarted = start(dir.path(), &database_url, port).await;
+    // After a graceful stop everything is already in the database; after kill -9 the
+    // restart may first replay what the spool holds.
+    let restarted = match stop {
+        Stop::Kill => Some(start(dir.path(), &database_url, port).await),
+        Stop::Terminate => {
+            let spool = dir.path().join("spool").join("clicks.spool");
+            assert_eq!(
+                std::fs::metadata(&spool).map(|m| m.len()).unwrap_or(0),
+                0,
+                "nothing left in the spool"
+            );
+            None
+        }
+    };
     let settings = chorus::config::Settings::validate(chorus::config::RawSettings {
         database_url: Some(database_url.clone()),
         ..Default::default()
