@@ -8,9 +8,12 @@ use serde::Deserialize;
 use super::setup::capitalise;
 use super::{ok, render, see_other, Nav};
 use crate::domain::email::Email;
+use crate::domain::leaderboard::{self, Board, Ranked};
 use crate::domain::password;
+use crate::domain::period::Period;
 use crate::domain::person::{Label, Role};
 use crate::error::PageError;
+use crate::store::reports::ReportFilter;
 use crate::store::{
     self, counts::Counts, employees::Employee, employees::NewEmployee, teams::TeamWithSize,
     StoreError,
@@ -25,18 +28,41 @@ struct HomePage {
     nav: Option<Nav>,
     counts: Counts,
     backend: &'static str,
+    top_employees: Vec<Ranked>,
+    top_shares: Vec<Ranked>,
 }
 
 pub async fn home(
     AdminUser(user): AdminUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, PageError> {
-    let counts = state.db.run(store::counts::overview).await?;
+    let period = Period::parse(None, None, state.settings.timezone, chrono::Utc::now())
+        .map_err(|_| PageError::Internal)?;
+    let filter = ReportFilter {
+        period,
+        campaign_id: None,
+        team: None,
+        network: None,
+        unique: false,
+        currency: state.settings.default_currency.clone(),
+    };
+    let (counts, employees, shares) = state
+        .db
+        .run(move |conn| {
+            Ok((
+                store::counts::overview(conn)?,
+                store::reports::board_rows(conn, Board::EmployeesClicks, &filter)?,
+                store::reports::board_rows(conn, Board::TopShares, &filter)?,
+            ))
+        })
+        .await?;
     ok(&HomePage {
         title: "Overview",
         nav: Some(Nav::new(&user, "home")),
         counts,
         backend: state.db.backend_name(),
+        top_employees: leaderboard::rank(employees, 5),
+        top_shares: leaderboard::rank(shares, 5),
     })
 }
 
