@@ -58,7 +58,7 @@ async fn employees_see_their_own_links_with_counts() {
         .nth(1)
         .unwrap();
     assert!(
-        row.contains("<td class=\"num\">1</td>"),
+        row.contains("data-label=\"Clicks\">1</td>"),
         "one verified click: {row}"
     );
 }
