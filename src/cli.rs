@@ -110,9 +110,12 @@ pub fn run() -> ExitCode {
 
 fn serve(settings: Settings) -> Result<(), String> {
     let backend = settings.database_url.backend_name();
+    let ip = settings.bind.ip();
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(settings).map_err(|e| e.to_string())?;
         tracing::info!(port = app.port(), backend, "Chorus is listening");
+        // One plain line with the real port (useful with CHORUS_BIND=…:0; scripts wait for it).
+        println!("Chorus is listening on http://{ip}:{} ({backend})", app.port());
         if let Some(url) = app.setup_url() {
             // Printed plainly: this is what a newcomer needs to see first.
             println!(

@@ -22,43 +22,49 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start(dir: &std::path::Path, database_url: &str, port: u16) -> Server {
-    let child = Command::new(binary())
+/// Starts `chorus serve` on a port of its own choosing and waits for its "listening" line;
+/// keeps reading its output so the child never blocks on a full pipe.
+async fn start(dir: &std::path::Path, database_url: &str) -> Server {
+    let mut child = Command::new(binary())
         .arg("serve")
         .current_dir(dir)
-        .env("CHORUS_BIND", format!("127.0.0.1:{port}"))
+        .env("CHORUS_BIND", "127.0.0.1:0")
         .env("CHORUS_DATABASE_URL", database_url)
         .env("CHORUS_LOG", "warn")
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("start chorus");
-    let server = Server {
-        child,
-        address: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(30) {
-        if client
-            .get(format!("{}/healthz", server.address))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == StatusCode::OK)
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
         {
-            return server;
+            if let Some(rest) = line.strip_prefix("Chorus is listening on ") {
+                let _ = tx.send(
+                    rest.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                );
+            }
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("chorus did not start");
+    });
+    let address = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("chorus did not start");
+    let server = Server { child, address };
+    let client = reqwest::Client::new();
+    let health = client
+        .get(format!("{}/healthz", server.address))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(health.status(), StatusCode::OK);
+    server
 }
 
 /// How the server is stopped mid-load.
@@ -81,8 +87,7 @@ async fn sigterm_drains_the_queue_and_exits_cleanly() {
 async fn load_then_stop(stop: Stop) {
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(dir.path());
-    let port = free_port();
-    let mut server = start(dir.path(), &database_url, port).await;
+    let mut server = start(dir.path(), &database_url).await;
 
     let out = Command::new(binary())
         .args(["apikey", "create", "--name", "crash"])
@@ -200,7 +205,7 @@ async fn load_then_stop(stop: Stop) {
     // After a graceful stop everything is already in the database; after kill -9 the
     // restart may first replay what the spool holds.
     let restarted = match stop {
-        Stop::Kill => Some(start(dir.path(), &database_url, port).await),
+        Stop::Kill => Some(start(dir.path(), &database_url).await),
         Stop::Terminate => {
             let spool = dir.path().join("spool").join("clicks.spool");
             assert_eq!(
