@@ -6,6 +6,7 @@ mod common;
 mod fixtures;
 
 mod api_auth;
+mod api_conversions;
 mod api_employees;
 mod api_reports;
 mod api_shares;
