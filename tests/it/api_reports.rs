@@ -380,3 +380,72 @@ async fn bad_report_queries_are_refused() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Clicks a link and returns the click id the redirect handed out.
+async fn click_id(app: &TestApp, slug: &str, ip: &str) -> String {
+    let res = app
+        .client
+        .get(app.url(&format!("/{slug}")))
+        .header("User-Agent", CHROME)
+        .header("X-Forwarded-For", ip)
+        .send()
+        .await
+        .unwrap();
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    url::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "chorus_click")
+        .unwrap()
+        .1
+        .into_owned()
+}
+
+#[actix_web::test]
+async fn conversion_boards_and_kpis_follow_attribution() {
+    let w = world().await;
+    let app = &w.app;
+    let ana_click = click_id(app, &w.ana_li.1, "81.2.70.1").await;
+    let ben_click = click_id(app, &w.ben_li.1, "81.2.70.2").await;
+    let cho_click = click_id(app, &w.cho_li.1, "81.2.70.3").await;
+    for body in [
+        json!({"kind": "lead", "click_id": ana_click, "external_id": "l-1"}),
+        json!({"kind": "sale", "click_id": ana_click, "value_cents": 12500, "currency": "USD", "external_id": "s-1"}),
+        json!({"kind": "sale", "click_id": ben_click, "value_cents": 5000, "external_id": "s-2"}),
+        json!({"kind": "sale", "click_id": cho_click, "value_cents": 9000, "currency": "EUR", "external_id": "s-3"}),
+        json!({"kind": "lead", "external_id": "l-2"}),
+    ] {
+        let res = app.post("/api/v1/conversions", &body).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{body}");
+    }
+    assert_eq!(
+        board(app, "employees-conversions").await,
+        [
+            (w.ana, "Ana".into(), 2),
+            (w.ben, "Ben".into(), 1),
+            (w.cho, "Cho".into(), 1)
+        ]
+    );
+    assert_eq!(
+        board(app, "employees-revenue").await,
+        [(w.ana, "Ana".into(), 12500), (w.ben, "Ben".into(), 5000)],
+        "revenue in the default currency (USD); Cho's EUR sale is reported apart"
+    );
+    assert_eq!(
+        board(app, "employees-conversions?team=Engineering").await,
+        [(w.ben, "Ben".into(), 1)]
+    );
+
+    let body: Value = app.get("/api/v1/kpis").await.json().await.unwrap();
+    let totals = &body["totals"];
+    assert_eq!(totals["clicks"], 11);
+    assert_eq!(totals["conversions"], 4, "attributed conversions");
+    assert_eq!(
+        totals["leads"], 2,
+        "leads count attributed and unattributed alike"
+    );
+    assert_eq!(totals["revenue_cents"], 17500);
+    assert_eq!(body["revenue_by_currency"]["EUR"], 9000);
+    let rate = totals["conversion_rate"].as_f64().unwrap();
+    assert!((rate - 4.0 / 11.0).abs() < 1e-9, "{rate}");
+}
