@@ -65,15 +65,26 @@ pub struct Ranked {
     pub rank: usize,
     pub id: i64,
     pub label: String,
-    pub value: i64,
+    #[serde(serialize_with = "whole_when_possible")]
+    pub value: f64,
+}
+
+/// Counts stay integers in JSON (`3`, not `3.0`); shared credit (linear attribution) keeps
+/// its fraction, rounded to 4 places.
+fn whole_when_possible<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        s.serialize_i64(*value as i64)
+    } else {
+        s.serialize_f64((value * 10_000.0).round() / 10_000.0)
+    }
 }
 
 /// Ranks by value (highest first), then label (A–Z), then id; drops rows with nothing to
 /// show and keeps the first `limit`.
-pub fn rank(mut rows: Vec<(i64, String, i64)>, limit: usize) -> Vec<Ranked> {
-    rows.retain(|(_, _, value)| *value > 0);
+pub fn rank(mut rows: Vec<(i64, String, f64)>, limit: usize) -> Vec<Ranked> {
+    rows.retain(|(_, _, value)| *value > 0.0);
     rows.sort_by(|a, b| {
-        b.2.cmp(&a.2)
+        b.2.total_cmp(&a.2)
             .then_with(|| a.1.cmp(&b.1))
             .then_with(|| a.0.cmp(&b.0))
     });
@@ -105,24 +116,44 @@ mod tests {
     #[test]
     fn ranks_by_value_then_label() {
         let rows = vec![
-            (1, "Cho".into(), 5),
-            (2, "Ahn".into(), 5),
-            (3, "Baek".into(), 9),
-            (4, "Dan".into(), 0),
-            (5, "Eun".into(), 1),
+            (1, "Cho".into(), 5.0),
+            (2, "Ahn".into(), 5.0),
+            (3, "Baek".into(), 9.0),
+            (4, "Dan".into(), 0.0),
+            (5, "Eun".into(), 0.5),
         ];
         let ranked = rank(rows, 10);
-        let order: Vec<(usize, &str, i64)> = ranked
+        let order: Vec<(usize, &str, f64)> = ranked
             .iter()
             .map(|r| (r.rank, r.label.as_str(), r.value))
             .collect();
         assert_eq!(
             order,
-            [(1, "Baek", 9), (2, "Ahn", 5), (3, "Cho", 5), (4, "Eun", 1)]
+            [
+                (1, "Baek", 9.0),
+                (2, "Ahn", 5.0),
+                (3, "Cho", 5.0),
+                (4, "Eun", 0.5)
+            ]
         );
         assert_eq!(
-            rank(vec![(1, "a".into(), 3), (2, "b".into(), 2)], 1).len(),
+            rank(vec![(1, "a".into(), 3.0), (2, "b".into(), 2.0)], 1).len(),
             1
         );
+    }
+
+    #[test]
+    fn counts_serialise_as_integers_and_shares_as_fractions() {
+        let row = |value| {
+            let r = Ranked {
+                rank: 1,
+                id: 1,
+                label: "a".into(),
+                value,
+            };
+            serde_json::to_value(r).unwrap()["value"].clone()
+        };
+        assert_eq!(row(3.0), serde_json::json!(3));
+        assert_eq!(row(1.0 / 3.0), serde_json::json!(0.3333));
     }
 }

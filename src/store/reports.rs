@@ -18,6 +18,7 @@ use crate::db::schema::{
     teams,
 };
 use crate::db::DbConnection;
+use crate::domain::attribution::{self, Model};
 use crate::domain::leaderboard::Board;
 use crate::domain::period::{Interval, Period};
 
@@ -32,6 +33,11 @@ pub struct ReportFilter {
     pub unique: bool,
     /// Currency that revenue boards and totals sum (others are reported apart).
     pub currency: String,
+    /// How conversion boards share credit among touchpoints (DESIGN.md §4).
+    pub model: Model,
+    /// Revenue boards: credit every employee who touched a sale with its full value
+    /// (influenced) instead of the model's share (sourced, with last click).
+    pub influenced: bool,
 }
 
 impl ReportFilter {
@@ -145,8 +151,98 @@ fn tally(rows: impl IntoIterator<Item = (i64, String, i64)>) -> Vec<(i64, String
         .collect()
 }
 
-/// The unranked rows `(id, label, value)` of a board.
+/// The unranked rows `(id, label, value)` of a board. Conversion boards under first-click
+/// or linear attribution, or influenced revenue, share credit fractionally.
 pub fn board_rows(
+    conn: &mut DbConnection,
+    board: Board,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, String, f64)>, StoreError> {
+    let credit_based = matches!(board, Board::EmployeesConversions | Board::EmployeesRevenue)
+        && (f.model != Model::LastClick || f.influenced);
+    if credit_based {
+        return credited_rows(conn, board, f);
+    }
+    Ok(counted_rows(conn, board, f)?
+        .into_iter()
+        .map(|(id, label, v)| (id, label, v as f64))
+        .collect())
+}
+
+/// Conversion boards from each conversion's touchpoints.
+fn credited_rows(
+    conn: &mut DbConnection,
+    board: Board,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, String, f64)>, StoreError> {
+    let keep: Option<std::collections::HashSet<i64>> = if f.narrows_shares() {
+        Some(matching_shares(conn, f)?.into_iter().collect())
+    } else {
+        None
+    };
+    let rows: Vec<(i64, ConversionFacts)> = conversions::table
+        .filter(
+            conversions::occurred_at
+                .ge(f.period.from)
+                .and(conversions::occurred_at.lt(f.period.to)),
+        )
+        .select((
+            conversions::id,
+            (
+                conversions::kind,
+                conversions::value_cents,
+                conversions::currency,
+            ),
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let touchpoints = super::conversions::touchpoints_of(conn, &ids)?;
+    let mut per_employee: HashMap<i64, f64> = HashMap::new();
+    for (id, (kind, value, currency)) in rows {
+        let revenue = board == Board::EmployeesRevenue;
+        if revenue && (kind != "sale" || currency.as_deref().unwrap_or(&f.currency) != f.currency) {
+            continue;
+        }
+        let touches: Vec<Option<attribution::Touch>> = touchpoints
+            .get(&id)
+            .map(|tps| tps.iter().map(|t| t.touch()).collect())
+            .unwrap_or_default();
+        let value_cents = if revenue { value.unwrap_or(0) } else { 0 };
+        // Credit is shared over every touchpoint first; a filter then keeps the parts its
+        // shares earned (a team's half of a linear credit stays a half).
+        let kept = |share_id: i64| keep.as_ref().is_none_or(|k| k.contains(&share_id));
+        let credits = if f.influenced {
+            let touches: Vec<Option<attribution::Touch>> = touches
+                .into_iter()
+                .map(|t| t.filter(|t| kept(t.share_id)))
+                .collect();
+            attribution::influenced(&touches, value_cents)
+        } else {
+            let shared: Vec<attribution::Credit> =
+                attribution::credit(f.model, &touches, value_cents)
+                    .into_iter()
+                    .filter(|c| kept(c.share_id))
+                    .collect();
+            attribution::by_employee(&shared)
+        };
+        for c in credits {
+            let amount = if revenue {
+                c.value_cents as f64
+            } else {
+                c.fraction
+            };
+            *per_employee.entry(c.employee_id).or_default() += amount;
+        }
+    }
+    let ids: Vec<i64> = per_employee.keys().copied().collect();
+    let names = employee_names(conn, &ids)?;
+    Ok(per_employee
+        .into_iter()
+        .filter_map(|(id, value)| Some((id, names.get(&id)?.clone(), value)))
+        .collect())
+}
+
+fn counted_rows(
     conn: &mut DbConnection,
     board: Board,
     f: &ReportFilter,

@@ -449,3 +449,69 @@ async fn conversion_boards_and_kpis_follow_attribution() {
     let rate = totals["conversion_rate"].as_f64().unwrap();
     assert!((rate - 4.0 / 11.0).abs() < 1e-9, "{rate}");
 }
+
+#[actix_web::test]
+async fn attribution_models_share_the_credit_of_touchpoints() {
+    let w = world().await;
+    let app = &w.app;
+    let ben_click = click_id(app, &w.ben_li.1, "81.2.71.1").await;
+    let ana_click = click_id(app, &w.ana_li.1, "81.2.71.1").await;
+    let sale = json!({"kind": "sale", "click_id": ana_click, "touchpoints": [ben_click], "value_cents": 10000, "external_id": "multi"});
+    assert_eq!(
+        app.post("/api/v1/conversions", &sale).await.status(),
+        StatusCode::CREATED
+    );
+
+    let values = |rows: Vec<Value>| -> Vec<(String, f64)> {
+        rows.iter()
+            .map(|r| {
+                (
+                    r["label"].as_str().unwrap().to_string(),
+                    r["value"].as_f64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let get = |q: &'static str| async move {
+        let body: Value = app
+            .get(&format!("/api/v1/leaderboards/{q}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        body["rows"].as_array().unwrap().clone()
+    };
+    assert_eq!(
+        values(get("employees-conversions").await),
+        [("Ana".to_string(), 1.0)],
+        "last click by default"
+    );
+    assert_eq!(
+        values(get("employees-conversions?model=first_click").await),
+        [("Ben".to_string(), 1.0)]
+    );
+    assert_eq!(
+        values(get("employees-conversions?model=linear").await),
+        [("Ana".to_string(), 0.5), ("Ben".to_string(), 0.5)]
+    );
+    assert_eq!(
+        values(get("employees-revenue?model=linear").await),
+        [("Ana".to_string(), 5000.0), ("Ben".to_string(), 5000.0)]
+    );
+    assert_eq!(
+        values(get("employees-revenue?revenue=influenced").await),
+        [("Ana".to_string(), 10000.0), ("Ben".to_string(), 10000.0)],
+        "influenced: everyone who touched the sale"
+    );
+    assert_eq!(
+        values(get("employees-revenue?model=linear&team=Sales").await),
+        [("Ana".to_string(), 5000.0)]
+    );
+    let res = app
+        .get("/api/v1/leaderboards/employees-revenue?model=position")
+        .await;
+    assert_eq!(
+        error_code(res, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "invalid_model"
+    );
+}

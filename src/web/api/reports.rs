@@ -5,6 +5,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use crate::domain::attribution::Model;
 use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
@@ -23,6 +24,8 @@ pub struct ReportQuery {
     limit: Option<usize>,
     unique: Option<bool>,
     interval: Option<String>,
+    model: Option<String>,
+    revenue: Option<String>,
 }
 
 impl ReportQuery {
@@ -50,6 +53,25 @@ impl ReportQuery {
             network,
             unique: self.unique.unwrap_or(false),
             currency: state.settings.default_currency.clone(),
+            model: match self.model.as_deref() {
+                None => Model::LastClick,
+                Some(m) => Model::parse(m).ok_or_else(|| {
+                    ApiError::unprocessable(
+                        "invalid_model",
+                        "model must be last_click, first_click or linear",
+                    )
+                })?,
+            },
+            influenced: match self.revenue.as_deref() {
+                None | Some("sourced") => false,
+                Some("influenced") => true,
+                Some(_) => {
+                    return Err(ApiError::unprocessable(
+                        "invalid_revenue",
+                        "revenue must be sourced or influenced",
+                    ))
+                }
+            },
         })
     }
 }

@@ -45,6 +45,8 @@ pub async fn home(
         network: None,
         unique: false,
         currency: state.settings.default_currency.clone(),
+        model: crate::domain::attribution::Model::LastClick,
+        influenced: false,
     };
     let (counts, employees, shares) = state
         .db
