@@ -72,16 +72,21 @@ fn matching_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>
     Ok(q.load(conn)?)
 }
 
+/// The shares a filter narrows to, or `None` when it keeps every share.
+fn kept_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Option<Vec<i64>>, StoreError> {
+    if f.narrows_shares() {
+        Ok(Some(matching_shares(conn, f)?))
+    } else {
+        Ok(None)
+    }
+}
+
 /// Per share: (verified human clicks, unique visitors) in the period.
 fn clicks_per_share(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    let keep = if f.narrows_shares() {
-        Some(matching_shares(conn, f)?)
-    } else {
-        None
-    };
+    let keep = kept_shares(conn, f)?;
     let mut q = click_rollups::table
         .filter(click_rollups::day.ge(f.period.first_day))
         .filter(click_rollups::day.le(f.period.last_day))
@@ -175,11 +180,8 @@ fn credited_rows(
     board: Board,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, String, f64)>, StoreError> {
-    let keep: Option<std::collections::HashSet<i64>> = if f.narrows_shares() {
-        Some(matching_shares(conn, f)?.into_iter().collect())
-    } else {
-        None
-    };
+    let keep: Option<std::collections::HashSet<i64>> =
+        kept_shares(conn, f)?.map(|ids| ids.into_iter().collect());
     let rows: Vec<(i64, ConversionFacts)> = conversions::table
         .filter(
             conversions::occurred_at
@@ -501,11 +503,7 @@ pub fn daily_figures(
     f: &ReportFilter,
     tz: chrono_tz::Tz,
 ) -> Result<PeriodFigures, StoreError> {
-    let keep = if f.narrows_shares() {
-        Some(matching_shares(conn, f)?)
-    } else {
-        None
-    };
+    let keep = kept_shares(conn, f)?;
     let mut days: HashMap<NaiveDate, DailyFigures> = HashMap::new();
 
     let mut q = click_rollups::table

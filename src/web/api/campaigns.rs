@@ -132,9 +132,6 @@ pub async fn show(
         .db
         .run(move |conn| store::campaigns::find_by_id(conn, id))
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(format!("no campaign {id}")),
-            other => other.into(),
-        })?;
+        .map_err(super::missing("campaign", id))?;
     Ok(HttpResponse::Ok().json(campaign))
 }

@@ -8,8 +8,8 @@ use crate::domain::content::{self, Origin};
 use crate::domain::person::Label;
 use crate::domain::utm::DestinationUrl;
 use crate::error::ApiError;
+use crate::store;
 use crate::store::content::{ContentRefused, NewContent};
-use crate::store::{self, StoreError};
 use crate::web::auth::FullAccess;
 use crate::web::AppState;
 
@@ -110,9 +110,6 @@ pub async fn show(
         .db
         .run(move |conn| store::content::find_by_id(conn, id))
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(format!("no content item {id}")),
-            other => other.into(),
-        })?;
+        .map_err(super::missing("content item", id))?;
     Ok(HttpResponse::Ok().json(item))
 }

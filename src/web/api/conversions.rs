@@ -319,10 +319,7 @@ pub async fn show(
             Ok((conversion, touchpoints))
         })
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(format!("no conversion {id}")),
-            other => other.into(),
-        })?;
+        .map_err(super::missing("conversion", id))?;
     let touchpoints = touchpoints
         .remove(&id)
         .unwrap_or_default()

@@ -75,9 +75,6 @@ pub async fn show(
         .db
         .run(move |conn| store::employees::find_by_id(conn, id))
         .await
-        .map_err(|e| match e {
-            StoreError::NotFound => ApiError::NotFound(format!("no employee {id}")),
-            other => other.into(),
-        })?;
+        .map_err(super::missing("employee", id))?;
     Ok(HttpResponse::Ok().json(employee))
 }

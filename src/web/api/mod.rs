@@ -157,6 +157,15 @@ fn ensure_json_error<B: MessageBody + 'static>(
     ))
 }
 
+/// Maps a store `NotFound` to a 404 naming what was missing (`no share 7`); other store
+/// errors map as usual.
+pub fn missing(what: &'static str, id: i64) -> impl FnOnce(crate::store::StoreError) -> ApiError {
+    move |e| match e {
+        crate::store::StoreError::NotFound => ApiError::NotFound(format!("no {what} {id}")),
+        other => other.into(),
+    }
+}
+
 /// Pulls the pieces of a JSON body that must be rejected with 422 out of domain errors.
 pub fn invalid(code: &'static str, field: &str, err: impl std::fmt::Display) -> ApiError {
     ApiError::unprocessable(code, format!("{field}: {err}"))

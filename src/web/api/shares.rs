@@ -8,8 +8,8 @@ use crate::domain::network::Network;
 use crate::domain::share;
 use crate::domain::slug::Slug;
 use crate::error::ApiError;
+use crate::store;
 use crate::store::shares::{NewShare, Share, ShareChanges, ShareFilter, ShareRefused, ShareStats};
-use crate::store::{self, StoreError};
 use crate::web::auth::FullAccess;
 use crate::web::AppState;
 
@@ -29,13 +29,6 @@ fn body(state: &AppState, share: Share, stats: Option<ShareStats>) -> ShareBody 
         short_url: share::short_url(state.settings.public_base(), &share.slug),
         share,
         stats,
-    }
-}
-
-fn not_found(id: i64) -> impl FnOnce(StoreError) -> ApiError {
-    move |e| match e {
-        StoreError::NotFound => ApiError::NotFound(format!("no share {id}")),
-        other => other.into(),
     }
 }
 
@@ -136,7 +129,7 @@ pub async fn show(
             Ok((share, stats))
         })
         .await
-        .map_err(not_found(id))?;
+        .map_err(super::missing("share", id))?;
     Ok(HttpResponse::Ok().json(body(&state, share, Some(stats))))
 }
 
@@ -217,7 +210,7 @@ pub async fn update(
         .db
         .run(move |conn| store::shares::update(conn, id, &changes))
         .await
-        .map_err(not_found(id))?;
+        .map_err(super::missing("share", id))?;
     state.links.invalidate(&share.slug);
     Ok(HttpResponse::Ok().json(body(&state, share, None)))
 }
