@@ -134,13 +134,19 @@ proc_snapshot() { # PID
     "$(awk '$1 == "write_bytes:" { print $2 }' "/proc/$pid/io")"
 }
 # Chorus's writer counters from GET /metrics (empty on a build without it).
-metrics_snapshot() { # BASE_URL
-  curl -sf "$1/metrics" 2>/dev/null | awk '
+metrics_snapshot() { # BASE_URL OUT_FILE
+  local code
+  code=$(curl -s --max-time 10 -o "$2" -w '%{http_code}' "$1/metrics" || true)
+  if [[ "$code" != 200 ]]; then
+    log "GET /metrics answered '$code': no writer counters for this run"
+    return 0
+  fi
+  awk '
     $1 == "chorus_click_batches_total" { b = $2 }
     $1 == "chorus_clicks_committed_total" { c = $2 }
     $1 == "chorus_clicks_spooled_total" { s = $2 }
     $1 == "chorus_clicks_failed_total" { f = $2 }
-    END { if (b != "") printf "%d %d %d %d", b, c, s, f }' || true
+    END { if (b != "") printf "%d %d %d %d", b, c, s, f }' "$2"
 }
 snapshot_delta() { # BEFORE AFTER -> cpu_s=… writer_cpu_s=… wchar=… write_bytes=… (deltas)
   python3 - "$1" "$2" "$(getconf CLK_TCK)" <<'PY'
@@ -171,10 +177,12 @@ warn_if_busy() { # NAME: other processes using the CPU right now skew the figure
 run_wrk() { # NAME URL SECONDS OUT: also writes OUT.cpu with the CPU wrk and the machine used
   local m0 m1 TIMEFORMAT='%3U %3S'
   m0=$(machine_busy)
+  # `|| true` inside the braces: a failing wrk must reach the check below, not make `set -e`
+  # exit while stderr still points at the .time file.
   { time wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3s" --timeout "$TIMEOUT" --latency \
-      -s "$BENCH/random_slug.lua" "$2" -- "$SLUGS" >"$4" 2>"$4.err"; } 2>"$4.time"
+      -s "$BENCH/random_slug.lua" "$2" -- "$SLUGS" >"$4" 2>"$4.err" || true; } 2>"$4.time"
   m1=$(machine_busy)
-  grep -q '^BENCH ' "$4" || die "$1: no BENCH line in $4 ($(head -c 300 "$4.err"))"
+  grep -q '^BENCH ' "$4" || die "$1: wrk printed no BENCH line in $4 ($(head -c 300 "$4.err"))"
   awk -v m=$(( m1 - m0 )) -v hz="$(getconf CLK_TCK)" \
     '{ printf "wrk_cpu_s=%.2f machine_busy_s=%.2f\n", $1 + $2, m / hz }' "$4.time" >"$4.cpu"
 }
@@ -272,15 +280,17 @@ RESULTS=("$WORK/bare302.res")
 if [[ "$ONLY" != bare ]]; then
   log "chorus: warm-up ${WARMUP_S}s, then ${DURATION_S}s at $CONNECTIONS connections, $THREADS wrk threads"
   warn_if_busy chorus
+  kill -0 "$CHORUS_PID" 2>/dev/null \
+    || die "chorus is no longer running (stopped from outside? see the end of $WORK/chorus.log)"
   run_wrk chorus "http://$CHORUS_BIND" "$WARMUP_S" "$WORK/wrk-chorus-warmup.txt"
   if [[ -n "$DB_FILE" ]]; then
     before=$(python3 "$BENCH/clicks.py" "$DB_FILE" settle)
   fi
-  met0=$(metrics_snapshot "http://$CHORUS_BIND")
+  met0=$(metrics_snapshot "http://$CHORUS_BIND" "$WORK/metrics-before.txt")
   snap0=$(proc_snapshot "$CHORUS_PID")
   run_wrk chorus "http://$CHORUS_BIND" "$DURATION_S" "$WORK/wrk-chorus.txt"
   snap1=$(proc_snapshot "$CHORUS_PID")
-  met1=$(metrics_snapshot "http://$CHORUS_BIND")
+  met1=$(metrics_snapshot "http://$CHORUS_BIND" "$WORK/metrics-after.txt")
   {
     snapshot_delta "$snap0" "$snap1"
     if [[ -n "$met0" && -n "$met1" ]]; then

@@ -77,10 +77,17 @@ def main():
           f"(target >= {TARGET_RATIO:.2f}: {'met' if ratio >= TARGET_RATIO else 'MISSED'})")
     print(f"- Chorus p99: **{p99:.2f} ms** (target <= {TARGET_P99_MS:.0f} ms: "
           f"{'met' if p99 <= TARGET_P99_MS else 'MISSED'})")
-    if "clicks_before" not in chorus:
-        print(f"- click rows: not counted ({chorus.get('clicks_note', 'not a SQLite database')})")
-        return
     secs = chorus["duration_us"] / 1e6
+    if chorus.get("writer_batches"):
+        print(f"- writer (GET /metrics): {chorus['writer_committed']:,} clicks "
+              f"({chorus['writer_committed'] / secs:,.0f}/s) in {chorus['writer_batches']:,} batches committed during the run, "
+              f"{chorus['writer_committed'] / chorus['writer_batches']:.1f} clicks per batch on average "
+              f"({1000 * secs / chorus['writer_batches']:.2f} ms per batch); spooled "
+              f"{chorus['writer_spooled']}, failed {chorus['writer_failed']}")
+    if "clicks_before" not in chorus:
+        print(f"- click rows: not counted ({chorus.get('clicks_note', 'not a SQLite database').replace('_', ' ')}; "
+              f"count them in the database)")
+        return
     during = chorus["clicks_end"] - chorus["clicks_before"]
     stored = chorus["clicks_settled"] - chorus["clicks_before"]
     ok = chorus["ok"]
@@ -98,11 +105,6 @@ def main():
                    f"answered and logged but wrk no longer counted)")
     else:
         verdict = f"MISMATCH: {diff:,} more clicks stored than requests in flight could explain"
-    if chorus.get("writer_batches"):
-        print(f"- writer (GET /metrics): {chorus['writer_batches']:,} batches committed during the run, "
-              f"{chorus['writer_committed'] / chorus['writer_batches']:.1f} clicks per batch on average "
-              f"({1000 * secs / chorus['writer_batches']:.2f} ms per batch); spooled "
-              f"{chorus['writer_spooled']}, failed {chorus['writer_failed']}")
     print(f"- clicks stored for the run: {stored:,}; responses < 400 reported by wrk: {ok:,} -> {verdict}")
     if "clicks_kinds" in chorus:
         print(f"- click kinds in the database (whole run incl. warm-up): {chorus['clicks_kinds'].replace(',', ' ')}")

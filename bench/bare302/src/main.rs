@@ -40,7 +40,9 @@ fn main() -> std::io::Result<()> {
         std::process::exit(2);
     };
     let bind = args.next().unwrap_or_else(|| "127.0.0.1:8081".to_string());
-    let workers: Option<usize> = args.next().map(|w| w.parse().expect("WORKERS must be a number"));
+    let workers: Option<usize> = args
+        .next()
+        .map(|w| w.parse().expect("WORKERS must be a number"));
 
     let text = std::fs::read_to_string(&path)?;
     let slugs: HashMap<String, String> = text
@@ -59,7 +61,8 @@ fn main() -> std::io::Result<()> {
 
     actix_web::rt::System::new().block_on(async move {
         let data = web::Data::new(slugs);
-        let mut server = HttpServer::new(move || App::new().app_data(data.clone()).service(redirect));
+        let mut server =
+            HttpServer::new(move || App::new().app_data(data.clone()).service(redirect));
         if let Some(w) = workers {
             server = server.workers(w);
         }
