@@ -117,7 +117,7 @@ pub fn insert_batch(
     batch: &[NewClick],
     demote: &[String],
 ) -> Result<usize, StoreError> {
-    conn.transaction(|conn| {
+    super::tx::write_transaction(conn, |conn| {
         let mut inserted: HashSet<String> = HashSet::with_capacity(batch.len());
         for chunk in batch.chunks(CHUNK) {
             let rows: Vec<ClickInsert<'_>> = chunk.iter().map(ClickInsert::from).collect();
@@ -150,7 +150,11 @@ pub fn insert_batch(
             let rows: Vec<_> = chunk
                 .iter()
                 .map(|(share, day, visitor)| {
-                    (click_visitors::share_id.eq(*share), click_visitors::day.eq(*day), click_visitors::visitor.eq(*visitor))
+                    (
+                        click_visitors::share_id.eq(*share),
+                        click_visitors::day.eq(*day),
+                        click_visitors::visitor.eq(*visitor),
+                    )
                 })
                 .collect();
             let new: Vec<(i64, NaiveDate)> = per_backend!(conn, c => diesel::insert_into(click_visitors::table)

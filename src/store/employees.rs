@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::tx::write_transaction;
 use super::{insert_returning_id, now, teams, StoreError};
 use crate::db::schema::{employees, teams as teams_t};
 use crate::db::DbConnection;
@@ -59,7 +60,7 @@ fn from_row((id, email, name, team, role): EmployeeRow) -> Employee {
 /// Creates the employee (and its team when new) in one transaction, so a refused
 /// employee leaves no team behind. A taken e-mail is `StoreError::Conflict`.
 pub fn insert(conn: &mut DbConnection, new: NewEmployee) -> Result<Employee, StoreError> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let team = new
             .team
             .as_ref()

@@ -210,3 +210,26 @@ async fn teams_are_created_listed_and_unique() {
         [("Design".to_string(), 1), ("Engineering".to_string(), 2)]
     );
 }
+
+/// Regression: concurrent creations once failed with "database is locked" (a deferred
+/// SQLite transaction that read before it wrote).
+#[actix_web::test]
+async fn concurrent_creations_all_succeed() {
+    let app = TestApp::spawn().await;
+    let bodies: Vec<Value> = (0..24)
+        .map(|i| json!({"email": format!("p{i}@example.com"), "name": format!("P{i}"), "team": format!("T{}", i % 3)}))
+        .collect();
+    let requests = bodies
+        .iter()
+        .map(|body| app.post("/api/v1/employees", body));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(requests)
+        .await
+        .iter()
+        .map(|r| r.status())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::CREATED),
+        "{statuses:?}"
+    );
+    assert_eq!(app.employees().await.len(), 24);
+}
