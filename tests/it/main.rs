@@ -2,12 +2,14 @@
 //! SQLite by default; PostgreSQL when `CHORUS_TEST_DATABASE_URL` names a server (see
 //! `common`). `.ci/run` runs this binary once per backend.
 
+mod browser_support;
 mod common;
 mod fixtures;
 
 mod api_auth;
 mod api_employees;
 mod api_shares;
+mod browser;
 mod cli;
 mod crash;
 mod pages_auth;
