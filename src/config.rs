@@ -299,13 +299,15 @@ impl Settings {
         }
 
         let default_currency = raw.default_currency.unwrap_or_else(|| "USD".to_string());
-        if default_currency.len() != 3 || !default_currency.chars().all(|c| c.is_ascii_uppercase())
-        {
-            return Err(invalid(
-                "CHORUS_DEFAULT_CURRENCY",
-                format!("{default_currency:?} is not an ISO 4217 code such as EUR"),
-            ));
-        }
+        let default_currency = crate::domain::conversion::Currency::parse(&default_currency)
+            .map_err(|_| {
+                invalid(
+                    "CHORUS_DEFAULT_CURRENCY",
+                    format!("{default_currency:?} is not an ISO 4217 code such as EUR"),
+                )
+            })?
+            .code()
+            .to_string();
 
         let log_format = match raw.log_format.as_deref().unwrap_or("text") {
             "text" => LogFormat::Text,
@@ -553,6 +555,17 @@ mod tests {
             ..raw()
         })
         .starts_with("CHORUS_DEFAULT_CURRENCY"));
+        assert!(message(RawSettings {
+            default_currency: Some("ABC".into()),
+            ..raw()
+        })
+        .starts_with("CHORUS_DEFAULT_CURRENCY"));
+        let eur = Settings::validate(RawSettings {
+            default_currency: Some("eur".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(eur.default_currency, "EUR");
         assert!(message(RawSettings {
             secret_key: Some("abcd".into()),
             ..raw()

@@ -59,6 +59,25 @@ pub fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// The origins a publishable key may be used from, as stored (comma-separated, e.g.
+/// `https://a.com,https://b.com`): trimmed, without a trailing `/`, empty entries dropped.
+pub fn parse_origins(stored: Option<&str>) -> Vec<String> {
+    stored
+        .unwrap_or_default()
+        .split(',')
+        .map(|o| o.trim().trim_end_matches('/').to_string())
+        .filter(|o| !o.is_empty())
+        .collect()
+}
+
+/// Whether a browser's `Origin` header names one of `allowed` (scheme, host and port
+/// compared without regard to letter case, as browsers serialise them lowercase anyway).
+/// The opaque origin `null` never matches.
+pub fn origin_allowed(allowed: &[String], origin: &str) -> bool {
+    let origin = origin.trim().trim_end_matches('/');
+    !origin.is_empty() && origin != "null" && allowed.iter().any(|a| a.eq_ignore_ascii_case(origin))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +92,19 @@ mod tests {
         assert_eq!(a.hash, hash(&a.secret));
         assert_ne!(a.hash, a.secret);
         assert!(generate(Scope::Publishable).secret.starts_with("chr_pk_"));
+    }
+
+    #[test]
+    fn origins_match_exactly_but_for_case_and_trailing_slash() {
+        let allowed = parse_origins(Some(" https://a.com/, https://B.com:8443 ,,"));
+        assert_eq!(allowed, ["https://a.com", "https://B.com:8443"]);
+        assert!(origin_allowed(&allowed, "https://a.com"));
+        assert!(origin_allowed(&allowed, "https://b.com:8443"));
+        assert!(!origin_allowed(&allowed, "http://a.com"), "scheme counts");
+        assert!(!origin_allowed(&allowed, "https://a.com.evil.net"));
+        assert!(!origin_allowed(&allowed, "https://b.com"), "port counts");
+        assert!(!origin_allowed(&allowed, "null"));
+        assert!(!origin_allowed(&[], "https://a.com"));
+        assert!(parse_origins(None).is_empty());
     }
 }

@@ -2,10 +2,13 @@
 //! Nothing here knows about actix or diesel.
 
 pub mod api_key;
+pub mod attribution;
 pub mod campaign;
 pub mod classify;
 pub mod client_ip;
 pub mod content;
+pub mod conversion;
+pub mod csv_cell;
 pub mod email;
 pub mod network;
 pub mod password;

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{insert_returning_id, now, StoreError};
 use crate::db::schema::api_keys;
 use crate::db::DbConnection;
-use crate::domain::api_key::{NewKey, Scope};
+use crate::domain::api_key::{origin_allowed, parse_origins, NewKey, Scope};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = api_keys)]
@@ -76,12 +76,7 @@ pub fn find_active_by_hash(
         Some(AuthenticatedKey {
             id,
             scope: Scope::parse(&scope)?,
-            allowed_origins: origins
-                .unwrap_or_default()
-                .split(',')
-                .map(|o| o.trim().trim_end_matches('/').to_string())
-                .filter(|o| !o.is_empty())
-                .collect(),
+            allowed_origins: parse_origins(origins.as_deref()),
         })
     }))
 }
@@ -99,4 +94,17 @@ pub fn revoke(conn: &mut DbConnection, id: i64) -> Result<(), StoreError> {
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+/// Whether any active publishable key lists `origin` among its allowed origins: the
+/// answer to a CORS preflight, which carries no key.
+pub fn any_publishable_allows(conn: &mut DbConnection, origin: &str) -> Result<bool, StoreError> {
+    let lists: Vec<Option<String>> = api_keys::table
+        .filter(api_keys::scope.eq(Scope::Publishable.as_str()))
+        .filter(api_keys::revoked_at.is_null())
+        .select(api_keys::allowed_origins)
+        .load(conn)?;
+    Ok(lists
+        .iter()
+        .any(|list| origin_allowed(&parse_origins(list.as_deref()), origin)))
 }

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod campaigns;
 pub mod clicks;
 pub mod content;
+pub mod conversions;
 pub mod counts;
 pub mod employees;
 pub mod salts;

@@ -32,6 +32,8 @@ pub struct AppState {
     pub cookie_key: Key,
     pub csrf_secret: Vec<u8>,
     pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
+    /// Conversions reported with publishable keys, per (key id, client address).
+    pub conversion_limiter: DefaultKeyedRateLimiter<(i64, IpAddr)>,
     /// The one-time setup link's token, while no admin exists.
     pub setup_token: Mutex<Option<String>>,
     pub links: LinkCache,
@@ -77,6 +79,7 @@ impl AppState {
             cookie_key,
             csrf_secret,
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            conversion_limiter: api::conversions::rate_limiter(),
             setup_token: Mutex::new(setup_token),
         }
     }

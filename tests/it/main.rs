@@ -7,6 +7,7 @@ mod common;
 mod fixtures;
 
 mod api_auth;
+mod api_conversions;
 mod api_employees;
 mod api_shares;
 mod browser;

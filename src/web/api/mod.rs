@@ -4,6 +4,7 @@
 
 pub mod campaigns;
 pub mod content;
+pub mod conversions;
 pub mod employees;
 pub mod shares;
 pub mod teams;
@@ -11,7 +12,7 @@ pub mod teams;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::ServiceResponse;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
-use actix_web::http::{header, StatusCode};
+use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -59,6 +60,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::resource("/shares/{id}")
                         .route(web::get().to(shares::show))
                         .route(web::patch().to(shares::update)),
+                )
+                .service(
+                    web::resource("/conversions")
+                        .route(web::post().to(conversions::create))
+                        .route(web::get().to(conversions::list))
+                        .route(web::method(Method::OPTIONS).to(conversions::preflight)),
+                )
+                .service(web::resource("/conversions/{id}").route(web::get().to(conversions::show)))
+                .service(
+                    web::resource("/export/conversions.csv")
+                        .route(web::get().to(conversions::export_csv)),
                 )
                 .default_service(web::to(unknown_route)),
         );

@@ -1,6 +1,7 @@
 //! Server-rendered pages: askama templates next to their handlers, one file per area.
 
 pub mod admin;
+pub mod conversions;
 pub mod errors;
 pub mod links;
 pub mod login;
@@ -35,7 +36,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(admin::employees))
                 .route(web::post().to(admin::add_employee)),
         )
-        .route("/admin/teams", web::post().to(admin::add_team));
+        .route("/admin/teams", web::post().to(admin::add_team))
+        .route("/admin/conversions", web::get().to(conversions::page))
+        .route("/admin/conversions.csv", web::get().to(conversions::csv));
 }
 
 /// What the layout shows about the signed-in person (see `templates/_layout.html`).

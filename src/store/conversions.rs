@@ -1,0 +1,517 @@
+//! Conversions: recording one with its touchpoints and last-click attribution
+//! ([`record`]), and reading them back for pages, exports and reports ([`list`],
+//! [`list_chronological`], [`totals_by_currency`]).
+//!
+//! Columns that say *who earned it* (`click_id`, `share_id`, `employee_id`,
+//! `campaign_id`) are filled only on attributed conversions, so any query that groups by
+//! them counts attributed conversions alone; `click_ref` always keeps the click id the
+//! client sent. Touchpoint rows follow the same rule per touchpoint.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+
+use super::tx::write_transaction;
+use super::{insert_returning_id, now, per_backend, StoreError};
+use crate::db::schema::{
+    campaigns, clicks, content, conversion_touchpoints, conversions, employees, shares,
+};
+use crate::db::DbConnection;
+use crate::domain::attribution::{self, Touch};
+use crate::domain::conversion::{ClickRef, Currency, Kind, ValueCents};
+
+/// The currency reported for rows stored without one (none are written by Chorus itself):
+/// ISO 4217's "no currency".
+pub const NO_CURRENCY: &str = "XXX";
+
+/// A conversion as the API shows one.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Conversion {
+    pub id: i64,
+    pub attributed: bool,
+    pub share_id: Option<i64>,
+    pub employee_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    pub kind: String,
+    pub value_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+    /// The click id the client sent as the last click (or the newest touchpoint), whether
+    /// or not it earned the conversion.
+    pub click_id: Option<String>,
+    pub external_id: Option<String>,
+    pub customer_id: Option<String>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = conversions)]
+struct ConversionRow {
+    id: i64,
+    kind: String,
+    external_id: Option<String>,
+    value_cents: Option<i64>,
+    currency: Option<String>,
+    customer_id: Option<String>,
+    occurred_at: NaiveDateTime,
+    click_ref: Option<String>,
+    share_id: Option<i64>,
+    employee_id: Option<i64>,
+    campaign_id: Option<i64>,
+    attributed: bool,
+}
+
+impl From<ConversionRow> for Conversion {
+    fn from(row: ConversionRow) -> Conversion {
+        Conversion {
+            id: row.id,
+            attributed: row.attributed,
+            share_id: row.share_id,
+            employee_id: row.employee_id,
+            campaign_id: row.campaign_id,
+            kind: row.kind,
+            value_cents: row.value_cents,
+            currency: row.currency,
+            occurred_at: row.occurred_at.and_utc(),
+            click_id: row.click_ref,
+            external_id: row.external_id,
+            customer_id: row.customer_id,
+        }
+    }
+}
+
+/// A conversion to record, already parsed.
+#[derive(Debug, Clone)]
+pub struct NewConversion {
+    pub kind: Kind,
+    pub value_cents: Option<ValueCents>,
+    pub currency: Currency,
+    pub external_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// UTC.
+    pub occurred_at: NaiveDateTime,
+    /// The local day of `occurred_at` in the configured time zone.
+    pub day: NaiveDate,
+    /// Every click id, oldest first, the last click last
+    /// ([`crate::domain::conversion::touch_sequence`]).
+    pub touches: Vec<ClickRef>,
+    /// The API key that reported it.
+    pub api_key_id: Option<i64>,
+}
+
+/// A stored click as attribution sees it.
+struct ClickFacts {
+    id: i64,
+    occurred_at: NaiveDateTime,
+    kind: String,
+    flag_reason: Option<String>,
+    touch: Touch,
+}
+
+/// Records `new`, or returns the conversion already stored under the same
+/// `(kind, external_id)`: `Ok((conversion, true))` when created, `Ok((first, false))` for
+/// a repeat, which changes nothing.
+///
+/// Attribution is last click: the final entry of `new.touches`, when it names a stored
+/// click that earns credit ([`attribution::earns_credit`]) within `window_days` before
+/// `occurred_at` ([`attribution::in_window`]). Every touch is stored in
+/// `conversion_touchpoints` (position 0 = oldest), resolved by the same rule. All of it
+/// happens in one write transaction: a failure stores nothing.
+pub fn record(
+    conn: &mut DbConnection,
+    new: &NewConversion,
+    window_days: u32,
+) -> Result<(Conversion, bool), StoreError> {
+    write_transaction(conn, |conn| {
+        if let Some(existing) = find_repeat(conn, new)? {
+            return Ok((existing, false));
+        }
+        let facts = load_clicks(conn, &new.touches)?;
+        let resolved: Vec<Option<&ClickFacts>> = new
+            .touches
+            .iter()
+            .map(|r| {
+                facts.get(r.as_str()).filter(|c| {
+                    attribution::earns_credit(&c.kind, c.flag_reason.as_deref())
+                        && attribution::in_window(c.occurred_at, new.occurred_at, window_days)
+                })
+            })
+            .collect();
+        let last = resolved.last().copied().flatten();
+        let created_at = now();
+        let values = (
+            conversions::kind.eq(new.kind.as_str()),
+            conversions::external_id.eq(new.external_id.as_deref()),
+            conversions::value_cents.eq(new.value_cents.map(ValueCents::get)),
+            conversions::currency.eq(new.currency.code()),
+            conversions::customer_id.eq(new.customer_id.as_deref()),
+            conversions::occurred_at.eq(new.occurred_at),
+            conversions::day.eq(new.day),
+            conversions::click_ref.eq(new.touches.last().map(ClickRef::as_str)),
+            conversions::click_id.eq(last.map(|c| c.id)),
+            conversions::share_id.eq(last.map(|c| c.touch.share_id)),
+            conversions::employee_id.eq(last.map(|c| c.touch.employee_id)),
+            conversions::campaign_id.eq(last.and_then(|c| c.touch.campaign_id)),
+            conversions::attributed.eq(last.is_some()),
+            conversions::api_key_id.eq(new.api_key_id),
+            conversions::created_at.eq(created_at),
+        );
+        // In a savepoint: on PostgreSQL a concurrent repeat can still hit the unique
+        // index, and the transaction must survive that to read the first one back.
+        let inserted = conn
+            .transaction(|c| insert_returning_id!(c, conversions::table, values, conversions::id));
+        let id = match inserted {
+            Ok(id) => id,
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+                return match find_repeat(conn, new)? {
+                    Some(existing) => Ok((existing, false)),
+                    None => Err(StoreError::Conflict(info.message().to_owned())),
+                };
+            }
+            Err(other) => return Err(other.into()),
+        };
+
+        let rows: Vec<_> = new
+            .touches
+            .iter()
+            .zip(&resolved)
+            .enumerate()
+            .map(|(position, (r, fact))| {
+                (
+                    conversion_touchpoints::conversion_id.eq(id),
+                    conversion_touchpoints::position.eq(position as i64),
+                    conversion_touchpoints::click_ref.eq(r.as_str()),
+                    conversion_touchpoints::click_id.eq(fact.map(|c| c.id)),
+                    conversion_touchpoints::share_id.eq(fact.map(|c| c.touch.share_id)),
+                    conversion_touchpoints::employee_id.eq(fact.map(|c| c.touch.employee_id)),
+                    conversion_touchpoints::campaign_id.eq(fact.and_then(|c| c.touch.campaign_id)),
+                    conversion_touchpoints::occurred_at.eq(fact.map(|c| c.occurred_at)),
+                )
+            })
+            .collect();
+        if !rows.is_empty() {
+            per_backend!(conn, c => diesel::insert_into(conversion_touchpoints::table)
+                .values(&rows)
+                .execute(c))?;
+        }
+        Ok((find_by_id(conn, id)?, true))
+    })
+}
+
+fn find_repeat(
+    conn: &mut DbConnection,
+    new: &NewConversion,
+) -> Result<Option<Conversion>, StoreError> {
+    let Some(external_id) = &new.external_id else {
+        return Ok(None);
+    };
+    let row: Option<ConversionRow> = conversions::table
+        .filter(conversions::kind.eq(new.kind.as_str()))
+        .filter(conversions::external_id.eq(external_id))
+        .select(ConversionRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row.map(Conversion::from))
+}
+
+/// The stored clicks among `refs`, by click id, with the share's employee and the
+/// content's campaign.
+fn load_clicks(
+    conn: &mut DbConnection,
+    refs: &[ClickRef],
+) -> Result<HashMap<String, ClickFacts>, StoreError> {
+    if refs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<&str> = refs.iter().map(ClickRef::as_str).collect();
+    type Row = (
+        i64,
+        String,
+        NaiveDateTime,
+        String,
+        Option<String>,
+        i64,
+        i64,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = clicks::table
+        .inner_join(shares::table.inner_join(content::table))
+        .filter(clicks::click_id.eq_any(&ids))
+        .select((
+            clicks::id,
+            clicks::click_id,
+            clicks::occurred_at,
+            clicks::kind,
+            clicks::flag_reason,
+            clicks::share_id,
+            shares::employee_id,
+            content::campaign_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, click_id, occurred_at, kind, flag_reason, share_id, employee_id, campaign_id)| {
+                (
+                    click_id,
+                    ClickFacts {
+                        id,
+                        occurred_at,
+                        kind,
+                        flag_reason,
+                        touch: Touch {
+                            share_id,
+                            employee_id,
+                            campaign_id,
+                        },
+                    },
+                )
+            },
+        )
+        .collect())
+}
+
+/// One conversion by id.
+///
+/// # Errors
+/// `StoreError::NotFound` when there is none.
+pub fn find_by_id(conn: &mut DbConnection, id: i64) -> Result<Conversion, StoreError> {
+    let row: ConversionRow = conversions::table
+        .find(id)
+        .select(ConversionRow::as_select())
+        .first(conn)?;
+    Ok(row.into())
+}
+
+/// One stored touchpoint of a conversion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Touchpoint {
+    /// 0 = oldest; the last click has the highest position.
+    pub position: i64,
+    /// The click id as the client sent it.
+    pub click_ref: String,
+    /// Set when the click earns credit (the same rule as the conversion's attribution).
+    pub share_id: Option<i64>,
+    pub employee_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+    /// When the click happened (set with `share_id`).
+    pub clicked_at: Option<NaiveDateTime>,
+}
+
+impl Touchpoint {
+    /// What [`attribution::credit`] needs: `None` when this touchpoint earns nothing.
+    pub fn touch(&self) -> Option<Touch> {
+        Some(Touch {
+            share_id: self.share_id?,
+            employee_id: self.employee_id?,
+            campaign_id: self.campaign_id,
+        })
+    }
+}
+
+/// The touchpoints of the given conversions, oldest first per conversion: feed each list
+/// through [`Touchpoint::touch`] into [`attribution::credit`] for first-click or linear
+/// reports.
+pub fn touchpoints_of(
+    conn: &mut DbConnection,
+    conversion_ids: &[i64],
+) -> Result<BTreeMap<i64, Vec<Touchpoint>>, StoreError> {
+    let mut out: BTreeMap<i64, Vec<Touchpoint>> = BTreeMap::new();
+    for chunk in conversion_ids.chunks(500) {
+        type Row = (
+            i64,
+            i64,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<NaiveDateTime>,
+        );
+        let rows: Vec<Row> = conversion_touchpoints::table
+            .filter(conversion_touchpoints::conversion_id.eq_any(chunk))
+            .select((
+                conversion_touchpoints::conversion_id,
+                conversion_touchpoints::position,
+                conversion_touchpoints::click_ref,
+                conversion_touchpoints::share_id,
+                conversion_touchpoints::employee_id,
+                conversion_touchpoints::campaign_id,
+                conversion_touchpoints::occurred_at,
+            ))
+            .order((
+                conversion_touchpoints::conversion_id.asc(),
+                conversion_touchpoints::position.asc(),
+            ))
+            .load(conn)?;
+        for (conversion_id, position, click_ref, share_id, employee_id, campaign_id, clicked_at) in
+            rows
+        {
+            out.entry(conversion_id).or_default().push(Touchpoint {
+                position,
+                click_ref,
+                share_id,
+                employee_id,
+                campaign_id,
+                clicked_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Lists and totals, for pages, exports and reports
+// ---------------------------------------------------------------------------------------
+
+/// Which conversions a list or total covers; `None` fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConversionFilter {
+    /// Inclusive, UTC, on `occurred_at`.
+    pub from: Option<NaiveDateTime>,
+    /// Exclusive, UTC.
+    pub to: Option<NaiveDateTime>,
+    pub kind: Option<String>,
+    pub attributed: Option<bool>,
+    pub campaign_id: Option<i64>,
+    pub employee_id: Option<i64>,
+}
+
+/// A conversion with the names pages and exports show beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversionListing {
+    #[serde(flatten)]
+    pub conversion: Conversion,
+    pub employee_name: Option<String>,
+    pub campaign_name: Option<String>,
+}
+
+type ListingTuple = (ConversionRow, Option<String>, Option<String>);
+
+macro_rules! filtered {
+    ($filter:expr) => {{
+        let filter: &ConversionFilter = $filter;
+        let mut query = conversions::table
+            .left_join(employees::table)
+            .left_join(campaigns::table)
+            .into_boxed();
+        if let Some(from) = filter.from {
+            query = query.filter(conversions::occurred_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(conversions::occurred_at.lt(to));
+        }
+        if let Some(kind) = &filter.kind {
+            query = query.filter(conversions::kind.eq(kind.clone()));
+        }
+        if let Some(attributed) = filter.attributed {
+            query = query.filter(conversions::attributed.eq(attributed));
+        }
+        if let Some(id) = filter.campaign_id {
+            query = query.filter(conversions::campaign_id.eq(id));
+        }
+        if let Some(id) = filter.employee_id {
+            query = query.filter(conversions::employee_id.eq(id));
+        }
+        query
+    }};
+}
+
+fn listing((row, employee_name, campaign_name): ListingTuple) -> ConversionListing {
+    ConversionListing {
+        conversion: row.into(),
+        employee_name,
+        campaign_name,
+    }
+}
+
+/// Conversions matching `filter`, newest first (by `occurred_at`, then id), `limit` from
+/// `offset`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ConversionFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ConversionListing>, StoreError> {
+    let rows: Vec<ListingTuple> = filtered!(filter)
+        .select((
+            ConversionRow::as_select(),
+            employees::name.nullable(),
+            campaigns::name.nullable(),
+        ))
+        .order((conversions::occurred_at.desc(), conversions::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    Ok(rows.into_iter().map(listing).collect())
+}
+
+/// Conversions matching `filter`, oldest first (by `occurred_at`, then id), at most
+/// `limit` of them after the `(occurred_at, id)` of the previous page's last row (keyset
+/// paging, so rows added meanwhile neither repeat nor hide others).
+pub fn list_chronological(
+    conn: &mut DbConnection,
+    filter: &ConversionFilter,
+    after: Option<(NaiveDateTime, i64)>,
+    limit: i64,
+) -> Result<Vec<ConversionListing>, StoreError> {
+    let mut query = filtered!(filter);
+    if let Some((at, id)) = after {
+        query = query.filter(
+            conversions::occurred_at
+                .gt(at)
+                .or(conversions::occurred_at.eq(at).and(conversions::id.gt(id))),
+        );
+    }
+    let rows: Vec<ListingTuple> = query
+        .select((
+            ConversionRow::as_select(),
+            employees::name.nullable(),
+            campaigns::name.nullable(),
+        ))
+        .order((conversions::occurred_at.asc(), conversions::id.asc()))
+        .limit(limit)
+        .load(conn)?;
+    Ok(rows.into_iter().map(listing).collect())
+}
+
+/// How many conversions match `filter`.
+pub fn count(conn: &mut DbConnection, filter: &ConversionFilter) -> Result<i64, StoreError> {
+    Ok(filtered!(filter).count().get_result(conn)?)
+}
+
+/// Per currency, ordered by code: `(currency, conversions, Σ value_cents)` over the
+/// conversions matching `filter`, of every kind the filter lets through (filter on
+/// `kind = "sale"` for revenue). Conversions without a value count, adding 0; rows stored
+/// without a currency are reported under [`NO_CURRENCY`]. Summed in Rust: `SUM(BIGINT)`
+/// is NUMERIC on PostgreSQL.
+pub fn totals_by_currency(
+    conn: &mut DbConnection,
+    filter: &ConversionFilter,
+) -> Result<Vec<(String, i64, i64)>, StoreError> {
+    let rows: Vec<(Option<String>, Option<i64>)> = filtered!(filter)
+        .select((conversions::currency, conversions::value_cents))
+        .load(conn)?;
+    let mut totals: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for (currency, value) in rows {
+        let entry = totals
+            .entry(currency.unwrap_or_else(|| NO_CURRENCY.to_owned()))
+            .or_default();
+        entry.0 += 1;
+        entry.1 = entry.1.saturating_add(value.unwrap_or(0));
+    }
+    Ok(totals
+        .into_iter()
+        .map(|(currency, (count, sum))| (currency, count, sum))
+        .collect())
+}
+
+/// The distinct kinds recorded so far, alphabetically (for filter choices).
+pub fn list_kinds(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    Ok(conversions::table
+        .select(conversions::kind)
+        .distinct()
+        .order(conversions::kind.asc())
+        .load(conn)?)
+}

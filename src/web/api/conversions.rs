@@ -1,0 +1,508 @@
+//! `/api/v1/conversions` and `/api/v1/export/conversions.csv`.
+//!
+//! `POST /conversions` is the one route a publishable key (`chr_pk_…`, embedded in a
+//! web page) may call, so it alone speaks CORS: a preflight is answered for origins that
+//! any active publishable key lists, and a publishable key's POST must come from one of
+//! *its* origins. Publishable-key posts are rate limited per key and client address.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use chrono::{NaiveDateTime, SecondsFormat};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::{Deserialize, Serialize};
+
+use super::invalid;
+use crate::db::Db;
+use crate::domain::api_key::{origin_allowed, Scope};
+use crate::domain::conversion::{self, ClickRef, Currency, Kind, ValueCents};
+use crate::domain::{csv_cell, share};
+use crate::error::ApiError;
+use crate::store::conversions::{ConversionFilter, ConversionListing, NewConversion, Touchpoint};
+use crate::store::{self, StoreError};
+use crate::web::auth::{ApiCaller, FullAccess};
+use crate::web::{client_address, AppState};
+
+/// Sustained conversions per minute from one publishable key and client address …
+pub const RATE_PER_MINUTE: u32 = 60;
+/// … and how many may come at once.
+pub const RATE_BURST: u32 = 20;
+/// How long browsers may cache a preflight answer, in seconds.
+pub const PREFLIGHT_MAX_AGE: &str = "600";
+/// Beyond this many tracked (key, address) pairs, idle ones are forgotten.
+const LIMITER_KEYS: usize = 10_000;
+
+/// The limiter behind [`RATE_PER_MINUTE`] and [`RATE_BURST`], keyed by (API key id, client
+/// address).
+pub fn rate_limiter() -> DefaultKeyedRateLimiter<(i64, IpAddr)> {
+    let per_minute = NonZeroU32::new(RATE_PER_MINUTE).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(RATE_BURST).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))
+}
+
+/// An id the website may send as a string or a number (order numbers often are).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum IdValue {
+    Text(String),
+    Number(i64),
+}
+
+impl IdValue {
+    fn into_string(self) -> String {
+        match self {
+            IdValue::Text(s) => s,
+            IdValue::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// The body of `POST /conversions` (API.md). Unknown fields are ignored.
+#[derive(Deserialize)]
+pub struct CreateConversion {
+    #[serde(default)]
+    click_id: Option<String>,
+    #[serde(default)]
+    touchpoints: Option<Vec<String>>,
+    kind: String,
+    #[serde(default)]
+    value_cents: Option<i64>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    external_id: Option<IdValue>,
+    #[serde(default)]
+    customer_id: Option<IdValue>,
+    #[serde(default)]
+    occurred_at: Option<String>,
+}
+
+impl CreateConversion {
+    fn parse(self, state: &AppState, api_key_id: i64) -> Result<NewConversion, ApiError> {
+        let settings = &state.settings;
+        let kind = Kind::parse(&self.kind).map_err(|e| invalid("invalid_kind", "kind", e))?;
+        let value_cents = self
+            .value_cents
+            .map(ValueCents::new)
+            .transpose()
+            .map_err(|e| ApiError::unprocessable("invalid_value", e.to_string()))?;
+        let currency = Currency::parse(
+            self.currency
+                .as_deref()
+                .unwrap_or(&settings.default_currency),
+        )
+        .map_err(|e| invalid("invalid_currency", "currency", e))?;
+        let click = |value: &str| {
+            ClickRef::parse(value).map_err(|e| invalid("invalid_click_id", "click_id", e))
+        };
+        let click_id = self.click_id.as_deref().map(click).transpose()?.flatten();
+        let mut touchpoints = Vec::new();
+        for t in self.touchpoints.unwrap_or_default() {
+            touchpoints.extend(click(&t)?);
+        }
+        let external_id = conversion::optional_id(self.external_id.map(IdValue::into_string))
+            .map_err(|e| invalid("invalid_external_id", "external_id", e))?;
+        let customer_id = conversion::optional_id(self.customer_id.map(IdValue::into_string))
+            .map_err(|e| invalid("invalid_customer_id", "customer_id", e))?;
+        let occurred_at = match self.occurred_at.as_deref() {
+            None => store::now(),
+            Some(t) => share::parse_time(t, settings.timezone)
+                .map_err(|e| invalid("invalid_occurred_at", "occurred_at", e))?,
+        };
+        Ok(NewConversion {
+            kind,
+            value_cents,
+            currency,
+            external_id,
+            customer_id,
+            occurred_at,
+            day: occurred_at
+                .and_utc()
+                .with_timezone(&settings.timezone)
+                .date_naive(),
+            touches: conversion::touch_sequence(click_id, touchpoints),
+            api_key_id: Some(api_key_id),
+        })
+    }
+}
+
+fn request_origin(req: &HttpRequest) -> Option<&str> {
+    req.headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| !o.trim().is_empty())
+}
+
+/// Marks a response of the conversions route as varying by `Origin`, and lets `origin`
+/// (when given) read it.
+fn with_cors(mut response: HttpResponse, origin: Option<&str>) -> HttpResponse {
+    let headers = response.headers_mut();
+    headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    if let Some(value) = origin.and_then(|o| HeaderValue::from_str(o).ok()) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Retry-After"),
+        );
+    }
+    response
+}
+
+/// `OPTIONS /conversions`: the CORS preflight. 204 always; the allow headers only for an
+/// origin that an active publishable key lists (the preflight carries no key, so any
+/// such key vouches for the origin; the POST then checks its own key's list).
+pub async fn preflight(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let mut response = HttpResponse::NoContent().finish();
+    let Some(origin) = request_origin(&req).map(str::to_owned) else {
+        return Ok(with_cors(response, None));
+    };
+    let lookup = origin.clone();
+    let allowed = state
+        .db
+        .run(move |conn| store::api_keys::any_publishable_allows(conn, &lookup))
+        .await?;
+    if !allowed {
+        return Ok(with_cors(response, None));
+    }
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("POST"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("authorization, content-type"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static(PREFLIGHT_MAX_AGE),
+    );
+    Ok(with_cors(response, Some(&origin)))
+}
+
+/// `POST /conversions`: 201 with the new conversion, or 200 with the first one recorded
+/// under the same `(kind, external_id)`. Any key may call it; a publishable key must come
+/// from one of its origins (when the request names one) and within its rate.
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ApiCaller(key): ApiCaller,
+    body: Result<web::Json<CreateConversion>, actix_web::Error>,
+) -> Result<HttpResponse, ApiError> {
+    let cors = match (key.scope, request_origin(&req)) {
+        (Scope::Publishable, Some(origin)) => {
+            if !origin_allowed(&key.allowed_origins, origin) {
+                return Err(ApiError::forbidden(
+                    "origin_not_allowed",
+                    format!("this publishable key may not be used from {origin}; add the origin to the key"),
+                ));
+            }
+            Some(origin)
+        }
+        _ => None,
+    };
+    let response = match record(&req, &state, key.id, key.scope, body).await {
+        Ok(response) => response,
+        Err(Refused::Api(e)) => e.error_response(),
+        Err(Refused::Body(e)) => e.error_response(),
+    };
+    Ok(with_cors(response, cors))
+}
+
+enum Refused {
+    Api(ApiError),
+    Body(actix_web::Error),
+}
+
+impl From<ApiError> for Refused {
+    fn from(e: ApiError) -> Refused {
+        Refused::Api(e)
+    }
+}
+
+impl From<StoreError> for Refused {
+    fn from(e: StoreError) -> Refused {
+        Refused::Api(e.into())
+    }
+}
+
+async fn record(
+    req: &HttpRequest,
+    state: &AppState,
+    key_id: i64,
+    scope: Scope,
+    body: Result<web::Json<CreateConversion>, actix_web::Error>,
+) -> Result<HttpResponse, Refused> {
+    if scope == Scope::Publishable {
+        let limiter = &state.conversion_limiter;
+        if limiter.len() > LIMITER_KEYS {
+            limiter.retain_recent();
+        }
+        if let Err(not_until) = limiter.check_key(&(key_id, client_address(req, state))) {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            let mut response = ApiError::TooManyRequests(format!(
+                "too many conversions from this key and address; retry in {seconds} s"
+            ))
+            .error_response();
+            if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return Ok(response);
+        }
+    }
+    let new = body
+        .map_err(Refused::Body)?
+        .into_inner()
+        .parse(state, key_id)?;
+    let window = state.settings.attribution_window_days;
+    let (conversion, created) = state
+        .db
+        .run(move |conn| store::conversions::record(conn, &new, window))
+        .await?;
+    Ok(if created {
+        HttpResponse::Created().json(conversion)
+    } else {
+        HttpResponse::Ok().json(conversion)
+    })
+}
+
+#[derive(Serialize)]
+struct ConversionDetail {
+    #[serde(flatten)]
+    conversion: store::conversions::Conversion,
+    touchpoints: Vec<TouchpointBody>,
+}
+
+#[derive(Serialize)]
+struct TouchpointBody {
+    position: i64,
+    click_id: String,
+    /// Whether this touchpoint earns credit (a known human click within the window).
+    attributed: bool,
+    share_id: Option<i64>,
+    employee_id: Option<i64>,
+    campaign_id: Option<i64>,
+}
+
+impl From<Touchpoint> for TouchpointBody {
+    fn from(t: Touchpoint) -> TouchpointBody {
+        TouchpointBody {
+            attributed: t.share_id.is_some(),
+            position: t.position,
+            click_id: t.click_ref,
+            share_id: t.share_id,
+            employee_id: t.employee_id,
+            campaign_id: t.campaign_id,
+        }
+    }
+}
+
+/// `GET /conversions/{id}`: the conversion with its `touchpoints`, oldest first.
+pub async fn show(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let (conversion, mut touchpoints) = state
+        .db
+        .run(move |conn| {
+            let conversion = store::conversions::find_by_id(conn, id)?;
+            let touchpoints = store::conversions::touchpoints_of(conn, &[id])?;
+            Ok((conversion, touchpoints))
+        })
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound => ApiError::NotFound(format!("no conversion {id}")),
+            other => other.into(),
+        })?;
+    let touchpoints = touchpoints
+        .remove(&id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(TouchpointBody::from)
+        .collect();
+    Ok(HttpResponse::Ok().json(ConversionDetail {
+        conversion,
+        touchpoints,
+    }))
+}
+
+/// Filters of the conversion list and export, as query parameters.
+#[derive(Deserialize)]
+pub struct FilterQuery {
+    from: Option<String>,
+    to: Option<String>,
+    kind: Option<String>,
+    attributed: Option<bool>,
+    campaign_id: Option<i64>,
+    employee_id: Option<i64>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+impl FilterQuery {
+    /// `from`/`to`: RFC 3339 or a bare date (midnight in the configured zone); `to` is
+    /// exclusive.
+    fn filter(&self, tz: chrono_tz::Tz) -> Result<ConversionFilter, ApiError> {
+        let time = |value: &Option<String>, field: &'static str, code: &'static str| {
+            value
+                .as_deref()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| share::parse_time(v, tz).map_err(|e| invalid(code, field, e)))
+                .transpose()
+        };
+        let from = time(&self.from, "from", "invalid_from")?;
+        let to = time(&self.to, "to", "invalid_to")?;
+        if let (Some(from), Some(to)) = (from, to) {
+            if from >= to {
+                return Err(ApiError::unprocessable(
+                    "invalid_period",
+                    "from must be before to (to is exclusive)",
+                ));
+            }
+        }
+        let kind = match self.kind.as_deref().filter(|k| !k.is_empty()) {
+            None => None,
+            Some(k) => Some(
+                Kind::parse(k)
+                    .map_err(|e| invalid("invalid_kind", "kind", e))?
+                    .as_str()
+                    .to_owned(),
+            ),
+        };
+        Ok(ConversionFilter {
+            from,
+            to,
+            kind,
+            attributed: self.attributed,
+            campaign_id: self.campaign_id,
+            employee_id: self.employee_id,
+        })
+    }
+}
+
+/// The most `GET /conversions` returns at once.
+const MAX_LIST: i64 = 1_000;
+
+/// `GET /conversions?from&to&kind&attributed&campaign_id&employee_id&limit&offset`:
+/// `{"conversions": [...]}`, newest first, 100 by default (at most 1,000).
+pub async fn list(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    query: web::Query<FilterQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = query.filter(state.settings.timezone)?;
+    let limit = query.limit.unwrap_or(100).clamp(1, MAX_LIST);
+    let offset = query.offset.unwrap_or(0).max(0);
+    let rows = state
+        .db
+        .run(move |conn| store::conversions::list(conn, &filter, limit, offset))
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "conversions": rows })))
+}
+
+/// `GET /export/conversions.csv?from&to&kind&attributed&campaign_id&employee_id`: every
+/// matching conversion, attributed or not, oldest first, with a header row.
+pub async fn export_csv(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    query: web::Query<FilterQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = query.filter(state.settings.timezone)?;
+    let body = csv_export(&state.db, filter).await?;
+    Ok(csv_response(body))
+}
+
+/// A CSV attachment named `conversions.csv`.
+pub fn csv_response(body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"conversions.csv\"",
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+/// The columns of the conversions export, in order.
+pub const CSV_HEADER: [&str; 14] = [
+    "id",
+    "occurred_at",
+    "kind",
+    "value_cents",
+    "currency",
+    "customer_id",
+    "external_id",
+    "attributed",
+    "click_id",
+    "share_id",
+    "employee_id",
+    "employee_name",
+    "campaign_id",
+    "campaign",
+];
+
+/// Rows read per query while exporting.
+const EXPORT_PAGE: i64 = 5_000;
+
+/// The conversions matching `filter` as CSV (see [`CSV_HEADER`]): times in RFC 3339 UTC,
+/// free-text cells made safe for spreadsheets ([`csv_cell::safe`]).
+pub async fn csv_export(db: &Db, filter: ConversionFilter) -> Result<Vec<u8>, StoreError> {
+    db.run(move |conn| {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let failed = |e: csv::Error| {
+            tracing::error!(error = %e, "writing CSV to memory failed");
+            StoreError::Unavailable
+        };
+        out.write_record(CSV_HEADER).map_err(failed)?;
+        let mut after: Option<(NaiveDateTime, i64)> = None;
+        loop {
+            let page = store::conversions::list_chronological(conn, &filter, after, EXPORT_PAGE)?;
+            for row in &page {
+                out.write_record(csv_row(row)).map_err(failed)?;
+            }
+            match page.last() {
+                Some(last) if page.len() as i64 == EXPORT_PAGE => {
+                    after = Some((last.conversion.occurred_at.naive_utc(), last.conversion.id));
+                }
+                _ => break,
+            }
+        }
+        out.into_inner().map_err(|e| failed(e.into_error().into()))
+    })
+    .await
+}
+
+fn csv_row(row: &ConversionListing) -> [String; 14] {
+    let c = &row.conversion;
+    let number = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let text = |v: Option<&str>| {
+        v.map(|v| csv_cell::safe(v).into_owned())
+            .unwrap_or_default()
+    };
+    [
+        c.id.to_string(),
+        c.occurred_at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+        text(Some(&c.kind)),
+        number(c.value_cents),
+        text(c.currency.as_deref()),
+        text(c.customer_id.as_deref()),
+        text(c.external_id.as_deref()),
+        c.attributed.to_string(),
+        text(c.click_id.as_deref()),
+        number(c.share_id),
+        number(c.employee_id),
+        text(row.employee_name.as_deref()),
+        number(c.campaign_id),
+        text(row.campaign_name.as_deref()),
+    ]
+}

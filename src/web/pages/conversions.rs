@@ -1,0 +1,388 @@
+//! `/admin/conversions`: every conversion, filtered by a GET form (period, kind,
+//! attribution, campaign, employee), with totals per currency and a CSV download of the
+//! same selection (`/admin/conversions.csv`, session-authenticated, so admins need no
+//! API key).
+//!
+//! The form's period is in whole days of the configured time zone and **both days are
+//! included** (people pick "1 March to 31 March"); internally that is `[from, to + 1 day)`,
+//! the API's half-open period.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{render, Nav};
+use crate::domain::conversion::{format_money, Kind};
+use crate::domain::share;
+use crate::error::PageError;
+use crate::store::conversions::{ConversionFilter, ConversionListing};
+use crate::store::{self};
+use crate::web::api::conversions::{csv_export, csv_response};
+use crate::web::auth::AdminUser;
+use crate::web::AppState;
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 200;
+
+/// The filter form as submitted: kept as text so a bad value can be shown back beside
+/// its field.
+#[derive(Deserialize, Default, Clone)]
+pub struct FilterForm {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    attributed: String,
+    #[serde(default)]
+    campaign_id: String,
+    #[serde(default)]
+    employee_id: String,
+    #[serde(default)]
+    page: String,
+}
+
+#[derive(Default)]
+struct FilterErrors {
+    from: Option<String>,
+    to: Option<String>,
+    kind: Option<String>,
+    attributed: Option<String>,
+    campaign_id: Option<String>,
+    employee_id: Option<String>,
+}
+
+impl FilterErrors {
+    fn any(&self) -> bool {
+        self.from.is_some()
+            || self.to.is_some()
+            || self.kind.is_some()
+            || self.attributed.is_some()
+            || self.campaign_id.is_some()
+            || self.employee_id.is_some()
+    }
+}
+
+impl FilterForm {
+    /// The store filter, or the errors to show beside the fields.
+    fn parse(&self, tz: chrono_tz::Tz) -> Result<ConversionFilter, Box<FilterErrors>> {
+        let mut errors = FilterErrors::default();
+        let day = |value: &str, next: bool| -> Result<Option<chrono::NaiveDateTime>, String> {
+            let value = value.trim();
+            if value.is_empty() {
+                return Ok(None);
+            }
+            let bad = || format!("Enter a date as YYYY-MM-DD (got “{value}”).");
+            let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
+            let date = if next {
+                date.succ_opt().ok_or_else(bad)?
+            } else {
+                date
+            };
+            share::parse_time(&date.format("%Y-%m-%d").to_string(), tz)
+                .map(Some)
+                .map_err(|_| bad())
+        };
+        let from = day(&self.from, false)
+            .map_err(|e| errors.from = Some(e))
+            .ok()
+            .flatten();
+        let to = day(&self.to, true)
+            .map_err(|e| errors.to = Some(e))
+            .ok()
+            .flatten();
+        if let (Some(f), Some(t)) = (from, to) {
+            if f >= t {
+                errors.to = Some("The end date must not be before the start date.".into());
+            }
+        }
+        let kind = match self.kind.trim() {
+            "" => None,
+            k => Kind::parse(k)
+                .map(|k| k.as_str().to_owned())
+                .map_err(|_| {
+                    errors.kind = Some("Kinds are lowercase letters, digits, _ and -.".into())
+                })
+                .ok(),
+        };
+        let attributed = match self.attributed.as_str() {
+            "" | "all" => None,
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => {
+                errors.attributed = Some("Choose all, attributed or unattributed.".into());
+                None
+            }
+        };
+        let id = |value: &str, slot: &mut Option<String>, what: &str| match value.trim() {
+            "" => None,
+            v => v
+                .parse::<i64>()
+                .map_err(|_| *slot = Some(format!("Choose a {what} from the list.")))
+                .ok(),
+        };
+        let campaign_id = id(&self.campaign_id, &mut errors.campaign_id, "campaign");
+        let employee_id = id(&self.employee_id, &mut errors.employee_id, "employee");
+        if errors.any() {
+            return Err(Box::new(errors));
+        }
+        Ok(ConversionFilter {
+            from,
+            to,
+            kind,
+            attributed,
+            campaign_id,
+            employee_id,
+        })
+    }
+
+    fn page(&self) -> i64 {
+        self.page
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(1)
+            .clamp(1, 1_000_000)
+    }
+
+    /// The filters as a query string (without the page), for links that keep them.
+    fn query(&self, page: Option<i64>) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("kind", &self.kind),
+            ("attributed", &self.attributed),
+            ("campaign_id", &self.campaign_id),
+            ("employee_id", &self.employee_id),
+        ] {
+            if !value.trim().is_empty() {
+                q.append_pair(name, value.trim());
+            }
+        }
+        if let Some(page) = page {
+            q.append_pair("page", &page.to_string());
+        }
+        q.finish()
+    }
+}
+
+/// One `<option>` of a filter's select.
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// One row of the table.
+struct RowView {
+    id: i64,
+    time: String,
+    kind: String,
+    value: String,
+    customer_id: String,
+    external_id: String,
+    attributed: bool,
+    employee: String,
+    campaign: String,
+    click_id: String,
+}
+
+struct TotalView {
+    currency: String,
+    count: i64,
+    sum: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/conversions.html")]
+struct ConversionsPage {
+    title: &'static str,
+    nav: Option<Nav>,
+    form: FilterForm,
+    errors: FilterErrors,
+    has_errors: bool,
+    kinds: Vec<Choice>,
+    campaigns: Vec<Choice>,
+    employees: Vec<Choice>,
+    rows: Vec<RowView>,
+    totals: Vec<TotalView>,
+    count: i64,
+    first: i64,
+    last: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    csv_href: String,
+    timezone: String,
+}
+
+fn choices(options: Vec<(String, String)>, current: &str) -> Vec<Choice> {
+    options
+        .into_iter()
+        .map(|(value, label)| Choice {
+            selected: value == current.trim(),
+            value,
+            label,
+        })
+        .collect()
+}
+
+/// `GET /admin/conversions`.
+pub async fn page(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    form: web::Query<FilterForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let tz = state.settings.timezone;
+    let filter = form.parse(tz);
+    let page = form.page();
+    let offset = (page - 1) * PAGE_SIZE;
+    let loaded = filter.as_ref().ok().cloned();
+    let (campaigns, employees, kinds, data) = state
+        .db
+        .run(move |conn| {
+            let campaigns = store::campaigns::list(conn)?;
+            let employees = store::employees::list(conn)?;
+            let kinds = store::conversions::list_kinds(conn)?;
+            let data = match loaded {
+                None => None,
+                Some(filter) => Some((
+                    store::conversions::count(conn, &filter)?,
+                    store::conversions::totals_by_currency(conn, &filter)?,
+                    store::conversions::list(conn, &filter, PAGE_SIZE + 1, offset)?,
+                )),
+            };
+            Ok((campaigns, employees, kinds, data))
+        })
+        .await?;
+
+    let mut kind_options: Vec<(String, String)> =
+        kinds.into_iter().map(|k| (k.clone(), k)).collect();
+    for k in [Kind::LEAD, Kind::SIGNUP, Kind::SALE] {
+        if !kind_options.iter().any(|(v, _)| v == k) {
+            kind_options.push((k.to_owned(), k.to_owned()));
+        }
+    }
+    kind_options.sort();
+    let campaigns = choices(
+        campaigns
+            .into_iter()
+            .map(|c| (c.id.to_string(), c.name))
+            .collect(),
+        &form.campaign_id,
+    );
+    let employees = choices(
+        employees
+            .into_iter()
+            .map(|e| (e.id.to_string(), e.name))
+            .collect(),
+        &form.employee_id,
+    );
+    let kinds = choices(kind_options, &form.kind);
+
+    let (status, errors, count, totals, mut listings) = match (filter, data) {
+        (Ok(_), Some((count, totals, listings))) => (
+            StatusCode::OK,
+            FilterErrors::default(),
+            count,
+            totals,
+            listings,
+        ),
+        (Err(errors), _) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            *errors,
+            0,
+            Vec::new(),
+            Vec::new(),
+        ),
+        (Ok(_), None) => return Err(PageError::Internal),
+    };
+    let has_next = listings.len() as i64 > PAGE_SIZE;
+    listings.truncate(PAGE_SIZE as usize);
+    let rows: Vec<RowView> = listings.into_iter().map(|l| row_view(l, tz)).collect();
+    let first = if rows.is_empty() { 0 } else { offset + 1 };
+    let last = offset + rows.len() as i64;
+    let href = |p: i64| format!("/admin/conversions?{}", form.query(Some(p)));
+    render(
+        status,
+        &ConversionsPage {
+            title: "Conversions",
+            nav: Some(Nav::new(&user, "conversions")),
+            prev_href: (page > 1).then(|| href(page - 1)),
+            next_href: has_next.then(|| href(page + 1)),
+            csv_href: format!("/admin/conversions.csv?{}", form.query(None)),
+            totals: totals
+                .into_iter()
+                .map(|(currency, count, sum)| TotalView {
+                    sum: format_money(sum, &currency),
+                    currency,
+                    count,
+                })
+                .collect(),
+            form,
+            has_errors: errors.any(),
+            errors,
+            kinds,
+            campaigns,
+            employees,
+            rows,
+            count,
+            first,
+            last,
+            timezone: tz.name().to_owned(),
+        },
+    )
+}
+
+fn row_view(listing: ConversionListing, tz: chrono_tz::Tz) -> RowView {
+    let c = listing.conversion;
+    RowView {
+        id: c.id,
+        time: c
+            .occurred_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        value: match (c.value_cents, c.currency.as_deref()) {
+            (Some(v), Some(cur)) => format_money(v, cur),
+            (Some(v), None) => v.to_string(),
+            (None, _) => String::new(),
+        },
+        kind: c.kind,
+        customer_id: c.customer_id.unwrap_or_default(),
+        external_id: c.external_id.unwrap_or_default(),
+        attributed: c.attributed,
+        employee: listing.employee_name.unwrap_or_default(),
+        campaign: listing.campaign_name.unwrap_or_default(),
+        click_id: c.click_id.unwrap_or_default(),
+    }
+}
+
+/// `GET /admin/conversions.csv`: the page's selection (same form fields) as CSV, every
+/// row rather than one page. Bad filters answer 400 with the page's sentence.
+pub async fn csv(
+    AdminUser(_): AdminUser,
+    state: web::Data<AppState>,
+    form: web::Query<FilterForm>,
+) -> Result<HttpResponse, PageError> {
+    let filter = form.parse(state.settings.timezone).map_err(|errors| {
+        let first = [
+            errors.from,
+            errors.to,
+            errors.kind,
+            errors.attributed,
+            errors.campaign_id,
+            errors.employee_id,
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or_default();
+        PageError::BadRequest(first)
+    })?;
+    Ok(csv_response(csv_export(&state.db, filter).await?))
+}
