@@ -213,6 +213,13 @@ async fn answer(browser: &Browser) -> Value {
     serde_json::from_str(&shown).unwrap_or_else(|e| panic!("answer {shown:?} is no JSON: {e}"))
 }
 
+/// `GET /api/v1/conversions/{id}` with the full key.
+async fn conversion(app: &TestApp, id: &Value) -> Value {
+    let res = app.get(&format!("/api/v1/conversions/{id}")).await;
+    assert_eq!(res.status(), StatusCode::OK, "conversion {id}");
+    res.json().await.unwrap()
+}
+
 #[actix_web::test]
 async fn a_lead_on_the_website_is_attributed_to_the_share_that_brought_the_visitor() {
     let (app, site, browser) = setup().await;
@@ -276,6 +283,10 @@ async fn a_lead_on_the_website_is_attributed_to_the_share_that_brought_the_visit
     assert_eq!(res.status(), StatusCode::OK);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["stats"]["conversions"], 1, "{body}");
+    let stored = conversion(&app, &answer["id"]).await;
+    assert_eq!(stored["kind"], "lead", "{stored}");
+    assert_eq!(stored["external_id"], "lead-1", "{stored}");
+    assert_eq!(&stored["click_id"], click_id, "{stored}");
 
     browser.close().await;
     site.handle.stop(false).await;
@@ -290,7 +301,11 @@ async fn a_conversion_without_a_click_id_is_reported_unattributed() {
     browser.goto(&site.url("/thanks")).await;
     let answer = answer(&browser).await;
     assert_eq!(answer["attributed"], false, "{answer}");
-    assert!(answer["id"].is_i64(), "{answer}");
+    let stored = conversion(&app, &answer["id"]).await;
+    assert_eq!(stored["attributed"], false, "{stored}");
+    assert_eq!(stored["kind"], "signup", "{stored}");
+    assert_eq!(stored["external_id"], "signup-1", "{stored}");
+    assert_eq!(stored["click_id"], Value::Null, "{stored}");
     assert_eq!(
         browser.js("return Chorus.clickIds()").await,
         serde_json::json!([])
@@ -303,7 +318,6 @@ async fn a_conversion_without_a_click_id_is_reported_unattributed() {
 
     browser.close().await;
     site.handle.stop(false).await;
-    drop(app);
 }
 
 #[actix_web::test]

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use actix_web::rt::time::timeout;
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -29,6 +30,8 @@ pub const DESKTOP_CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/53
 
 /// How long any wait for the page may take.
 pub const WAIT: Duration = Duration::from_secs(20);
+/// How long Chromium may take to start, and any single WebDriver command to answer.
+pub const COMMAND: Duration = Duration::from_secs(60);
 
 /// Tests run on threads of their own, each with its own runtime; tokio's lock works across them.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -117,22 +120,26 @@ impl Driver {
     }
 }
 
+/// `kill -SIGNAL -- -GROUP` through `/bin/sh`'s builtin (no `kill` binary on PATH needed);
+/// true when the signal reached some process of the group.
+fn signal_group(signal: &str, group: u32) -> bool {
+    Command::new("/bin/sh")
+        .args(["-c", &format!("kill -{signal} -- -{group} 2>/dev/null")])
+        .stdin(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.wait();
-        // Let Chromium's processes go before the profile directory is removed.
+        let group = self.child.id();
+        signal_group("KILL", group);
+        let _ = self.child.kill();
+        // Reap chromedriver and let Chromium's processes go before the profile directory is
+        // removed; never wait forever.
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline
-            && Command::new("kill")
-                .args(["-0", "--", &group])
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
+            && (matches!(self.child.try_wait(), Ok(None)) || signal_group("0", group))
         {
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -161,6 +168,7 @@ impl Browser {
         let user_data_dir = driver.dir.path().join("profile");
         let caps: Capabilities = serde_json::from_value(json!({
             "browserName": "chrome",
+            "timeouts": {"pageLoad": WAIT.as_millis() as u64, "script": WAIT.as_millis() as u64},
             "goog:chromeOptions": {
                 "binary": chromium,
                 "args": [
@@ -181,16 +189,20 @@ impl Browser {
         }))
         .expect("capabilities");
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        let client = ClientBuilder::new(connector)
-            .capabilities(caps)
-            .connect(&webdriver)
-            .await
-            .unwrap_or_else(|e| {
-                panic!(
-                    "no Chromium session through chromedriver: {e}\n{}",
-                    driver.logs()
-                )
-            });
+        let mut builder = ClientBuilder::new(connector);
+        builder.capabilities(caps);
+        let session = timeout(COMMAND, builder.connect(&webdriver)).await;
+        let client = match session {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => panic!(
+                "no Chromium session through chromedriver: {e}\n{}",
+                driver.logs()
+            ),
+            Err(_) => panic!(
+                "Chromium did not start within {COMMAND:?}\n{}",
+                driver.logs()
+            ),
+        };
         Browser {
             client,
             driver,
@@ -201,7 +213,21 @@ impl Browser {
     /// Ends the session (Chromium quits); chromedriver ends when the rest is dropped.
     pub async fn close(self) {
         let Browser { client, .. } = self;
-        let _ = client.close().await;
+        let _ = timeout(COMMAND, client.close()).await;
+    }
+
+    /// Awaits one WebDriver command, failing the test (with chromedriver's log) when it
+    /// errs or hangs.
+    async fn command<T>(
+        &self,
+        what: &str,
+        command: impl std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+    ) -> T {
+        match timeout(COMMAND, command).await {
+            Ok(Ok(value)) => value,
+            Ok(Err(e)) => panic!("{what}: {e}\n{}", self.logs()),
+            Err(_) => panic!("{what}: no answer within {COMMAND:?}\n{}", self.logs()),
+        }
     }
 
     pub fn logs(&self) -> String {
@@ -209,22 +235,21 @@ impl Browser {
     }
 
     pub async fn goto(&self, url: &str) {
-        self.client
-            .goto(url)
-            .await
-            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+        self.command(&format!("open {url}"), self.client.goto(url))
+            .await;
     }
 
     pub async fn current_url(&self) -> url::Url {
-        self.client.current_url().await.expect("current URL")
+        self.command("current URL", self.client.current_url()).await
     }
 
     /// Runs `script` (a function body: `return …`) in the page.
     pub async fn js(&self, script: &str) -> Value {
-        self.client
-            .execute(script, vec![])
-            .await
-            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        self.command(
+            &format!("script {script}"),
+            self.client.execute(script, vec![]),
+        )
+        .await
     }
 
     /// Polls `expression` in the page until it is truthy, and returns its value.
@@ -256,17 +281,13 @@ impl Browser {
 
     /// Waits for the element `css` and clicks it.
     pub async fn click(&self, css: &str) {
-        let element = self
+        let find = self
             .client
             .wait()
             .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"));
-        element
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+            .for_element(Locator::Css(css));
+        let element = self.command(&format!("find {css}"), find).await;
+        self.command(&format!("click {css}"), element.click()).await;
     }
 }
 
