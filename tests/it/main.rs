@@ -2,6 +2,7 @@
 //! SQLite by default; PostgreSQL when `CHORUS_TEST_DATABASE_URL` names a server (see
 //! `common`). `.ci/run` runs this binary once per backend.
 
+mod browser_support;
 mod common;
 mod fixtures;
 
@@ -10,6 +11,7 @@ mod api_conversions;
 mod api_employees;
 mod api_reports;
 mod api_shares;
+mod browser;
 mod cli;
 mod crash;
 mod pages_auth;

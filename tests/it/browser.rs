@@ -1,0 +1,393 @@
+//! `static/chorus.js` in a real browser: a person clicks a share's short link, lands on the
+//! company website (another origin), and the website reports a lead through the script and
+//! a publishable key — the redirect, the first-party cookie, CORS and attribution end to end.
+//!
+//! Needs headless Chromium (see `browser_support`); `scripts/test` installs it.
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use actix_web::{web, App, HttpResponse, HttpServer};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::browser_support::Browser;
+use crate::common::TestApp;
+
+/// A stand-in for the company website: its own actix-web server on its own port (so its
+/// origin differs from Chorus's), serving pages that load chorus.js from Chorus.
+struct CompanySite {
+    origin: String,
+    handle: actix_web::dev::ServerHandle,
+    /// Requests to the site's own `POST /api/v1/conversions` (see `CompanySite::capturing`).
+    captured: Captured,
+}
+
+/// (Authorization header, JSON body) of each conversion request the site received.
+type Captured = Arc<Mutex<Vec<(String, Value)>>>;
+
+/// What the site's pages need to know about Chorus.
+#[derive(Clone)]
+struct SiteConfig {
+    chorus: String,
+    key: String,
+    /// `data-endpoint`: Chorus, or the site itself to capture what the script sends.
+    endpoint: String,
+}
+
+/// `<head>` of every page: the snippet as the README gives it.
+fn head(config: &SiteConfig, extra: &str) -> String {
+    format!(
+        r#"<!doctype html>
+<html><head><meta charset="utf-8"><title>Acme</title>
+<script>
+  // Shows an answer or a failure in the page, for the test to read.
+  function show(id, text) {{
+    const pre = document.createElement("pre");
+    pre.id = id;
+    pre.textContent = text;
+    document.body.appendChild(pre);
+  }}
+  function report(promise) {{
+    promise.then(
+      (answer) => show("answer", JSON.stringify(answer)),
+      (err) => show("failure", String(err) + " " + JSON.stringify(err && err.body || null)));
+  }}
+</script>
+{extra}
+<script src="{chorus}/static/chorus.js" data-key="{key}" data-endpoint="{endpoint}"
+        data-param="chorus_click" data-window-days="30" defer></script>
+</head>"#,
+        chorus = config.chorus,
+        key = config.key,
+        endpoint = config.endpoint,
+    )
+}
+
+/// A landing page with a "Get a demo" button that reports a lead.
+async fn landing(config: web::Data<SiteConfig>) -> HttpResponse {
+    let html = format!(
+        r#"{head}
+<body><h1 id="pricing">Acme pricing</h1>
+<button id="demo" type="button">Get a demo</button>
+<script>
+  document.getElementById("demo").addEventListener("click", () => {{
+    report(Chorus.conversion({{kind: "lead", external_id: "lead-1"}}));
+  }});
+</script>
+</body></html>"#,
+        head = head(&config, "")
+    );
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html)
+}
+
+/// A thank-you page that reports a signup as it loads, before chorus.js has run: the call
+/// goes through the queue of the snippet.
+async fn thanks(config: web::Data<SiteConfig>) -> HttpResponse {
+    let queue = r#"<script>
+  window.Chorus = window.Chorus || {q: [], conversion: function (c) {
+    var q = this.q; return new Promise(function (ok, fail) { q.push(["conversion", c, ok, fail]); });
+  }};
+  report(Chorus.conversion({kind: "signup", external_id: "signup-1"}));
+</script>"#;
+    let html = format!(
+        "{head}\n<body><h1>Thank you</h1></body></html>",
+        head = head(&config, queue)
+    );
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html)
+}
+
+/// The site's stand-in for Chorus's endpoint: records the request, answers like Chorus.
+async fn capture(
+    req: actix_web::HttpRequest,
+    body: web::Json<Value>,
+    captured: web::Data<Captured>,
+) -> HttpResponse {
+    let auth = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    captured.lock().unwrap().push((auth, body.into_inner()));
+    HttpResponse::Created().json(serde_json::json!({"id": 1, "attributed": true}))
+}
+
+impl CompanySite {
+    /// Binds a port first (the key must name the origin), then serves with `key`.
+    fn bind() -> (TcpListener, String) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the site");
+        let origin = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        (listener, origin)
+    }
+
+    /// A site whose pages report to Chorus at `chorus`.
+    fn start(listener: TcpListener, origin: String, chorus: &str, key: &str) -> CompanySite {
+        let endpoint = chorus.to_string();
+        CompanySite::serve(listener, origin, chorus, key, endpoint)
+    }
+
+    /// A site whose pages load chorus.js from Chorus but report to the site itself, which
+    /// records each request: shows exactly what the script sends.
+    fn capturing(listener: TcpListener, origin: String, chorus: &str) -> CompanySite {
+        let endpoint = origin.clone();
+        CompanySite::serve(listener, origin, chorus, "chr_pk_capture", endpoint)
+    }
+
+    fn serve(
+        listener: TcpListener,
+        origin: String,
+        chorus: &str,
+        key: &str,
+        endpoint: String,
+    ) -> CompanySite {
+        let config = SiteConfig {
+            chorus: chorus.to_string(),
+            key: key.to_string(),
+            endpoint,
+        };
+        let captured: Captured = Arc::default();
+        let shared = captured.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(config.clone()))
+                .app_data(web::Data::new(shared.clone()))
+                .route("/landing", web::get().to(landing))
+                .route("/thanks", web::get().to(thanks))
+                .route("/api/v1/conversions", web::post().to(capture))
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)
+        .expect("listen")
+        .run();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        CompanySite {
+            origin,
+            handle,
+            captured,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.origin, path)
+    }
+}
+
+/// Chorus, the company website with a publishable key for its origin, and a browser.
+async fn setup() -> (TestApp, CompanySite, Browser) {
+    let app = TestApp::spawn().await;
+    let (listener, origin) = CompanySite::bind();
+    let key = app.publishable_key_for(&origin);
+    assert!(key.starts_with("chr_pk_"));
+    let site = CompanySite::start(listener, origin, &app.address, &key);
+    let browser = Browser::start().await;
+    (app, site, browser)
+}
+
+/// Waits for the page's `#answer` (or fails with its `#failure`) and parses it.
+async fn answer(browser: &Browser) -> Value {
+    let text = browser
+        .wait_for(
+            "(document.getElementById('answer') || document.getElementById('failure') || {}).id",
+        )
+        .await;
+    let shown = browser
+        .js(&format!(
+            "return document.getElementById('{}').textContent",
+            text.as_str().unwrap()
+        ))
+        .await;
+    let shown = shown.as_str().unwrap_or_default().to_string();
+    assert_eq!(
+        text,
+        "answer",
+        "the conversion failed in the page: {shown}\n{}",
+        browser.logs()
+    );
+    serde_json::from_str(&shown).unwrap_or_else(|e| panic!("answer {shown:?} is no JSON: {e}"))
+}
+
+/// `GET /api/v1/conversions/{id}` with the full key.
+async fn conversion(app: &TestApp, id: &Value) -> Value {
+    let res = app.get(&format!("/api/v1/conversions/{id}")).await;
+    assert_eq!(res.status(), StatusCode::OK, "conversion {id}");
+    res.json().await.unwrap()
+}
+
+#[actix_web::test]
+async fn a_lead_on_the_website_is_attributed_to_the_share_that_brought_the_visitor() {
+    let (app, site, browser) = setup().await;
+    let employee = app
+        .create_employee("ada@example.com", "Ada Lovelace", None)
+        .await;
+    let content = app
+        .content_for(&site.url("/landing?ref=advocacy#pricing"))
+        .await;
+    let share = app
+        .create_share(&employee["id"], &content["id"], "linkedin")
+        .await;
+
+    // The person clicks the short link: Chorus redirects, adding the click id.
+    browser.goto(share["short_url"].as_str().unwrap()).await;
+    browser
+        .wait_for("document.readyState === 'complete' && window.Chorus && window.Chorus.version")
+        .await;
+    let clicks = app.clicks_of(share["id"].as_i64().unwrap());
+    assert_eq!(clicks.len(), 1, "the redirect recorded the click");
+    assert_eq!(clicks[0].kind, "human", "the browser is taken for a person");
+    let click_id = &clicks[0].click_id;
+
+    // chorus.js kept the id in a first-party cookie and cleaned the address bar.
+    let landed = browser.current_url().await;
+    assert_eq!(landed.origin().ascii_serialization(), site.origin);
+    assert_eq!(landed.path(), "/landing");
+    let params: Vec<(String, String)> = landed.query_pairs().into_owned().collect();
+    assert!(
+        params.iter().all(|(k, _)| k != "chorus_click"),
+        "the click id is gone from the visible URL: {landed}"
+    );
+    assert!(
+        params.contains(&("ref".into(), "advocacy".into())),
+        "{landed}"
+    );
+    assert!(
+        params.contains(&("utm_source".into(), "linkedin".into())),
+        "{landed}"
+    );
+    assert_eq!(landed.fragment(), Some("pricing"), "the hash stays");
+    let cookie = browser.js("return document.cookie").await;
+    let cookie = cookie.as_str().unwrap();
+    assert!(
+        cookie.contains(&format!("chorus_clicks={click_id}~")),
+        "cookie {cookie:?} keeps click {click_id}"
+    );
+    assert_eq!(
+        browser.js("return Chorus.clickIds()").await,
+        serde_json::json!([click_id])
+    );
+
+    // The person asks for a demo: the page reports a lead across origins (CORS).
+    browser.click("#demo").await;
+    let answer = answer(&browser).await;
+    assert_eq!(answer["attributed"], true, "{answer}");
+    assert_eq!(answer["share_id"], share["id"], "{answer}");
+    assert_eq!(answer["employee_id"], employee["id"], "{answer}");
+
+    let res = app.get(&format!("/api/v1/shares/{}", share["id"])).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["stats"]["conversions"], 1, "{body}");
+    let stored = conversion(&app, &answer["id"]).await;
+    assert_eq!(stored["kind"], "lead", "{stored}");
+    assert_eq!(stored["external_id"], "lead-1", "{stored}");
+    assert_eq!(&stored["click_id"], click_id, "{stored}");
+
+    browser.close().await;
+    site.handle.stop(false).await;
+}
+
+#[actix_web::test]
+async fn a_conversion_without_a_click_id_is_reported_unattributed() {
+    let (app, site, browser) = setup().await;
+
+    // Straight to the thank-you page, no short link: no click id anywhere. The page calls
+    // Chorus.conversion before chorus.js has loaded (the queued snippet).
+    browser.goto(&site.url("/thanks")).await;
+    let answer = answer(&browser).await;
+    assert_eq!(answer["attributed"], false, "{answer}");
+    let stored = conversion(&app, &answer["id"]).await;
+    assert_eq!(stored["attributed"], false, "{stored}");
+    assert_eq!(stored["kind"], "signup", "{stored}");
+    assert_eq!(stored["external_id"], "signup-1", "{stored}");
+    assert_eq!(stored["click_id"], Value::Null, "{stored}");
+    assert_eq!(
+        browser.js("return Chorus.clickIds()").await,
+        serde_json::json!([])
+    );
+    let cookie = browser.js("return document.cookie").await;
+    assert!(
+        !cookie.as_str().unwrap().contains("chorus_clicks"),
+        "no cookie without a click: {cookie}"
+    );
+
+    browser.close().await;
+    site.handle.stop(false).await;
+}
+
+#[actix_web::test]
+async fn the_script_sends_the_newest_click_and_the_earlier_ones_as_touchpoints() {
+    let app = TestApp::spawn().await;
+    let (listener, origin) = CompanySite::bind();
+    let site = CompanySite::capturing(listener, origin, &app.address);
+    let browser = Browser::start().await;
+    let employee = app
+        .create_employee("grace@example.com", "Grace Hopper", None)
+        .await;
+    let landing = app.content_for(&site.url("/landing")).await;
+    let first = app
+        .create_share(&employee["id"], &landing["id"], "linkedin")
+        .await;
+    let second = app.create_share(&employee["id"], &landing["id"], "x").await;
+
+    // An expired id and garbage from an earlier visit are dropped on the next landing.
+    browser.goto(&site.url("/landing")).await;
+    browser
+        .js("document.cookie = 'chorus_clicks=expiredClick1~1000.not*an*id~' + Math.floor(Date.now() / 1000) + '; Path=/'; return true")
+        .await;
+
+    let mut ids = Vec::new();
+    for share in [&first, &second] {
+        browser.goto(share["short_url"].as_str().unwrap()).await;
+        browser
+            .wait_for("document.readyState === 'complete' && window.Chorus && window.Chorus.version && !location.search.includes('chorus_click')")
+            .await;
+        let clicks = app.clicks_of(share["id"].as_i64().unwrap());
+        ids.push(clicks[0].click_id.clone());
+    }
+    assert_eq!(
+        browser.js("return Chorus.clickIds()").await,
+        serde_json::json!(ids)
+    );
+    let cookie = browser.js("return document.cookie").await;
+    let value = cookie
+        .as_str()
+        .unwrap()
+        .split("; ")
+        .find_map(|c| c.strip_prefix("chorus_clicks="))
+        .unwrap_or_else(|| panic!("chorus_clicks in {cookie}"))
+        .to_string();
+    let kept: Vec<&str> = value
+        .split('.')
+        .map(|item| item.split('~').next().unwrap())
+        .collect();
+    assert_eq!(
+        kept, ids,
+        "cookie {value:?}: newest last, expired and garbage gone"
+    );
+
+    browser.click("#demo").await;
+    let answer = answer(&browser).await;
+    assert_eq!(answer["attributed"], true);
+    let captured = site.captured.lock().unwrap().clone();
+    assert_eq!(captured.len(), 1, "one request: {captured:?}");
+    let (auth, body) = &captured[0];
+    assert_eq!(auth, "Bearer chr_pk_capture");
+    assert_eq!(
+        body,
+        &serde_json::json!({
+            "kind": "lead",
+            "external_id": "lead-1",
+            "click_id": ids[1],
+            "touchpoints": [ids[0]],
+        })
+    );
+
+    browser.close().await;
+    site.handle.stop(false).await;
+}
