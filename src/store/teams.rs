@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::{insert_returning_id, now, StoreError};
+use super::{insert_returning_id, now, per_backend, StoreError};
 use crate::db::schema::{employees, teams};
 use crate::db::DbConnection;
 
@@ -47,11 +47,19 @@ pub fn find_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<Team>,
 }
 
 /// The team of that name, created when missing (employees name their team as text).
+/// Concurrent requests naming the same new team all get the one that was stored: the
+/// insert gives way on the unique name (on PostgreSQL it waits for the other transaction).
 pub fn find_or_insert(conn: &mut DbConnection, name: &str) -> Result<Team, StoreError> {
-    match find_by_name(conn, name)? {
-        Some(team) => Ok(team),
-        None => insert(conn, name),
+    if let Some(team) = find_by_name(conn, name)? {
+        return Ok(team);
     }
+    let created_at = now();
+    per_backend!(conn, c => diesel::insert_into(teams::table)
+        .values((teams::name.eq(name), teams::created_at.eq(created_at)))
+        .on_conflict(teams::name)
+        .do_nothing()
+        .execute(c))?;
+    find_by_name(conn, name)?.ok_or(StoreError::NotFound)
 }
 
 pub fn list_with_sizes(conn: &mut DbConnection) -> Result<Vec<TeamWithSize>, StoreError> {

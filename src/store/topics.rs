@@ -3,7 +3,7 @@
 
 use diesel::prelude::*;
 
-use super::{insert_returning_id, now, StoreError};
+use super::{now, per_backend, StoreError};
 use crate::db::schema::topics;
 use crate::db::DbConnection;
 use crate::domain::person::Label;
@@ -40,16 +40,26 @@ pub fn find_or_insert_all(
                 name: n.clone(),
             },
             None => {
-                let id = insert_returning_id!(
-                    conn,
-                    topics::table,
-                    (
+                // A concurrent request may be creating the same topic: give way on the
+                // unique name and read the stored one.
+                let inserted: Option<i64> = per_backend!(conn, c => diesel::insert_into(topics::table)
+                    .values((
                         topics::name.eq(name.as_str()),
                         topics::keywords.eq(name.as_str()),
                         topics::created_at.eq(now()),
-                    ),
-                    topics::id
-                )?;
+                    ))
+                    .on_conflict(topics::name)
+                    .do_nothing()
+                    .returning(topics::id)
+                    .get_result(c)
+                    .optional())?;
+                let id = match inserted {
+                    Some(id) => id,
+                    None => topics::table
+                        .filter(topics::name.eq(name.as_str()))
+                        .select(topics::id)
+                        .first(conn)?,
+                };
                 existing.push((id, name.as_str().to_owned()));
                 TopicRef {
                     id,

@@ -1050,3 +1050,19 @@ async fn links_are_found_by_exact_slug_and_listed() {
         assert_eq!(other_case, None, "slugs are case-sensitive");
     }
 }
+
+/// Regression: on PostgreSQL, concurrent requests naming the same new team or topic raced
+/// on its unique name; all must succeed with one shared record.
+#[actix_web::test]
+async fn concurrent_content_with_a_new_topic_all_succeed() {
+    let app = TestApp::spawn().await;
+    let bodies: Vec<Value> = (0..12)
+        .map(|i| json!({"title": format!("Post {i}"), "url": format!("https://example.com/{i}"), "topics": ["Launch week"]}))
+        .collect();
+    let requests = bodies.iter().map(|body| app.post("/api/v1/content", body));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(requests).await.iter().map(|r| r.status()).collect();
+    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED), "{statuses:?}");
+    let items = app.list("/api/v1/content", "content").await;
+    assert_eq!(items.len(), 12);
+    assert!(items.iter().all(|c| c["topics"] == json!(["Launch week"])));
+}
