@@ -1060,8 +1060,15 @@ async fn concurrent_content_with_a_new_topic_all_succeed() {
         .map(|i| json!({"title": format!("Post {i}"), "url": format!("https://example.com/{i}"), "topics": ["Launch week"]}))
         .collect();
     let requests = bodies.iter().map(|body| app.post("/api/v1/content", body));
-    let statuses: Vec<StatusCode> = futures_util::future::join_all(requests).await.iter().map(|r| r.status()).collect();
-    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED), "{statuses:?}");
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(requests)
+        .await
+        .iter()
+        .map(|r| r.status())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::CREATED),
+        "{statuses:?}"
+    );
     let items = app.list("/api/v1/content", "content").await;
     assert_eq!(items.len(), 12);
     assert!(items.iter().all(|c| c["topics"] == json!(["Launch week"])));
