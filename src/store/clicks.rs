@@ -170,8 +170,9 @@ pub fn insert_batch(
         for click_id in demote {
             demote_to_burst(conn, click_id, &mut deltas)?;
         }
-        for ((share_id, day), d) in deltas {
-            add_to_rollup(conn, share_id, day, d)?;
+        let deltas: Vec<((i64, NaiveDate), Delta)> = deltas.into_iter().collect();
+        for chunk in deltas.chunks(CHUNK) {
+            add_to_rollups(conn, chunk)?;
         }
         Ok(inserted.len())
     })
@@ -219,23 +220,29 @@ fn demote_to_burst(
     Ok(())
 }
 
-fn add_to_rollup(
+/// Adds per-(share, day) deltas to the rollups in one statement (the keys are distinct,
+/// which PostgreSQL's multi-row upsert requires).
+fn add_to_rollups(
     conn: &mut DbConnection,
-    share_id: i64,
-    day: NaiveDate,
-    d: Delta,
+    deltas: &[((i64, NaiveDate), Delta)],
 ) -> Result<(), StoreError> {
     use click_rollups::dsl as r;
+    let rows: Vec<_> = deltas
+        .iter()
+        .map(|((share_id, day), d)| {
+            (
+                r::share_id.eq(*share_id),
+                r::day.eq(*day),
+                r::human.eq(d.human),
+                r::unique_visitors.eq(d.unique),
+                r::flagged.eq(d.flagged),
+                r::bot.eq(d.bot),
+                r::preview.eq(d.preview),
+            )
+        })
+        .collect();
     per_backend!(conn, c => diesel::insert_into(r::click_rollups)
-        .values((
-            r::share_id.eq(share_id),
-            r::day.eq(day),
-            r::human.eq(d.human),
-            r::unique_visitors.eq(d.unique),
-            r::flagged.eq(d.flagged),
-            r::bot.eq(d.bot),
-            r::preview.eq(d.preview),
-        ))
+        .values(&rows)
         .on_conflict((r::share_id, r::day))
         .do_update()
         .set((
