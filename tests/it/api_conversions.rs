@@ -8,7 +8,7 @@ use chrono::{Duration, SecondsFormat, Utc};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::common::{error_code, TestApp};
+use crate::common::{error_code, page, TestApp};
 
 const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 const LINKEDIN_BOT: &str =
@@ -1091,14 +1091,7 @@ async fn the_admin_page_shows_totals_filters_and_a_csv_link() {
     assert!(html.contains("&#60;b&#62;walk-in&#60;/b&#62;"), "escaped");
     assert!(html.contains("unattributed"));
 
-    let filtered = admin
-        .get(app.url(&format!("/admin/conversions?attributed=no&kind=&campaign_id=&employee_id=&from=2020-01-01&to={}", Utc::now().format("%Y-%m-%d"))))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let filtered = page(&admin, app.url(&format!("/admin/conversions?attributed=no&kind=&campaign_id=&employee_id=&from=2020-01-01&to={}", Utc::now().format("%Y-%m-%d")))).await;
     assert_eq!(
         filtered.matches("data-conversion=").count(),
         1,
@@ -1192,14 +1185,7 @@ async fn the_admin_page_pages_through_200_rows() {
     })
     .unwrap();
     let admin = app.login("admin@example.com", PASSWORD).await;
-    let first = admin
-        .get(app.url("/admin/conversions?kind=lead"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let first = page(&admin, app.url("/admin/conversions?kind=lead")).await;
     assert_eq!(first.matches("data-conversion=").count(), 200);
     assert!(first.contains("Conversions 1–200 of 201"));
     assert!(
@@ -1207,14 +1193,7 @@ async fn the_admin_page_pages_through_200_rows() {
         "next keeps the filter"
     );
     assert!(!first.contains("rel=\"prev\""));
-    let second = admin
-        .get(app.url("/admin/conversions?kind=lead&page=2"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let second = page(&admin, app.url("/admin/conversions?kind=lead&page=2")).await;
     assert_eq!(second.matches("data-conversion=").count(), 1);
     assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
     assert!(second.contains("bulk-200"), "the oldest comes last");

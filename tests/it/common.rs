@@ -280,3 +280,15 @@ pub async fn error_code(res: reqwest::Response, status: StatusCode) -> String {
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_chorus"))
 }
+
+/// The body of `GET url` as text, for pages.
+pub async fn page(client: &reqwest::Client, url: String) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body")
+}

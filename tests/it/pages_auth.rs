@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::common::{client, hidden_field, TestApp};
+use crate::common::{client, hidden_field, page, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -60,25 +60,11 @@ async fn admin_home_shows_live_counts() {
     app.create_employee("a@example.com", "A", Some("Sales"))
         .await;
     let browser = app.login("boss@example.com", PASSWORD).await;
-    let html = browser
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&browser, app.url("/admin")).await;
     assert!(html.contains("id=\"count-employees\">2<"), "{html}");
     assert!(html.contains("id=\"count-teams\">1<"));
     app.create_employee("b@example.com", "B", None).await;
-    let html = browser
-        .get(app.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&browser, app.url("/admin")).await;
     assert!(html.contains("id=\"count-employees\">3<"));
 }
 
@@ -87,17 +73,7 @@ async fn wrong_password_shows_an_error_and_sets_no_session() {
     let app = TestApp::spawn().await;
     app.create_user("boss@example.com", "admin", PASSWORD);
     let browser = client();
-    let csrf = hidden_field(
-        &browser
-            .get(app.url("/login"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "csrf",
-    );
+    let csrf = hidden_field(&page(&browser, app.url("/login")).await, "csrf");
     let res = browser
         .post(app.url("/login"))
         .form(&[
@@ -146,17 +122,7 @@ async fn login_attempts_are_rate_limited() {
     let browser = client();
     let mut statuses = Vec::new();
     for _ in 0..7 {
-        let csrf = hidden_field(
-            &browser
-                .get(app.url("/login"))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-            "csrf",
-        );
+        let csrf = hidden_field(&page(&browser, app.url("/login")).await, "csrf");
         let res = browser
             .post(app.url("/login"))
             .form(&[
@@ -243,15 +209,8 @@ async fn admin_adds_employees_and_teams_with_errors_beside_fields() {
     let app = TestApp::spawn().await;
     app.create_user("boss@example.com", "admin", PASSWORD);
     let browser = app.login("boss@example.com", PASSWORD).await;
-    let page = browser
-        .get(app.url("/admin/employees"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden_field(&page, "csrf");
+    let form_page = page(&browser, app.url("/admin/employees")).await;
+    let csrf = hidden_field(&form_page, "csrf");
 
     let res = browser
         .post(app.url("/admin/employees"))
@@ -293,14 +252,7 @@ async fn admin_adds_employees_and_teams_with_errors_beside_fields() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = browser
-        .get(app.url("/admin/employees"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&browser, app.url("/admin/employees")).await;
     assert!(html.contains("New Person") && html.contains("Support"));
 
     let res = browser
@@ -332,14 +284,7 @@ async fn setup_link_creates_the_first_admin_once() {
         .expect("no admin yet, so a setup link exists");
     let path = setup.trim_start_matches(&app.address).to_string();
     let browser = client();
-    let html = browser
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&browser, app.url(&path)).await;
     let (csrf, token) = (hidden_field(&html, "csrf"), hidden_field(&html, "token"));
     let res = browser
         .post(app.url("/setup"))

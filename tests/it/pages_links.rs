@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::common::{hidden_field, TestApp};
+use crate::common::{hidden_field, page, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 const CHROME: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
@@ -33,14 +33,7 @@ async fn employees_see_their_own_links_with_counts() {
     assert_eq!(res.status(), StatusCode::FOUND);
 
     let browser = app.login("me@example.com", PASSWORD).await;
-    let html = browser
-        .get(app.url("/me"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&browser, app.url("/me")).await;
     assert!(
         html.contains(&format!(
             "value=\"{}\"",
@@ -70,14 +63,7 @@ async fn admins_list_every_link_and_switch_one_off() {
     let emp = app.create_user("emp@example.com", "employee", PASSWORD);
     let s = share_of(&app, emp, "https://example.com/off").await;
     let browser = app.login("boss@example.com", PASSWORD).await;
-    let html = browser
-        .get(app.url("/admin/links"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&browser, app.url("/admin/links")).await;
     assert!(html.contains(s["slug"].as_str().unwrap()) && html.contains("User emp@example.com"));
     let csrf = hidden_field(&html, "csrf");
     let res = browser
@@ -98,14 +84,7 @@ async fn admins_list_every_link_and_switch_one_off() {
         StatusCode::GONE,
         "the switched-off link answers 410 at once"
     );
-    let html = browser
-        .get(app.url("/admin/links"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&browser, app.url("/admin/links")).await;
     assert!(html.contains("status disabled"));
 
     let emp_browser = app.login("emp@example.com", PASSWORD).await;
