@@ -13,9 +13,10 @@ use rand::RngCore;
 use crate::clicks::cache::LinkCache;
 use crate::clicks::enrich::Enricher;
 use crate::clicks::geo::GeoDb;
+use crate::clicks::journal::{self, Journal};
 use crate::clicks::spool::Spool;
 use crate::clicks::writer::{ClickWriter, WriterConfig};
-use crate::config::Settings;
+use crate::config::{ClickDurability, Settings};
 use crate::db::{self, Connector, Db};
 use crate::domain::classify::AgentClassifier;
 use crate::domain::client_ip::TrustedProxies;
@@ -34,6 +35,8 @@ pub enum StartError {
     Geo(#[from] crate::clicks::geo::GeoError),
     #[error("user-agent lists: {0}")]
     Classifier(#[from] crate::domain::classify::ClassifierError),
+    #[error("click journal in CHORUS_SPOOL_DIR: {0}")]
+    Journal(crate::clicks::journal::JournalError),
     #[error("click spool in CHORUS_SPOOL_DIR: {0}")]
     Spool(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -48,6 +51,7 @@ pub struct Application {
     server: Server,
     setup_url: Option<String>,
     writer: ClickWriter,
+    clicks: crate::clicks::writer::ClickSink,
 }
 
 /// Opens the pool and applies migrations: the part of start-up the CLI commands share.
@@ -92,13 +96,20 @@ impl Application {
             queue: settings.click_queue,
             policy: settings.click_policy,
         };
-        let (clicks, writer) =
-            ClickWriter::start(connector, spool, writer_config).map_err(StartError::Spool)?;
+        let journal = match settings.click_durability {
+            ClickDurability::Journal => Some(
+                Journal::open(&settings.spool_dir, journal::SEGMENT_BYTES)
+                    .map_err(StartError::Journal)?,
+            ),
+            ClickDurability::Database => None,
+        };
+        let (clicks, writer) = ClickWriter::start(connector, spool, journal, writer_config)
+            .map_err(StartError::Spool)?;
         tracing::debug!(links = warmed, "link cache warmed");
         let parts = ClickParts {
             links,
             enricher,
-            clicks,
+            clicks: clicks.clone(),
             trusted_proxies,
             writer_stats: writer.stats.clone(),
         };
@@ -162,6 +173,7 @@ impl Application {
             server,
             setup_url,
             writer,
+            clicks,
         })
     }
 
@@ -177,6 +189,11 @@ impl Application {
     /// The one-time link that creates the first admin, while none exists.
     pub fn setup_url(&self) -> Option<&str> {
         self.setup_url.as_deref()
+    }
+
+    /// The handlers' end of the click queue (tests use it to wait for the database).
+    pub fn click_sink(&self) -> crate::clicks::writer::ClickSink {
+        self.clicks.clone()
     }
 
     /// Counters of the click writer.

@@ -380,7 +380,7 @@ async fn clicks_are_located_and_no_address_is_stored() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
 
-    let clicks = app.clicks_of(s["id"].as_i64().unwrap());
+    let clicks = app.clicks_of(s["id"].as_i64().unwrap()).await;
     let places: Vec<(Option<&str>, Option<&str>)> = clicks
         .iter()
         .map(|c| (c.country.as_deref(), c.city.as_deref()))
@@ -469,6 +469,7 @@ async fn metrics_expose_the_writer_counters() {
     for ip in ["81.2.69.142", "89.160.20.128"] {
         visit(&app, s["slug"].as_str().unwrap(), Some(CHROME), ip).await;
     }
+    app.clicks.settle().await;
     let res = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let text = res.text().await.unwrap();

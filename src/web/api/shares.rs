@@ -121,6 +121,7 @@ pub async fn show(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let currency = state.settings.default_currency.clone();
+    state.clicks.settle().await;
     let (share, stats) = state
         .db
         .run(move |conn| {

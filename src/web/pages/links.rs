@@ -31,6 +31,7 @@ pub struct LinkView {
 }
 
 async fn load(state: &AppState, employee_id: Option<i64>) -> Result<Vec<LinkView>, PageError> {
+    state.clicks.settle().await;
     let (listings, totals) = state
         .db
         .run(move |conn| {
