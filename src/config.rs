@@ -332,10 +332,26 @@ impl Settings {
                 ))
             }
         };
+        let click_durability = match raw.click_durability.as_deref().unwrap_or("journal") {
+            "journal" => ClickDurability::Journal,
+            "database" => ClickDurability::Database,
+            other => {
+                return Err(invalid(
+                    "CHORUS_CLICK_DURABILITY",
+                    format!("{other:?} is not journal or database"),
+                ))
+            }
+        };
+        // With the journal, a commit needs to survive a crashed process, not power loss (the
+        // journal itself does not promise that), which is what NORMAL gives without an fsync
+        // per commit.
         let sqlite_synchronous = match raw
             .sqlite_synchronous
             .as_deref()
-            .unwrap_or("full")
+            .unwrap_or(match click_durability {
+                ClickDurability::Journal => "normal",
+                ClickDurability::Database => "full",
+            })
             .to_ascii_lowercase()
             .as_str()
         {
@@ -388,16 +404,6 @@ impl Settings {
         };
 
         let spool_dir = PathBuf::from(raw.spool_dir.unwrap_or_else(|| "spool".to_string()));
-        let click_durability = match raw.click_durability.as_deref().unwrap_or("journal") {
-            "journal" => ClickDurability::Journal,
-            "database" => ClickDurability::Database,
-            other => {
-                return Err(invalid(
-                    "CHORUS_CLICK_DURABILITY",
-                    format!("{other:?} is not journal or database"),
-                ))
-            }
-        };
 
         Ok(Settings {
             bind,
@@ -526,6 +532,19 @@ mod tests {
         })
         .unwrap();
         assert_eq!(s.click_durability, ClickDurability::Database);
+        // Commit-before-answer keeps SQLite's power-loss-safe default; the journal pairs
+        // with NORMAL (both survive a crashed process), unless set explicitly.
+        assert_eq!(s.sqlite_synchronous, SqliteSync::Full);
+        assert_eq!(
+            Settings::validate(raw()).unwrap().sqlite_synchronous,
+            SqliteSync::Normal
+        );
+        let s = Settings::validate(RawSettings {
+            sqlite_synchronous: Some("full".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(s.sqlite_synchronous, SqliteSync::Full);
         let err = message(RawSettings {
             click_durability: Some("memory".into()),
             ..raw()

@@ -17,6 +17,7 @@ use crate::clicks::journal::{self, Journal};
 use crate::clicks::spool::Spool;
 use crate::clicks::writer::{ClickWriter, WriterConfig};
 use crate::config::{ClickDurability, Settings};
+use crate::db::checkpoint::Checkpointer;
 use crate::db::{self, Connector, Db};
 use crate::domain::classify::AgentClassifier;
 use crate::domain::client_ip::TrustedProxies;
@@ -52,6 +53,7 @@ pub struct Application {
     setup_url: Option<String>,
     writer: ClickWriter,
     clicks: crate::clicks::writer::ClickSink,
+    checkpointer: Option<Checkpointer>,
 }
 
 /// Opens the pool and applies migrations: the part of start-up the CLI commands share.
@@ -103,6 +105,7 @@ impl Application {
             ),
             ClickDurability::Database => None,
         };
+        let checkpointer = Checkpointer::start(&connector);
         let (clicks, writer) = ClickWriter::start(connector, spool, journal, writer_config)
             .map_err(StartError::Spool)?;
         tracing::debug!(links = warmed, "link cache warmed");
@@ -174,6 +177,7 @@ impl Application {
             setup_url,
             writer,
             clicks,
+            checkpointer,
         })
     }
 
@@ -206,6 +210,9 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.writer.shutdown().await;
+        if let Some(checkpointer) = self.checkpointer {
+            let _ = actix_web::rt::task::spawn_blocking(move || checkpointer.stop()).await;
+        }
         served
     }
 }
