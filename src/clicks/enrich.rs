@@ -3,11 +3,12 @@
 //! The client address enters here and leaves only as a location and a salted hash.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::geo::GeoDb;
-use crate::domain::classify::{AgentClassifier, AgentKind};
+use crate::domain::classify::{AgentClassifier, AgentInfo, AgentKind};
 use crate::domain::referrer::referrer_host;
 use crate::domain::visitor::{visitor_hash, Salt};
 use crate::store::clicks::{ClickKind, NewClick};
@@ -26,8 +27,13 @@ pub struct RequestFacts<'a> {
     pub own_click: bool,
 }
 
+/// Distinct user agents whose analysis is kept. Real traffic repeats a few hundred
+/// browser builds; parsing one costs microseconds of regex work, a hit a hash lookup.
+const AGENT_CACHE: usize = 10_000;
+
 pub struct Enricher {
     classifier: AgentClassifier,
+    agents: quick_cache::sync::Cache<Box<str>, Arc<AgentInfo>>,
     geo: Option<GeoDb>,
     timezone: chrono_tz::Tz,
 }
@@ -40,12 +46,25 @@ impl Enricher {
     ) -> Enricher {
         Enricher {
             classifier,
+            agents: quick_cache::sync::Cache::new(AGENT_CACHE),
             geo,
             timezone,
         }
     }
 
     /// The local day of an instant, in the configured time zone.
+    fn agent(&self, user_agent: Option<&str>) -> Arc<AgentInfo> {
+        let Some(ua) = user_agent else {
+            return Arc::new(self.classifier.analyse(None));
+        };
+        if let Some(known) = self.agents.get(ua) {
+            return known;
+        }
+        let info = Arc::new(self.classifier.analyse(Some(ua)));
+        self.agents.insert(ua.into(), info.clone());
+        info
+    }
+
     pub fn local_day(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
         at.with_timezone(&self.timezone).date_naive()
     }
@@ -58,7 +77,7 @@ impl Enricher {
         at: DateTime<Utc>,
         salt: &Salt,
     ) -> NewClick {
-        let agent = self.classifier.analyse(facts.user_agent);
+        let agent = self.agent(facts.user_agent);
         let (kind, flag_reason) = match agent.kind {
             AgentKind::Bot => (ClickKind::Bot, None),
             AgentKind::Preview => (ClickKind::Preview, None),
@@ -84,8 +103,8 @@ impl Enricher {
             region: location.region,
             city: location.city,
             referrer_host: facts.referer.and_then(referrer_host),
-            browser: Some(agent.browser),
-            os: Some(agent.os),
+            browser: Some(agent.browser.clone()),
+            os: Some(agent.os.clone()),
             device: Some(agent.device.as_str().to_string()),
         }
     }

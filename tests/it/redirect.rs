@@ -292,7 +292,13 @@ async fn a_burst_demotes_clicks_already_in_the_database() {
         share(&app, "linkedin", "https://example.com/b3").await,
     ];
     for (i, s) in shares.iter().enumerate() {
-        visit(&app, s["slug"].as_str().unwrap(), Some(CHROME), "198.51.100.78").await;
+        visit(
+            &app,
+            s["slug"].as_str().unwrap(),
+            Some(CHROME),
+            "198.51.100.78",
+        )
+        .await;
         if i < 2 {
             let st = stats(&app, s).await; // waits until the click is committed
             assert_eq!(
