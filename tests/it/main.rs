@@ -17,5 +17,6 @@ mod cli;
 mod crash;
 mod pages_auth;
 mod pages_links;
+mod pages_mentions;
 mod redirect;
 mod spool;
