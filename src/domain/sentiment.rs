@@ -400,12 +400,13 @@ impl Lexicon {
         }
     }
 
-    /// How many words each language has.
+    /// How many words with a polarity each language has.
     pub fn len(&self, language: Language) -> usize {
-        match language {
-            Language::En => self.en.len(),
-            Language::Ko => self.ko.len(),
-        }
+        let words = match language {
+            Language::En => &self.en,
+            Language::Ko => &self.ko,
+        };
+        words.values().filter(|p| **p != 0).count()
     }
 
     pub fn is_empty(&self) -> bool {
