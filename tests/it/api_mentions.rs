@@ -561,3 +561,55 @@ async fn the_mention_routes_need_a_full_key() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[actix_web::test]
+async fn racing_batches_store_each_mention_once() {
+    let app = TestApp::spawn().await;
+    app.brands_acme_and_globex().await;
+    let items: Vec<Value> = (0..200).map(|i| mention("Acme", i)).collect();
+    let (a, b, c) = tokio::join!(
+        app.post_mentions(items.clone()),
+        app.post_mentions(items.clone()),
+        app.post_mentions(items.clone())
+    );
+    let mut inserted = 0;
+    let mut duplicates = 0;
+    for res in [a, b, c] {
+        let outcome = created(res).await;
+        inserted += outcome["inserted"].as_i64().unwrap();
+        duplicates += outcome["duplicates"].as_i64().unwrap();
+    }
+    assert_eq!((inserted, duplicates), (200, 400));
+    assert_eq!(app.mention_total().await, 200);
+}
+
+#[actix_web::test]
+async fn racing_own_brands_leave_one() {
+    let app = TestApp::spawn().await;
+    let own = |name: &str| json!({"name": name, "own": true, "keywords": [name]});
+    let (one, two, three) = (own("One"), own("Two"), own("Three"));
+    let (a, b, c) = tokio::join!(
+        app.post("/api/v1/brands", &one),
+        app.post("/api/v1/brands", &two),
+        app.post("/api/v1/brands", &three)
+    );
+    let mut statuses = vec![a.status(), b.status(), c.status()];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::CREATED,
+            StatusCode::CONFLICT,
+            StatusCode::CONFLICT
+        ]
+    );
+    for res in [a, b, c] {
+        if res.status() == StatusCode::CONFLICT {
+            assert_eq!(
+                error_code(res, StatusCode::CONFLICT).await,
+                "own_brand_exists"
+            );
+        }
+    }
+    assert_eq!(app.list("/api/v1/brands", "brands").await.len(), 1);
+}
