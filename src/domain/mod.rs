@@ -3,6 +3,7 @@
 
 pub mod api_key;
 pub mod attribution;
+pub mod brand;
 pub mod campaign;
 pub mod classify;
 pub mod client_ip;
@@ -11,12 +12,14 @@ pub mod conversion;
 pub mod csv_cell;
 pub mod email;
 pub mod leaderboard;
+pub mod mention;
 pub mod network;
 pub mod password;
 pub mod period;
 pub mod person;
 pub mod qr;
 pub mod referrer;
+pub mod sentiment;
 pub mod share;
 pub mod slug;
 pub mod utm;

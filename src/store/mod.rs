@@ -3,15 +3,18 @@
 //! matches on the backend (for `RETURNING` and upserts).
 
 pub mod api_keys;
+pub mod brands;
 pub mod campaigns;
 pub mod clicks;
 pub mod content;
 pub mod conversions;
 pub mod counts;
 pub mod employees;
+pub mod mentions;
 pub mod reports;
 pub mod salts;
 pub mod secrets;
+pub mod sentiment_words;
 pub mod sessions;
 pub mod shares;
 pub mod teams;

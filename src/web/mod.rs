@@ -4,6 +4,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod health;
+pub mod lexicon;
 pub mod metrics;
 pub mod pages;
 pub mod qr;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub clicks: ClickSink,
     pub trusted_proxies: TrustedProxies,
     pub writer_stats: Arc<WriterStats>,
+    /// The merged sentiment lexicon, cached (see `lexicon`).
+    pub lexicon: lexicon::LexiconCache,
 }
 
 /// The click pipeline's parts, built by `startup`.
@@ -81,6 +84,7 @@ impl AppState {
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
             conversion_limiter: api::conversions::rate_limiter(),
             setup_token: Mutex::new(setup_token),
+            lexicon: lexicon::LexiconCache::default(),
         }
     }
 }

@@ -2,10 +2,12 @@
 //! every path, including the ones actix answers by itself (bad JSON, unknown routes,
 //! wrong methods, oversized bodies).
 
+pub mod brands;
 pub mod campaigns;
 pub mod content;
 pub mod conversions;
 pub mod employees;
+pub mod mentions;
 pub mod reports;
 pub mod shares;
 pub mod teams;
@@ -23,7 +25,7 @@ use crate::error::{json_error, ApiError};
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(json_config())
+    cfg.app_data(json_config(BODY_LIMIT))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::QueryConfig::default().error_handler(query_error))
         .service(
@@ -75,15 +77,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     web::resource("/export/conversions.csv")
                         .route(web::get().to(conversions::export_csv)),
                 )
+                .service(
+                    web::resource("/brands")
+                        .route(web::get().to(brands::list))
+                        .route(web::post().to(brands::create)),
+                )
+                .service(web::resource("/brands/{id}").route(web::get().to(brands::show)))
+                .service(
+                    web::resource("/mentions")
+                        .app_data(json_config(mentions::BODY_LIMIT))
+                        .route(web::get().to(mentions::list))
+                        .route(web::post().to(mentions::create)),
+                )
                 .default_service(web::to(unknown_route)),
         );
 }
 
 /// Accepts JSON whatever the Content-Type says (curl's `-d` sends form encoding), and maps
-/// every failure to the contract's statuses.
-fn json_config() -> web::JsonConfig {
+/// every failure to the contract's statuses; bodies above `limit` bytes are 413.
+fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default()
-        .limit(BODY_LIMIT)
+        .limit(limit)
         .content_type_required(false)
         .error_handler(json_error_handler)
 }

@@ -1,10 +1,13 @@
 //! Server-rendered pages: askama templates next to their handlers, one file per area.
 
 pub mod admin;
+pub mod brands;
 pub mod conversions;
 pub mod errors;
 pub mod links;
 pub mod login;
+pub mod mentions;
+pub mod sentiment;
 pub mod setup;
 
 use actix_web::http::header;
@@ -38,7 +41,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/teams", web::post().to(admin::add_team))
         .route("/admin/conversions", web::get().to(conversions::page))
-        .route("/admin/conversions.csv", web::get().to(conversions::csv));
+        .route("/admin/conversions.csv", web::get().to(conversions::csv))
+        .service(
+            web::resource("/admin/brands")
+                .route(web::get().to(brands::page))
+                .route(web::post().to(brands::create)),
+        )
+        .route(
+            "/admin/brands/{id}/keywords",
+            web::post().to(brands::add_keyword),
+        )
+        .route(
+            "/admin/brands/{id}/keywords/{keyword_id}/delete",
+            web::post().to(brands::remove_keyword),
+        )
+        .route("/admin/mentions", web::get().to(mentions::page))
+        .service(
+            web::resource("/admin/sentiment")
+                .route(web::get().to(sentiment::page))
+                .route(web::post().to(sentiment::save)),
+        )
+        .route(
+            "/admin/sentiment/{id}/delete",
+            web::post().to(sentiment::remove),
+        );
 }
 
 /// What the layout shows about the signed-in person (see `templates/_layout.html`).

@@ -1,0 +1,355 @@
+//! Mentions: storing a checked batch all or nothing ([`insert_batch`], shared by the API
+//! and the CSV import) and reading them back for the API, the admin browser and reports
+//! ([`list`], [`count`]).
+//!
+//! A mention with an `external_id` is stored once per channel (`UNIQUE (channel,
+//! external_id)`): repeats, within a batch or of stored rows, are counted as duplicates
+//! and skipped, also when two batches race (`ON CONFLICT DO NOTHING`). Mentions are tagged
+//! with the topics whose keywords they contain, at write time.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::tx::write_transaction;
+use super::{now, per_backend, StoreError};
+use crate::db::schema::{brands, mention_topics, mentions, topics};
+use crate::db::DbConnection;
+use crate::domain::mention::{
+    matching_topics, Channel, MentionKind, Sentiment, SentimentSource, ValidMention,
+};
+use crate::domain::sentiment::{self, Lexicon};
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`: ASCII-only on SQLite, Unicode-aware on PostgreSQL.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A mention to store: checked ([`crate::domain::mention::validate`]) and with its
+/// sentiment decided; the brand is still a name, resolved here ignoring case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMention {
+    pub brand: String,
+    pub channel: Channel,
+    pub author: String,
+    pub author_reach: Option<i64>,
+    pub text: String,
+    pub kind: MentionKind,
+    pub sentiment: Sentiment,
+    pub sentiment_source: SentimentSource,
+    /// UTC.
+    pub occurred_at: NaiveDateTime,
+    /// Local day of `occurred_at`.
+    pub day: NaiveDate,
+    pub url: Option<String>,
+    pub external_id: Option<String>,
+}
+
+impl NewMention {
+    /// A checked mention with its sentiment decided: the one it came with (`given`), or
+    /// the one `lexicon` scores for its text (`computed`).
+    pub fn new(valid: ValidMention, lexicon: &Lexicon) -> NewMention {
+        let (sentiment, sentiment_source) = match valid.sentiment {
+            Some(given) => (given, SentimentSource::Given),
+            None => (
+                sentiment::score(&valid.text, lexicon).sentiment,
+                SentimentSource::Computed,
+            ),
+        };
+        NewMention {
+            brand: valid.brand,
+            channel: valid.channel,
+            author: valid.author,
+            author_reach: valid.author_reach,
+            text: valid.text,
+            kind: valid.kind,
+            sentiment,
+            sentiment_source,
+            occurred_at: valid.occurred_at,
+            day: valid.day,
+            url: valid.url,
+            external_id: valid.external_id,
+        }
+    }
+}
+
+/// What a stored batch came to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BatchOutcome {
+    pub inserted: usize,
+    /// Mentions skipped as repeats of an `(channel, external_id)` already stored or
+    /// earlier in the batch.
+    pub duplicates: usize,
+}
+
+/// Why a batch was refused; nothing of it was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchRefused {
+    /// Item `index` (0-based) names no brand.
+    #[error("no brand named {name:?}")]
+    UnknownBrand { index: usize, name: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for BatchRefused {
+    fn from(err: diesel::result::Error) -> BatchRefused {
+        BatchRefused::Store(err.into())
+    }
+}
+
+/// Rows per multi-row insert of topic tags (two parameters each, far below both engines'
+/// limits).
+const TAG_CHUNK: usize = 2_000;
+
+/// Stores `items` in one write transaction: every brand is resolved first (an unknown one
+/// refuses the whole batch), then each mention is inserted unless it repeats a stored
+/// `(channel, external_id)`, and tagged with its topics.
+///
+/// # Errors
+/// [`BatchRefused::UnknownBrand`] naming the first item with an unknown brand; store
+/// errors otherwise. Either way nothing is stored.
+pub fn insert_batch(
+    conn: &mut DbConnection,
+    items: &[NewMention],
+) -> Result<BatchOutcome, BatchRefused> {
+    write_transaction(conn, |conn| {
+        let by_name: HashMap<String, i64> = super::brands::list_names(conn)?
+            .into_iter()
+            .map(|(id, name)| (name.trim().to_lowercase(), id))
+            .collect();
+        let mut brand_ids = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            match by_name.get(&item.brand.trim().to_lowercase()) {
+                Some(id) => brand_ids.push(*id),
+                None => {
+                    return Err(BatchRefused::UnknownBrand {
+                        index,
+                        name: item.brand.clone(),
+                    })
+                }
+            }
+        }
+        let topic_keywords: Vec<(i64, String)> = topics::table
+            .select((topics::id, topics::keywords))
+            .load(conn)?;
+        let created_at = now();
+        let mut outcome = BatchOutcome::default();
+        let mut tags: Vec<(i64, i64)> = Vec::new();
+        for (item, brand_id) in items.iter().zip(brand_ids) {
+            let values = (
+                mentions::brand_id.eq(brand_id),
+                mentions::channel.eq(item.channel.as_str()),
+                mentions::author.eq(&item.author),
+                mentions::author_reach.eq(item.author_reach),
+                mentions::body.eq(&item.text),
+                mentions::kind.eq(item.kind.as_str()),
+                mentions::sentiment.eq(item.sentiment.as_str()),
+                mentions::sentiment_source.eq(item.sentiment_source.as_str()),
+                mentions::occurred_at.eq(item.occurred_at),
+                mentions::day.eq(item.day),
+                mentions::url.eq(item.url.as_deref()),
+                mentions::external_id.eq(item.external_id.as_deref()),
+                mentions::created_at.eq(created_at),
+            );
+            // One statement per mention: the id of each new row is needed for its topic
+            // tags, and RETURNING of a multi-row insert promises no order.
+            let id: Option<i64> = per_backend!(conn, c => diesel::insert_into(mentions::table)
+                .values(values)
+                .on_conflict((mentions::channel, mentions::external_id))
+                .do_nothing()
+                .returning(mentions::id)
+                .get_result(c)
+                .optional())?;
+            match id {
+                Some(id) => {
+                    outcome.inserted += 1;
+                    tags.extend(
+                        matching_topics(&item.text, &topic_keywords)
+                            .into_iter()
+                            .map(|topic| (id, topic)),
+                    );
+                }
+                None => outcome.duplicates += 1,
+            }
+        }
+        for chunk in tags.chunks(TAG_CHUNK) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|(mention, topic)| {
+                    (
+                        mention_topics::mention_id.eq(*mention),
+                        mention_topics::topic_id.eq(*topic),
+                    )
+                })
+                .collect();
+            per_backend!(conn, c => diesel::insert_into(mention_topics::table)
+                .values(&rows)
+                .execute(c))?;
+        }
+        Ok(outcome)
+    })
+}
+
+/// Which mentions a list or count covers; `None` fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MentionFilter {
+    pub brand_id: Option<i64>,
+    pub channel: Option<String>,
+    pub sentiment: Option<String>,
+    /// Inclusive, UTC, on `occurred_at`.
+    pub from: Option<NaiveDateTime>,
+    /// Exclusive, UTC.
+    pub to: Option<NaiveDateTime>,
+    /// Text the body contains, ignoring case (ASCII letters only on SQLite).
+    pub q: Option<String>,
+}
+
+/// A stored mention as the API and the admin browser show one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mention {
+    pub id: i64,
+    pub brand_id: i64,
+    pub brand: String,
+    pub channel: String,
+    pub author: String,
+    pub author_reach: Option<i64>,
+    pub text: String,
+    pub kind: String,
+    pub sentiment: String,
+    pub sentiment_source: String,
+    pub occurred_at: DateTime<Utc>,
+    pub url: Option<String>,
+    pub external_id: Option<String>,
+    /// Topic names, sorted.
+    pub topics: Vec<String>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = mentions)]
+struct MentionRow {
+    id: i64,
+    brand_id: i64,
+    channel: String,
+    author: String,
+    author_reach: Option<i64>,
+    body: String,
+    kind: String,
+    sentiment: String,
+    sentiment_source: String,
+    occurred_at: NaiveDateTime,
+    url: Option<String>,
+    external_id: Option<String>,
+}
+
+/// `%text%` for LIKE, with the wildcards of `text` escaped by `\`.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+macro_rules! filtered {
+    ($filter:expr) => {{
+        let filter: &MentionFilter = $filter;
+        let mut query = mentions::table.inner_join(brands::table).into_boxed();
+        if let Some(id) = filter.brand_id {
+            query = query.filter(mentions::brand_id.eq(id));
+        }
+        if let Some(channel) = &filter.channel {
+            query = query.filter(mentions::channel.eq(channel.clone()));
+        }
+        if let Some(sentiment) = &filter.sentiment {
+            query = query.filter(mentions::sentiment.eq(sentiment.clone()));
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(mentions::occurred_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(mentions::occurred_at.lt(to));
+        }
+        if let Some(q) = &filter.q {
+            query = query.filter(lower(mentions::body).like(like_pattern(q)).escape('\\'));
+        }
+        query
+    }};
+}
+
+/// Mentions matching `filter`, newest first (by `occurred_at`, then id), `limit` from
+/// `offset`, with their brand's name and topics.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &MentionFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Mention>, StoreError> {
+    let rows: Vec<(MentionRow, String)> = filtered!(filter)
+        .select((MentionRow::as_select(), brands::name))
+        .order((mentions::occurred_at.desc(), mentions::id.desc()))
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|(r, _)| r.id).collect();
+    let mut topic_names = topics_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, brand)| Mention {
+            topics: topic_names.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            brand_id: row.brand_id,
+            brand,
+            channel: row.channel,
+            author: row.author,
+            author_reach: row.author_reach,
+            text: row.body,
+            kind: row.kind,
+            sentiment: row.sentiment,
+            sentiment_source: row.sentiment_source,
+            occurred_at: row.occurred_at.and_utc(),
+            url: row.url,
+            external_id: row.external_id,
+        })
+        .collect())
+}
+
+/// How many mentions match `filter`.
+pub fn count(conn: &mut DbConnection, filter: &MentionFilter) -> Result<i64, StoreError> {
+    Ok(filtered!(filter).count().get_result(conn)?)
+}
+
+fn topics_of(
+    conn: &mut DbConnection,
+    mention_ids: &[i64],
+) -> Result<BTreeMap<i64, Vec<String>>, StoreError> {
+    let mut out: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for chunk in mention_ids.chunks(500) {
+        let rows: Vec<(i64, String)> = mention_topics::table
+            .inner_join(topics::table)
+            .filter(mention_topics::mention_id.eq_any(chunk))
+            .select((mention_topics::mention_id, topics::name))
+            .order(topics::name.asc())
+            .load(conn)?;
+        for (id, name) in rows {
+            out.entry(id).or_default().push(name);
+        }
+    }
+    Ok(out)
+}
+
+/// The channels mentions were stored under, alphabetically (for filter choices).
+pub fn list_channels(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    Ok(mentions::table
+        .select(mentions::channel)
+        .distinct()
+        .order(mentions::channel.asc())
+        .load(conn)?)
+}

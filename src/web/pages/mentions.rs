@@ -1,0 +1,343 @@
+//! `/admin/mentions`: the mentions browser — filter by brand, channel, sentiment, period
+//! and text, 50 a page, newest first. It reads through the same store query as
+//! `GET /api/v1/mentions`.
+//!
+//! As on the conversions page, the period is whole days of the configured zone and both
+//! days are included: internally `[from, to + 1 day)`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{render, Nav};
+use crate::domain::mention::{Channel, Sentiment};
+use crate::domain::share;
+use crate::error::PageError;
+use crate::store::mentions::{Mention, MentionFilter};
+use crate::store::{self};
+use crate::web::api::mentions::MAX_QUERY_LEN;
+use crate::web::auth::AdminUser;
+use crate::web::AppState;
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 50;
+/// Characters of a mention's text shown in the table.
+const EXCERPT: usize = 280;
+
+/// The filter form as submitted, kept as text so a bad value is shown back.
+#[derive(Deserialize, Default, Clone)]
+pub struct FilterForm {
+    #[serde(default)]
+    brand_id: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    sentiment: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
+}
+
+#[derive(Default)]
+struct FilterErrors {
+    brand_id: Option<String>,
+    channel: Option<String>,
+    sentiment: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    q: Option<String>,
+}
+
+impl FilterErrors {
+    fn any(&self) -> bool {
+        self.brand_id.is_some()
+            || self.channel.is_some()
+            || self.sentiment.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.q.is_some()
+    }
+}
+
+impl FilterForm {
+    fn parse(&self, tz: chrono_tz::Tz) -> Result<MentionFilter, Box<FilterErrors>> {
+        let mut errors = FilterErrors::default();
+        let day = |value: &str, next: bool| -> Result<Option<chrono::NaiveDateTime>, String> {
+            let value = value.trim();
+            if value.is_empty() {
+                return Ok(None);
+            }
+            let bad = || format!("Enter a date as YYYY-MM-DD (got “{value}”).");
+            let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
+            let date = if next {
+                date.succ_opt().ok_or_else(bad)?
+            } else {
+                date
+            };
+            share::parse_time(&date.format("%Y-%m-%d").to_string(), tz)
+                .map(Some)
+                .map_err(|_| bad())
+        };
+        let from = day(&self.from, false)
+            .map_err(|e| errors.from = Some(e))
+            .ok()
+            .flatten();
+        let to = day(&self.to, true)
+            .map_err(|e| errors.to = Some(e))
+            .ok()
+            .flatten();
+        if let (Some(f), Some(t)) = (from, to) {
+            if f >= t {
+                errors.to = Some("The end date must not be before the start date.".into());
+            }
+        }
+        let brand_id = match self.brand_id.trim() {
+            "" => None,
+            v => v
+                .parse::<i64>()
+                .map_err(|_| errors.brand_id = Some("Choose a brand from the list.".into()))
+                .ok(),
+        };
+        let channel = match self.channel.trim() {
+            "" => None,
+            c => Channel::parse(c)
+                .map(|c| c.as_str().to_owned())
+                .map_err(|_| {
+                    errors.channel = Some("Channels are lowercase letters, digits, _ and -.".into())
+                })
+                .ok(),
+        };
+        let sentiment = match self.sentiment.trim() {
+            "" => None,
+            s => Sentiment::parse(s)
+                .map(|s| s.as_str().to_owned())
+                .or_else(|| {
+                    errors.sentiment = Some("Choose positive, neutral or negative.".into());
+                    None
+                }),
+        };
+        let q = match self.q.trim() {
+            "" => None,
+            q if q.chars().count() > MAX_QUERY_LEN => {
+                errors.q = Some(format!("Search for at most {MAX_QUERY_LEN} characters."));
+                None
+            }
+            q => Some(q.to_owned()),
+        };
+        if errors.any() {
+            return Err(Box::new(errors));
+        }
+        Ok(MentionFilter {
+            brand_id,
+            channel,
+            sentiment,
+            from,
+            to,
+            q,
+        })
+    }
+
+    fn page(&self) -> i64 {
+        self.page
+            .trim()
+            .parse::<i64>()
+            .unwrap_or(1)
+            .clamp(1, 1_000_000)
+    }
+
+    /// The filters as a query string, for the pager's links.
+    fn query(&self, page: i64) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in [
+            ("brand_id", &self.brand_id),
+            ("channel", &self.channel),
+            ("sentiment", &self.sentiment),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("q", &self.q),
+        ] {
+            if !value.trim().is_empty() {
+                q.append_pair(name, value.trim());
+            }
+        }
+        q.append_pair("page", &page.to_string());
+        q.finish()
+    }
+}
+
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+struct RowView {
+    id: i64,
+    time: String,
+    brand: String,
+    channel: String,
+    author: String,
+    reach: String,
+    excerpt: String,
+    full_text: String,
+    sentiment: String,
+    source: String,
+    kind: String,
+    url: Option<String>,
+    topics: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/mentions.html")]
+struct MentionsPage {
+    title: &'static str,
+    nav: Option<Nav>,
+    form: FilterForm,
+    errors: FilterErrors,
+    has_errors: bool,
+    brands: Vec<Choice>,
+    channels: Vec<Choice>,
+    rows: Vec<RowView>,
+    count: i64,
+    first: i64,
+    last: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    timezone: String,
+}
+
+/// `GET /admin/mentions`.
+pub async fn page(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    form: web::Query<FilterForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    let tz = state.settings.timezone;
+    let filter = form.parse(tz);
+    let page = form.page();
+    let offset = (page - 1) * PAGE_SIZE;
+    let loaded = filter.as_ref().ok().cloned();
+    let (brands, channels, data) = state
+        .db
+        .run(move |conn| {
+            let brands = store::brands::list_names(conn)?;
+            let channels = store::mentions::list_channels(conn)?;
+            let data = match loaded {
+                None => None,
+                Some(filter) => Some((
+                    store::mentions::count(conn, &filter)?,
+                    store::mentions::list(conn, &filter, PAGE_SIZE, offset)?,
+                )),
+            };
+            Ok((brands, channels, data))
+        })
+        .await?;
+    let mut brands: Vec<(i64, String)> = brands;
+    brands.sort_by_key(|b| b.1.to_lowercase());
+    let brands = brands
+        .into_iter()
+        .map(|(id, name)| Choice {
+            selected: id.to_string() == form.brand_id.trim(),
+            value: id.to_string(),
+            label: name,
+        })
+        .collect();
+    let channels = channels
+        .into_iter()
+        .map(|c| Choice {
+            selected: c == form.channel.trim().to_ascii_lowercase(),
+            label: c.clone(),
+            value: c,
+        })
+        .collect();
+    let (status, errors, count, rows) = match (filter, data) {
+        (Ok(_), Some((count, rows))) => (StatusCode::OK, FilterErrors::default(), count, rows),
+        (Err(errors), _) => (StatusCode::UNPROCESSABLE_ENTITY, *errors, 0, Vec::new()),
+        (Ok(_), None) => return Err(PageError::Internal),
+    };
+    let rows: Vec<RowView> = rows.into_iter().map(|m| row_view(m, tz)).collect();
+    let first = if rows.is_empty() { 0 } else { offset + 1 };
+    let last = offset + rows.len() as i64;
+    let href = |p: i64| format!("/admin/mentions?{}", form.query(p));
+    render(
+        status,
+        &MentionsPage {
+            title: "Mentions",
+            nav: Some(Nav::new(&user, "mentions")),
+            prev_href: (page > 1 && count > 0).then(|| href(page - 1)),
+            next_href: (last < count).then(|| href(page + 1)),
+            has_errors: errors.any(),
+            form,
+            errors,
+            brands,
+            channels,
+            rows,
+            count,
+            first,
+            last,
+            timezone: tz.name().to_owned(),
+        },
+    )
+}
+
+fn row_view(m: Mention, tz: chrono_tz::Tz) -> RowView {
+    let excerpt = if m.text.chars().count() > EXCERPT {
+        let cut: String = m.text.chars().take(EXCERPT).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        m.text.clone()
+    };
+    RowView {
+        id: m.id,
+        time: m
+            .occurred_at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M")
+            .to_string(),
+        brand: m.brand,
+        channel: m.channel,
+        author: m.author,
+        reach: m.author_reach.map(group_digits).unwrap_or_default(),
+        excerpt,
+        full_text: m.text,
+        sentiment: m.sentiment,
+        source: m.sentiment_source,
+        kind: m.kind,
+        url: m.url,
+        topics: m.topics,
+    }
+}
+
+/// `12345` → `12,345`.
+fn group_digits(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_are_grouped() {
+        assert_eq!(super::group_digits(0), "0");
+        assert_eq!(super::group_digits(999), "999");
+        assert_eq!(super::group_digits(1_234_567), "1,234,567");
+    }
+}

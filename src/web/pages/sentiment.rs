@@ -1,0 +1,281 @@
+//! `/admin/sentiment`: the admin's changes to the sentiment word lists — list, add or
+//! re-weight a word, remove a change — and a "try it" box that scores a sentence with
+//! the current lexicon and shows which words counted.
+//!
+//! Saving or removing drops this instance's cached lexicon at once; other instances
+//! follow within `LEXICON_TTL`. Mentions already stored keep the sentiment they got.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::setup::capitalise;
+use super::{render, see_other, Nav};
+use crate::domain::sentiment::{self, Language, Lexicon, WordEntry, MAX_POLARITY};
+use crate::error::PageError;
+use crate::store::{self, StoreError};
+use crate::web::auth::{AdminUser, CurrentUser};
+use crate::web::AppState;
+
+/// The longest sentence the "try it" box scores.
+const MAX_TRY_LEN: usize = 2_000;
+
+struct WordView {
+    id: i64,
+    language: String,
+    word: String,
+    polarity: i64,
+    /// The built-in list's polarity for the word, if it has one.
+    builtin: Option<i8>,
+}
+
+struct HitView {
+    token: String,
+    polarity: i8,
+    weight: String,
+    negated: bool,
+}
+
+struct TryView {
+    sentiment: String,
+    value: String,
+    hits: Vec<HitView>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct WordForm {
+    #[serde(default)]
+    language: String,
+    #[serde(default)]
+    word: String,
+    #[serde(default)]
+    polarity: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Default)]
+struct WordErrors {
+    language: Option<String>,
+    word: Option<String>,
+    polarity: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    text: Option<String>,
+    done: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/sentiment.html")]
+struct SentimentPage {
+    title: &'static str,
+    nav: Option<Nav>,
+    csrf: String,
+    words: Vec<WordView>,
+    builtin_en: usize,
+    builtin_ko: usize,
+    form: WordForm,
+    errors: WordErrors,
+    polarities: Vec<(i64, &'static str)>,
+    text: String,
+    text_error: Option<String>,
+    tried: Option<TryView>,
+    notice: Option<String>,
+    threshold: String,
+}
+
+fn polarity_label(p: i64) -> &'static str {
+    match p {
+        3 => "+3 very positive",
+        2 => "+2 positive",
+        1 => "+1 slightly positive",
+        0 => "0 remove from the list",
+        -1 => "−1 slightly negative",
+        -2 => "−2 negative",
+        _ => "−3 very negative",
+    }
+}
+
+struct Draft {
+    form: WordForm,
+    errors: WordErrors,
+    text: String,
+    notice: Option<String>,
+}
+
+async fn sentiment_page(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    draft: Draft,
+) -> Result<HttpResponse, PageError> {
+    let stored = state.db.run(store::sentiment_words::list).await?;
+    let lexicon = state.lexicon.get(&state.db).await?;
+    let builtin = Lexicon::builtin();
+    let words = stored
+        .into_iter()
+        .map(|w| WordView {
+            builtin: Language::parse(&w.language).and_then(|l| builtin.get(l, &w.word)),
+            id: w.id,
+            language: w.language,
+            word: w.word,
+            polarity: w.polarity,
+        })
+        .collect();
+    let text = draft.text.trim().to_owned();
+    let (tried, text_error) = if text.is_empty() {
+        (None, None)
+    } else if text.chars().count() > MAX_TRY_LEN {
+        (
+            None,
+            Some(format!("Try at most {MAX_TRY_LEN} characters at once.")),
+        )
+    } else {
+        let score = sentiment::score(&text, &lexicon);
+        (
+            Some(TryView {
+                sentiment: score.sentiment.as_str().to_owned(),
+                value: format!("{:+.2}", score.value),
+                hits: score
+                    .hits
+                    .into_iter()
+                    .map(|h| HitView {
+                        token: h.token,
+                        polarity: h.polarity,
+                        weight: format!("{:+.2}", h.weight),
+                        negated: h.negated,
+                    })
+                    .collect(),
+            }),
+            None,
+        )
+    };
+    let status = if text_error.is_some() && status == StatusCode::OK {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        status
+    };
+    render(
+        status,
+        &SentimentPage {
+            title: "Sentiment words",
+            nav: Some(Nav::new(user, "sentiment")),
+            csrf: user.csrf.clone(),
+            words,
+            builtin_en: builtin.len(Language::En),
+            builtin_ko: builtin.len(Language::Ko),
+            form: draft.form,
+            errors: draft.errors,
+            polarities: (-MAX_POLARITY..=MAX_POLARITY)
+                .rev()
+                .map(|p| (p, polarity_label(p)))
+                .collect(),
+            text,
+            text_error,
+            tried,
+            notice: draft.notice,
+            threshold: format!("{:.1}", sentiment::THRESHOLD),
+        },
+    )
+}
+
+/// `GET /admin/sentiment?text=…`: the list, and the score of `text` when given.
+pub async fn page(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let query = query.into_inner();
+    let draft = Draft {
+        form: WordForm {
+            polarity: "1".into(),
+            ..WordForm::default()
+        },
+        errors: WordErrors::default(),
+        text: query.text.unwrap_or_default(),
+        notice: query.done,
+    };
+    sentiment_page(&state, &user, StatusCode::OK, draft).await
+}
+
+fn done(what: &str) -> HttpResponse {
+    see_other(&format!(
+        "/admin/sentiment?done={}",
+        percent_encoding::utf8_percent_encode(what, percent_encoding::NON_ALPHANUMERIC)
+    ))
+}
+
+/// `POST /admin/sentiment`: add a word or change its polarity (0 removes it from the
+/// lists).
+pub async fn save(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    form: web::Form<WordForm>,
+) -> Result<HttpResponse, PageError> {
+    let form = form.into_inner();
+    user.check_csrf(&form.csrf)?;
+    let entry = match WordEntry::parse(&form.language, &form.word, &form.polarity) {
+        Ok(entry) => entry,
+        Err(e) => {
+            let mut errors = WordErrors::default();
+            let message = Some(format!("{}.", capitalise(&e.message)));
+            match e.field {
+                "language" => errors.language = message,
+                "polarity" => errors.polarity = message,
+                _ => errors.word = message,
+            }
+            let draft = Draft {
+                form,
+                errors,
+                text: String::new(),
+                notice: None,
+            };
+            return sentiment_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, draft).await;
+        }
+    };
+    let shown = format!(
+        "Saved “{}” ({}, {}).",
+        entry.word,
+        entry.language.label(),
+        polarity_label(entry.polarity)
+    );
+    state
+        .db
+        .run(move |conn| store::sentiment_words::upsert(conn, &entry))
+        .await?;
+    state.lexicon.invalidate();
+    Ok(done(&shown))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /admin/sentiment/{id}/delete`: drop an admin change (the built-in list applies
+/// again).
+pub async fn remove(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<CsrfForm>,
+) -> Result<HttpResponse, PageError> {
+    user.check_csrf(&form.csrf)?;
+    let id = id.into_inner();
+    match state
+        .db
+        .run(move |conn| store::sentiment_words::delete(conn, id))
+        .await
+    {
+        Ok(()) => {
+            state.lexicon.invalidate();
+            Ok(done("Removed the change; the built-in list applies again."))
+        }
+        Err(StoreError::NotFound) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
