@@ -14,6 +14,8 @@ pub mod salts;
 pub mod secrets;
 pub mod sessions;
 pub mod shares;
+pub mod snapshots;
+pub mod support;
 pub mod teams;
 pub mod topics;
 pub mod tx;

@@ -11,6 +11,8 @@ mod api_conversions;
 mod api_employees;
 mod api_reports;
 mod api_shares;
+mod api_snapshots;
+mod api_support;
 mod browser;
 mod cli;
 mod crash;
