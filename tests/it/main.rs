@@ -18,5 +18,7 @@ mod cli;
 mod crash;
 mod pages_auth;
 mod pages_links;
+mod pages_self_report;
+mod pages_support;
 mod redirect;
 mod spool;

@@ -5,7 +5,9 @@ pub mod conversions;
 pub mod errors;
 pub mod links;
 pub mod login;
+pub mod self_report;
 pub mod setup;
+pub mod support;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -28,6 +30,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(setup::submit)),
         )
         .route("/me", web::get().to(links::mine))
+        .route(
+            "/me/shares/{id}/metrics",
+            web::post().to(self_report::report_metrics),
+        )
+        .route(
+            "/me/followers",
+            web::post().to(self_report::report_followers),
+        )
         .route("/admin/links", web::get().to(links::all))
         .route("/admin/links/{id}/toggle", web::post().to(links::toggle))
         .route("/admin", web::get().to(admin::home))
@@ -38,7 +48,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/teams", web::post().to(admin::add_team))
         .route("/admin/conversions", web::get().to(conversions::page))
-        .route("/admin/conversions.csv", web::get().to(conversions::csv));
+        .route("/admin/conversions.csv", web::get().to(conversions::csv))
+        .service(
+            web::resource("/admin/support")
+                .route(web::get().to(support::page))
+                .route(web::post().to(support::add)),
+        );
 }
 
 /// What the layout shows about the signed-in person (see `templates/_layout.html`).
