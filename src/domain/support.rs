@@ -164,35 +164,29 @@ pub fn validate_case(
         "invalid_external_id",
         optional_id(input.external_id.map(|s| s.trim().to_owned())),
     );
-    if !errors.is_empty() {
-        return errors.finish(|| None);
-    }
-    let (
-        Some(channel),
-        Some(opened_at),
-        Some(first_response_at),
-        Some(resolved_at),
-        Some(external_id),
-    ) = (
-        channel,
-        opened_at,
-        first_response_at,
-        resolved_at,
-        external_id,
-    )
-    else {
-        return Err(Invalid::one("record", "invalid", "could not be read"));
+    // Checked even when another field is broken, so a form shows every problem at once.
+    let times = match (opened_at, first_response_at, resolved_at) {
+        (Some(opened_at), Some(first_response_at), Some(resolved_at)) => {
+            let times = CaseTimes {
+                opened_at,
+                first_response_at,
+                resolved_at,
+            };
+            if let Err(Invalid(order)) = check_order(&times) {
+                for e in order {
+                    errors.add(e.field, e.code, e.message);
+                }
+            }
+            Some(times)
+        }
+        _ => None,
     };
-    let times = CaseTimes {
-        opened_at,
-        first_response_at,
-        resolved_at,
-    };
-    check_order(&times)?;
-    Ok(NewCase {
-        channel,
-        times,
-        external_id,
+    errors.finish(|| {
+        Some(NewCase {
+            channel: channel?,
+            times: times?,
+            external_id: external_id?,
+        })
     })
 }
 
@@ -373,6 +367,14 @@ mod tests {
         .unwrap_err();
         assert_eq!(fields(&err), ["first_response_at", "resolved_at"]);
         assert!(err.0.iter().all(|e| e.code == "invalid_time_order"));
+        let both = case(CaseInput {
+            channel: "a b",
+            opened_at: "2026-03-01T10:00:00Z",
+            resolved_at: Some("2026-03-01T09:00:00Z"),
+            ..CaseInput::default()
+        })
+        .unwrap_err();
+        assert_eq!(fields(&both), ["channel", "resolved_at"], "all at once");
         // Equal times are in order; resolution before the first response is allowed.
         assert!(case(CaseInput {
             channel: "x",

@@ -121,7 +121,6 @@ struct MyLinksPage {
     email: String,
     links: Vec<LinkView>,
     show_employee: bool,
-    show_report: bool,
     admin_csrf: Option<String>,
     csrf: String,
     followers: Vec<FollowerField>,
@@ -193,7 +192,6 @@ pub async fn my_page(
             email: user.email.clone(),
             links,
             show_employee: false,
-            show_report: true,
             admin_csrf: None,
             csrf: user.csrf.clone(),
             followers,
@@ -232,7 +230,6 @@ struct AllLinksPage {
     nav: Option<Nav>,
     links: Vec<LinkView>,
     show_employee: bool,
-    show_report: bool,
     admin_csrf: Option<String>,
 }
 
@@ -246,7 +243,6 @@ pub async fn all(
         nav: Some(Nav::new(&user, "links")),
         links,
         show_employee: true,
-        show_report: false,
         admin_csrf: Some(user.csrf.clone()),
     })
 }
