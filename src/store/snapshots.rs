@@ -44,7 +44,7 @@ impl Sources {
     };
 
     /// The `source` values to leave out (an empty list keeps every row).
-    fn excluded(self) -> Vec<&'static str> {
+    pub(crate) fn excluded(self) -> Vec<&'static str> {
         if self.include_self_reported {
             Vec::new()
         } else {
