@@ -33,6 +33,7 @@ pub struct RawSettings {
     pub click_batch_ms: Option<u64>,
     pub click_queue: Option<usize>,
     pub spool_dir: Option<String>,
+    pub click_durability: Option<String>,
     pub session_days: Option<u32>,
     pub login_attempts_per_minute: Option<u32>,
     pub repeat_click_seconds: Option<u32>,
@@ -63,6 +64,7 @@ const KEYS: &[&str] = &[
     "click_batch_ms",
     "click_queue",
     "spool_dir",
+    "click_durability",
     "session_days",
     "login_attempts_per_minute",
     "repeat_click_seconds",
@@ -138,6 +140,16 @@ impl SqliteSync {
     }
 }
 
+/// What a click must reach before its redirect is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClickDurability {
+    /// The click journal in the spool directory: survives a crash of the process; the
+    /// database follows a few milliseconds later.
+    Journal,
+    /// A database commit (with SQLite `synchronous = full`, also power loss).
+    Database,
+}
+
 /// Validated settings. Constructed only through [`Settings::validate`].
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -160,6 +172,7 @@ pub struct Settings {
     pub click_batch_wait: Duration,
     pub click_queue: usize,
     pub spool_dir: PathBuf,
+    pub click_durability: ClickDurability,
     pub session_days: u32,
     pub login_attempts_per_minute: u32,
     /// Verified-click rules (DESIGN.md §3): repeat window and scanner-burst shape.
@@ -319,10 +332,26 @@ impl Settings {
                 ))
             }
         };
+        let click_durability = match raw.click_durability.as_deref().unwrap_or("journal") {
+            "journal" => ClickDurability::Journal,
+            "database" => ClickDurability::Database,
+            other => {
+                return Err(invalid(
+                    "CHORUS_CLICK_DURABILITY",
+                    format!("{other:?} is not journal or database"),
+                ))
+            }
+        };
+        // With the journal, a commit needs to survive a crashed process, not power loss (the
+        // journal itself does not promise that), which is what NORMAL gives without an fsync
+        // per commit.
         let sqlite_synchronous = match raw
             .sqlite_synchronous
             .as_deref()
-            .unwrap_or("full")
+            .unwrap_or(match click_durability {
+                ClickDurability::Journal => "normal",
+                ClickDurability::Database => "full",
+            })
             .to_ascii_lowercase()
             .as_str()
         {
@@ -396,6 +425,7 @@ impl Settings {
             click_batch_wait,
             click_queue,
             spool_dir,
+            click_durability,
             session_days,
             login_attempts_per_minute,
             click_policy,
@@ -488,6 +518,38 @@ mod tests {
         })
         .unwrap();
         assert_eq!(ok.timezone, chrono_tz::Asia::Seoul);
+    }
+
+    #[test]
+    fn click_durability_is_journal_or_database() {
+        assert_eq!(
+            Settings::validate(raw()).unwrap().click_durability,
+            ClickDurability::Journal
+        );
+        let s = Settings::validate(RawSettings {
+            click_durability: Some("database".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(s.click_durability, ClickDurability::Database);
+        // Commit-before-answer keeps SQLite's power-loss-safe default; the journal pairs
+        // with NORMAL (both survive a crashed process), unless set explicitly.
+        assert_eq!(s.sqlite_synchronous, SqliteSync::Full);
+        assert_eq!(
+            Settings::validate(raw()).unwrap().sqlite_synchronous,
+            SqliteSync::Normal
+        );
+        let s = Settings::validate(RawSettings {
+            sqlite_synchronous: Some("full".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(s.sqlite_synchronous, SqliteSync::Full);
+        let err = message(RawSettings {
+            click_durability: Some("memory".into()),
+            ..raw()
+        });
+        assert!(err.starts_with("CHORUS_CLICK_DURABILITY:"), "{err}");
     }
 
     #[test]

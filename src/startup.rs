@@ -13,9 +13,11 @@ use rand::RngCore;
 use crate::clicks::cache::LinkCache;
 use crate::clicks::enrich::Enricher;
 use crate::clicks::geo::GeoDb;
+use crate::clicks::journal::{self, Journal};
 use crate::clicks::spool::Spool;
 use crate::clicks::writer::{ClickWriter, WriterConfig};
-use crate::config::Settings;
+use crate::config::{ClickDurability, Settings};
+use crate::db::checkpoint::Checkpointer;
 use crate::db::{self, Connector, Db};
 use crate::domain::classify::AgentClassifier;
 use crate::domain::client_ip::TrustedProxies;
@@ -34,6 +36,8 @@ pub enum StartError {
     Geo(#[from] crate::clicks::geo::GeoError),
     #[error("user-agent lists: {0}")]
     Classifier(#[from] crate::domain::classify::ClassifierError),
+    #[error("click journal in CHORUS_SPOOL_DIR: {0}")]
+    Journal(crate::clicks::journal::JournalError),
     #[error("click spool in CHORUS_SPOOL_DIR: {0}")]
     Spool(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
@@ -48,6 +52,8 @@ pub struct Application {
     server: Server,
     setup_url: Option<String>,
     writer: ClickWriter,
+    clicks: crate::clicks::writer::ClickSink,
+    checkpointer: Option<Checkpointer>,
 }
 
 /// Opens the pool and applies migrations: the part of start-up the CLI commands share.
@@ -92,13 +98,21 @@ impl Application {
             queue: settings.click_queue,
             policy: settings.click_policy,
         };
-        let (clicks, writer) =
-            ClickWriter::start(connector, spool, writer_config).map_err(StartError::Spool)?;
+        let journal = match settings.click_durability {
+            ClickDurability::Journal => Some(
+                Journal::open(&settings.spool_dir, journal::SEGMENT_BYTES)
+                    .map_err(StartError::Journal)?,
+            ),
+            ClickDurability::Database => None,
+        };
+        let checkpointer = Checkpointer::start(&connector);
+        let (clicks, writer) = ClickWriter::start(connector, spool, journal, writer_config)
+            .map_err(StartError::Spool)?;
         tracing::debug!(links = warmed, "link cache warmed");
         let parts = ClickParts {
             links,
             enricher,
-            clicks,
+            clicks: clicks.clone(),
             trusted_proxies,
             writer_stats: writer.stats.clone(),
         };
@@ -162,6 +176,8 @@ impl Application {
             server,
             setup_url,
             writer,
+            clicks,
+            checkpointer,
         })
     }
 
@@ -179,6 +195,11 @@ impl Application {
         self.setup_url.as_deref()
     }
 
+    /// The handlers' end of the click queue (tests use it to wait for the database).
+    pub fn click_sink(&self) -> crate::clicks::writer::ClickSink {
+        self.clicks.clone()
+    }
+
     /// Counters of the click writer.
     pub fn writer_stats(&self) -> std::sync::Arc<crate::clicks::writer::WriterStats> {
         self.writer.stats.clone()
@@ -189,6 +210,9 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.writer.shutdown().await;
+        if let Some(checkpointer) = self.checkpointer {
+            let _ = actix_web::rt::task::spawn_blocking(move || checkpointer.stop()).await;
+        }
         served
     }
 }

@@ -1,15 +1,19 @@
-//! The click writer: one thread that commits clicks in batches (group commit) and tells
-//! each waiting redirect when its click is durable.
+//! The click writer: one thread that commits clicks in batches (group commit).
 //!
-//! Handlers push into a bounded queue and await a reply; a full queue makes them wait
-//! (backpressure), it never drops a click. The writer takes whatever is queued (up to the
-//! batch size), flags repeats and scanner bursts, and commits clicks, unique visitors and
-//! daily rollups in one transaction. When the database cannot commit — down, locked,
+//! A click becomes durable before its redirect is answered in one of two ways
+//! (`click_durability`): by default the handler appends it to the [`Journal`] (one `write`,
+//! survives a crash of the process) and hands it to the writer without waiting; with
+//! `database`, the handler waits until the writer has committed it. Either way the queue
+//! is bounded and a full queue makes handlers wait (backpressure); a click is never
+//! dropped. The writer takes whatever is queued (up to the batch size), flags repeats and
+//! scanner bursts, and commits clicks, unique visitors and daily rollups in one
+//! transaction; journaled clicks are then reported back so finished segments are deleted. When the database cannot commit — down, locked,
 //! unreachable — the batch goes to the [`Spool`] instead (flushed to disk before anyone is
 //! answered) and is replayed once the database is back. Only if even the spool cannot be
 //! written does a redirect fail, and then it is not answered as a success.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -17,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
+use super::journal::{self, Journal, SegmentId};
 use super::spool::Spool;
 use crate::db::{Connector, DbConnection};
 use crate::domain::verify::{Policy, Verifier};
@@ -44,14 +49,29 @@ pub struct WriterStats {
 }
 
 enum Job {
-    Click(Box<NewClick>, oneshot::Sender<()>),
+    Click(Box<NewClick>, Ack),
+    /// Answered once every click queued before it is committed.
+    Settle(oneshot::Sender<()>),
     Shutdown,
 }
+
+/// What the writer owes a click once it is in the database.
+enum Ack {
+    /// A redirect waits for the commit.
+    Waiting(oneshot::Sender<()>),
+    /// The redirect is answered; the journal segment holding the click is told.
+    Journaled(SegmentId),
+}
+
+/// How long a read waits for queued clicks to reach the database before it goes ahead
+/// with what is there.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
 
 /// The handlers' end of the queue.
 #[derive(Clone)]
 pub struct ClickSink {
     tx: mpsc::Sender<Job>,
+    journal: Option<Arc<Journal>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,14 +79,48 @@ pub struct ClickSink {
 pub struct NotStored;
 
 impl ClickSink {
-    /// Resolves once the click is committed (or safely spooled).
+    /// Resolves once the click is durable: in the journal, or committed (or spooled) when
+    /// there is no journal or it cannot be written.
     pub async fn record(&self, click: NewClick) -> Result<(), NotStored> {
+        if let Some(journal) = &self.journal {
+            match journal.append(&click) {
+                Ok(segment) => {
+                    return self
+                        .tx
+                        .send(Job::Click(Box::new(click), Ack::Journaled(segment)))
+                        .await
+                        .map_err(|_| NotStored);
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "cannot append to the click journal; waiting for the database instead")
+                }
+            }
+        }
         let (done, wait) = oneshot::channel();
         self.tx
-            .send(Job::Click(Box::new(click), done))
+            .send(Job::Click(Box::new(click), Ack::Waiting(done)))
             .await
             .map_err(|_| NotStored)?;
         wait.await.map_err(|_| NotStored)
+    }
+
+    /// Waits (a bounded time) until every click answered so far is in the database, so
+    /// that a read right after a redirect sees it: reports, share stats, attribution.
+    pub async fn settle(&self) {
+        if self.journal.is_none() {
+            return; // every answered click is committed already
+        }
+        let (done, wait) = oneshot::channel();
+        let settled = async {
+            if self.tx.send(Job::Settle(done)).await.is_ok() {
+                let _ = wait.await;
+            }
+        };
+        if tokio::time::timeout(SETTLE_AT_MOST, settled).await.is_err() {
+            tracing::warn!(
+                "clicks are queued for longer than {SETTLE_AT_MOST:?}; reading without them"
+            );
+        }
     }
 }
 
@@ -78,10 +132,12 @@ pub struct ClickWriter {
 }
 
 impl ClickWriter {
-    /// Replays what an earlier run left in the spool, then starts the thread.
+    /// Replays what an earlier run left in the spool and the journal, then starts the
+    /// thread. Without a journal every redirect waits for its commit.
     pub fn start(
         connector: Connector,
         spool: Spool,
+        journal: Option<(Journal, Vec<PathBuf>)>,
         config: WriterConfig,
     ) -> std::io::Result<(ClickSink, ClickWriter)> {
         let (tx, rx) = mpsc::channel(config.queue.max(1));
@@ -94,13 +150,23 @@ impl ClickWriter {
             stats: stats.clone(),
             last_failure: None,
             config,
+            journal: None,
         };
         worker.replay();
+        let journal = journal.map(|(journal, leftovers)| {
+            let journal = Arc::new(journal);
+            worker.journal = Some(journal.clone());
+            worker.replay_journal(&leftovers);
+            journal
+        });
         let thread = std::thread::Builder::new()
             .name("click-writer".into())
             .spawn(move || worker.run(rx))?;
         Ok((
-            ClickSink { tx: tx.clone() },
+            ClickSink {
+                tx: tx.clone(),
+                journal,
+            },
             ClickWriter {
                 tx,
                 thread: Some(thread),
@@ -126,6 +192,7 @@ struct Worker {
     stats: Arc<WriterStats>,
     last_failure: Option<Instant>,
     config: WriterConfig,
+    journal: Option<Arc<Journal>>,
 }
 
 impl Worker {
@@ -158,7 +225,11 @@ impl Worker {
             let Some(first) = first else { break };
             let mut jobs = vec![first];
             let deadline = Instant::now() + self.config.batch_wait;
-            while jobs.len() < self.config.batch_max {
+            // A read waiting to settle ends the batch at once: the clicks before it are
+            // what it waits for.
+            while jobs.len() < self.config.batch_max
+                && !matches!(jobs.last(), Some(Job::Settle(_) | Job::Shutdown))
+            {
                 match rx.try_recv() {
                     Ok(job) => jobs.push(job),
                     Err(mpsc::error::TryRecvError::Empty) => {
@@ -192,6 +263,9 @@ impl Worker {
         if !self.spool.is_empty() {
             self.replay();
         }
+        if let Some(journal) = &self.journal {
+            journal.finish();
+        }
         tracing::info!(
             committed = self.stats.committed.load(Ordering::Relaxed),
             "click writer stopped"
@@ -201,31 +275,79 @@ impl Worker {
     /// Writes one batch and answers its waiters; returns whether a shutdown was requested.
     fn process(&mut self, jobs: Vec<Job>) -> bool {
         let mut batch = Vec::with_capacity(jobs.len());
-        let mut waiters = Vec::with_capacity(jobs.len());
+        let mut waiters = Vec::new();
+        let mut journaled: HashMap<SegmentId, u64> = HashMap::new();
+        let mut settles = Vec::new();
         let mut shutdown = false;
         for job in jobs {
             match job {
-                Job::Click(click, done) => {
+                Job::Click(click, ack) => {
                     batch.push(*click);
-                    waiters.push(done);
+                    match ack {
+                        Ack::Waiting(done) => waiters.push(done),
+                        Ack::Journaled(segment) => *journaled.entry(segment).or_default() += 1,
+                    }
                 }
+                Job::Settle(done) => settles.push(done),
                 Job::Shutdown => shutdown = true,
             }
         }
         if batch.is_empty() {
-            return shutdown;
-        }
-        let demote = self.verify(&mut batch);
-        if self.write(&batch, &demote) {
-            for done in waiters {
-                let _ = done.send(());
+            // Reads that settle keep the queue busy; the spool must still get its turn.
+            if !self.spool.is_empty() && self.may_retry() {
+                self.replay();
             }
         } else {
-            self.stats
-                .failed
-                .fetch_add(batch.len() as u64, Ordering::Relaxed);
+            let demote = self.verify(&mut batch);
+            if self.write(&batch, &demote) {
+                for done in waiters {
+                    let _ = done.send(());
+                }
+                if let Some(journal) = &self.journal {
+                    journal.committed(&journaled);
+                }
+            } else {
+                // Journaled clicks stay in their segment and are replayed at the next start.
+                self.stats
+                    .failed
+                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
+            }
+        }
+        for done in settles {
+            let _ = done.send(());
         }
         shutdown
+    }
+
+    /// Moves the segments an earlier run left behind into the database (or the spool),
+    /// then deletes them; a segment that can go nowhere stays for the next start.
+    fn replay_journal(&mut self, segments: &[PathBuf]) {
+        for path in segments {
+            let clicks = match journal::read_segment(path) {
+                Ok(clicks) => clicks,
+                Err(err) => {
+                    tracing::error!(error = %err, path = %path.display(), "cannot read a click journal segment");
+                    continue;
+                }
+            };
+            let mut all_in = true;
+            for chunk in clicks.chunks(self.config.batch_max.max(1)) {
+                let mut batch = chunk.to_vec();
+                let demote = self.verify(&mut batch);
+                all_in &= self.write(&batch, &demote);
+            }
+            if !all_in {
+                tracing::error!(path = %path.display(), "click journal segment not replayed; it stays for the next start");
+                continue;
+            }
+            self.stats
+                .replayed
+                .fetch_add(clicks.len() as u64, Ordering::Relaxed);
+            tracing::info!(clicks = clicks.len(), path = %path.display(), "replayed a click journal segment");
+            if let Err(err) = std::fs::remove_file(path) {
+                tracing::warn!(error = %err, path = %path.display(), "cannot delete a replayed click journal segment");
+            }
+        }
     }
 
     /// Flags repeats and bursts; returns earlier (already written) clicks to demote.

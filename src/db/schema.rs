@@ -175,6 +175,7 @@ diesel::table! {
         share_id -> BigInt,
         day -> Date,
         visitor -> Text,
+        human -> BigInt,
     }
 }
 

@@ -58,8 +58,12 @@ pub struct NewClick {
     pub device: Option<String>,
 }
 
+/// `None` is written as NULL, not `DEFAULT`: SQLite has no `DEFAULT` in a VALUES list, so
+/// diesel would otherwise insert the rows one statement at a time — slower, and with
+/// `ON CONFLICT DO NOTHING RETURNING` a row that already exists reads as "not found".
 #[derive(Insertable)]
 #[diesel(table_name = clicks)]
+#[diesel(treat_none_as_default_value = false)]
 struct ClickInsert<'a> {
     click_id: &'a str,
     share_id: i64,
@@ -131,39 +135,27 @@ pub fn insert_batch(
         }
 
         let mut deltas: HashMap<(i64, NaiveDate), Delta> = HashMap::new();
-        let mut visitors: Vec<(i64, NaiveDate, &str)> = Vec::new();
+        let mut visitors: HashMap<(i64, NaiveDate, &str), i64> = HashMap::new();
         for click in batch.iter().filter(|c| inserted.contains(&c.click_id)) {
             let d = deltas.entry((click.share_id, click.day)).or_default();
             match click.kind {
                 ClickKind::Human => {
                     d.human += 1;
-                    visitors.push((click.share_id, click.day, &click.visitor));
+                    *visitors
+                        .entry((click.share_id, click.day, &click.visitor))
+                        .or_default() += 1;
                 }
                 ClickKind::Flagged => d.flagged += 1,
                 ClickKind::Bot => d.bot += 1,
                 ClickKind::Preview => d.preview += 1,
             }
         }
+        // In key order: neighbouring rows share B-tree pages.
+        let mut visitors: Vec<((i64, NaiveDate, &str), i64)> = visitors.into_iter().collect();
         visitors.sort_unstable();
-        visitors.dedup();
         for chunk in visitors.chunks(CHUNK) {
-            let rows: Vec<_> = chunk
-                .iter()
-                .map(|(share, day, visitor)| {
-                    (
-                        click_visitors::share_id.eq(*share),
-                        click_visitors::day.eq(*day),
-                        click_visitors::visitor.eq(*visitor),
-                    )
-                })
-                .collect();
-            let new: Vec<(i64, NaiveDate)> = per_backend!(conn, c => diesel::insert_into(click_visitors::table)
-                .values(&rows)
-                .on_conflict_do_nothing()
-                .returning((click_visitors::share_id, click_visitors::day))
-                .get_results(c))?;
-            for key in new {
-                deltas.entry(key).or_default().unique += 1;
+            for (share_id, day) in add_visitors(conn, chunk)? {
+                deltas.entry((share_id, day)).or_default().unique += 1;
             }
         }
 
@@ -176,6 +168,42 @@ pub fn insert_batch(
         }
         Ok(inserted.len())
     })
+}
+
+/// Adds human clicks to the visitors' counts; returns the (share, day) of each visitor seen
+/// there for the first time. A row that comes back holding exactly what was added is new:
+/// stored rows always hold at least one click (a count that drops to 0 is deleted).
+fn add_visitors(
+    conn: &mut DbConnection,
+    chunk: &[((i64, NaiveDate, &str), i64)],
+) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
+    use click_visitors::dsl as v;
+    let rows: Vec<_> = chunk
+        .iter()
+        .map(|((share_id, day, visitor), n)| {
+            (
+                v::share_id.eq(*share_id),
+                v::day.eq(*day),
+                v::visitor.eq(*visitor),
+                v::human.eq(*n),
+            )
+        })
+        .collect();
+    let stored: Vec<(i64, NaiveDate, String, i64)> = per_backend!(conn, c => diesel::insert_into(v::click_visitors)
+        .values(&rows)
+        .on_conflict((v::share_id, v::day, v::visitor))
+        .do_update()
+        .set(v::human.eq(v::human + excluded(v::human)))
+        .returning((v::share_id, v::day, v::visitor, v::human))
+        .get_results(c))?;
+    let added: HashMap<(i64, NaiveDate, &str), i64> = chunk.iter().copied().collect();
+    Ok(stored
+        .into_iter()
+        .filter(|(share_id, day, visitor, human)| {
+            added.get(&(*share_id, *day, visitor.as_str())) == Some(human)
+        })
+        .map(|(share_id, day, _, _)| (share_id, day))
+        .collect())
 }
 
 /// Re-flags a human click as part of a burst (once: a flagged click stays as it is), and
@@ -198,23 +226,18 @@ fn demote_to_burst(
     let d = deltas.entry((share_id, day)).or_default();
     d.human -= 1;
     d.flagged += 1;
-    let still_human: i64 = clicks::table
-        .filter(clicks::share_id.eq(share_id).and(clicks::day.eq(day)))
-        .filter(
-            clicks::visitor
-                .eq(&visitor)
-                .and(clicks::kind.eq(ClickKind::Human.as_str())),
-        )
-        .count()
-        .get_result(conn)?;
-    if still_human == 0 {
-        let removed = diesel::delete(
-            click_visitors::table
-                .filter(click_visitors::share_id.eq(share_id))
-                .filter(click_visitors::day.eq(day))
-                .filter(click_visitors::visitor.eq(&visitor)),
-        )
-        .execute(conn)?;
+    use click_visitors::dsl as v;
+    let key = v::share_id
+        .eq(share_id)
+        .and(v::day.eq(day))
+        .and(v::visitor.eq(&visitor));
+    let left: Option<i64> = per_backend!(conn, c => diesel::update(v::click_visitors.filter(key))
+        .set(v::human.eq(v::human - 1))
+        .returning(v::human)
+        .get_result(c)
+        .optional())?;
+    if left.is_some_and(|n| n <= 0) {
+        let removed = diesel::delete(v::click_visitors.filter(key)).execute(conn)?;
         d.unique -= removed as i64;
     }
     Ok(())

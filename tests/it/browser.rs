@@ -238,7 +238,7 @@ async fn a_lead_on_the_website_is_attributed_to_the_share_that_brought_the_visit
     browser
         .wait_for("document.readyState === 'complete' && window.Chorus && window.Chorus.version")
         .await;
-    let clicks = app.clicks_of(share["id"].as_i64().unwrap());
+    let clicks = app.clicks_of(share["id"].as_i64().unwrap()).await;
     assert_eq!(clicks.len(), 1, "the redirect recorded the click");
     assert_eq!(clicks[0].kind, "human", "the browser is taken for a person");
     let click_id = &clicks[0].click_id;
@@ -347,7 +347,7 @@ async fn the_script_sends_the_newest_click_and_the_earlier_ones_as_touchpoints()
         browser
             .wait_for("document.readyState === 'complete' && window.Chorus && window.Chorus.version && !location.search.includes('chorus_click')")
             .await;
-        let clicks = app.clicks_of(share["id"].as_i64().unwrap());
+        let clicks = app.clicks_of(share["id"].as_i64().unwrap()).await;
         ids.push(clicks[0].click_id.clone());
     }
     assert_eq!(

@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 
 use actix_web::dev::ServerHandle;
+use chorus::clicks::writer::ClickSink;
 use chorus::config::{RawSettings, Settings};
 use chorus::domain::api_key::{self, Scope};
 use chorus::startup::Application;
@@ -26,6 +27,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub setup_url: Option<String>,
     handle: ServerHandle,
+    /// Lets tests wait until answered clicks are in the database.
+    pub clicks: ClickSink,
+    running: Option<actix_web::rt::task::JoinHandle<std::io::Result<()>>>,
     overrides: RawSettings,
 }
 
@@ -69,13 +73,23 @@ fn settings(database_url: &str, dir: &std::path::Path, overrides: &RawSettings) 
     Settings::validate(raw).expect("test settings are valid")
 }
 
-fn start(settings: Settings) -> (String, ServerHandle, Option<String>) {
+struct Started {
+    address: String,
+    handle: ServerHandle,
+    setup_url: Option<String>,
+    clicks: ClickSink,
+    running: actix_web::rt::task::JoinHandle<std::io::Result<()>>,
+}
+
+fn start(settings: Settings) -> Started {
     let app = Application::build(settings).expect("application starts");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let handle = app.handle();
-    let setup_url = app.setup_url().map(str::to_string);
-    actix_web::rt::spawn(app.run_until_stopped());
-    (address, handle, setup_url)
+    Started {
+        address: format!("http://127.0.0.1:{}", app.port()),
+        handle: app.handle(),
+        setup_url: app.setup_url().map(str::to_string),
+        clicks: app.click_sink(),
+        running: actix_web::rt::spawn(app.run_until_stopped()),
+    }
 }
 
 pub fn client() -> reqwest::Client {
@@ -94,15 +108,17 @@ impl TestApp {
     pub async fn spawn_with(overrides: RawSettings) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database_url(dir.path());
-        let (address, handle, setup_url) = start(settings(&database_url, dir.path(), &overrides));
+        let started = start(settings(&database_url, dir.path(), &overrides));
         let mut app = TestApp {
-            address,
+            address: started.address,
             api_key: String::new(),
             database_url,
             dir,
             client: client(),
-            setup_url,
-            handle,
+            setup_url: started.setup_url,
+            handle: started.handle,
+            clicks: started.clicks,
+            running: Some(started.running),
             overrides,
         };
         app.api_key = app.create_api_key(Scope::Full);
@@ -112,14 +128,24 @@ impl TestApp {
     /// Stops the server gracefully and starts a new one on the same database.
     pub async fn restart(&mut self) {
         self.handle.stop(true).await;
-        let (address, handle, setup_url) = start(settings(
+        // The click writer drains after the server stops; the next one takes over its
+        // journal directory only then.
+        if let Some(running) = self.running.take() {
+            running
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+        let started = start(settings(
             &self.database_url,
             self.dir.path(),
             &self.overrides,
         ));
-        self.address = address;
-        self.handle = handle;
-        self.setup_url = setup_url;
+        self.address = started.address;
+        self.handle = started.handle;
+        self.setup_url = started.setup_url;
+        self.clicks = started.clicks;
+        self.running = Some(started.running);
     }
 
     /// A key made the way `chorus apikey create` makes one.
@@ -149,7 +175,9 @@ impl TestApp {
     }
 
     /// The stored clicks of a share, read from the database as a report would.
-    pub fn clicks_of(&self, share_id: i64) -> Vec<chorus::store::clicks::ClickRecord> {
+    /// The stored clicks of a share, once every answered redirect has reached the database.
+    pub async fn clicks_of(&self, share_id: i64) -> Vec<chorus::store::clicks::ClickRecord> {
+        self.clicks.settle().await;
         let settings = settings(&self.database_url, self.dir.path(), &self.overrides);
         let db = chorus::startup::open_database(&settings).expect("db");
         db.run_sync(|conn| chorus::store::clicks::list_for_share(conn, share_id))

@@ -24,11 +24,12 @@ impl Drop for Server {
 
 /// Starts `chorus serve` on a port of its own choosing and waits for its "listening" line;
 /// keeps reading its output so the child never blocks on a full pipe.
-async fn start(dir: &std::path::Path, database_url: &str) -> Server {
+async fn start(dir: &std::path::Path, database_url: &str, durability: &str) -> Server {
     let mut child = Command::new(binary())
         .arg("serve")
         .current_dir(dir)
         .env("CHORUS_BIND", "127.0.0.1:0")
+        .env("CHORUS_CLICK_DURABILITY", durability)
         .env("CHORUS_DATABASE_URL", database_url)
         .env("CHORUS_LOG", "warn")
         .stdout(Stdio::piped())
@@ -74,20 +75,39 @@ enum Stop {
     Terminate,
 }
 
+/// The default: a redirect is answered once its click is in the journal; the restart
+/// replays what the database had not received yet.
 #[actix_web::test]
 async fn every_answered_redirect_survives_kill_9() {
-    load_then_stop(Stop::Kill).await;
+    load_then_stop(Stop::Kill, "journal").await;
+}
+
+/// Every redirect waits for its database commit.
+#[actix_web::test]
+async fn every_answered_redirect_survives_kill_9_when_answers_wait_for_the_database() {
+    load_then_stop(Stop::Kill, "database").await;
 }
 
 #[actix_web::test]
 async fn sigterm_drains_the_queue_and_exits_cleanly() {
-    load_then_stop(Stop::Terminate).await;
+    load_then_stop(Stop::Terminate, "journal").await;
 }
 
-async fn load_then_stop(stop: Stop) {
+fn journal_segments(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir.join("spool"))
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".journal"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+async fn load_then_stop(stop: Stop, durability: &str) {
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database_url(dir.path());
-    let mut server = start(dir.path(), &database_url).await;
+    let mut server = start(dir.path(), &database_url, durability).await;
 
     let out = Command::new(binary())
         .args(["apikey", "create", "--name", "crash"])
@@ -205,8 +225,21 @@ async fn load_then_stop(stop: Stop) {
     // After a graceful stop everything is already in the database; after kill -9 the
     // restart may first replay what the spool holds.
     let restarted = match stop {
-        Stop::Kill => Some(start(dir.path(), &database_url).await),
+        Stop::Kill => {
+            let restarted = start(dir.path(), &database_url, durability).await;
+            // Replayed segments are deleted; only the new process's own one is left.
+            assert!(
+                journal_segments(dir.path()) <= 1,
+                "replayed segments are deleted"
+            );
+            Some(restarted)
+        }
         Stop::Terminate => {
+            assert_eq!(
+                journal_segments(dir.path()),
+                0,
+                "a drained journal is deleted"
+            );
             let spool = dir.path().join("spool").join("clicks.spool");
             assert_eq!(
                 std::fs::metadata(&spool).map(|m| m.len()).unwrap_or(0),

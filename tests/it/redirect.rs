@@ -281,6 +281,47 @@ async fn quick_repeats_and_scanner_bursts_are_flagged_not_counted() {
     }
 }
 
+/// The burst is recognised only at its third click, after the first two are committed and
+/// counted: they are demoted in the database, rollups and unique visitors included.
+#[actix_web::test]
+async fn a_burst_demotes_clicks_already_in_the_database() {
+    let app = app().await;
+    let shares = [
+        share(&app, "linkedin", "https://example.com/b1").await,
+        share(&app, "linkedin", "https://example.com/b2").await,
+        share(&app, "linkedin", "https://example.com/b3").await,
+    ];
+    for (i, s) in shares.iter().enumerate() {
+        visit(
+            &app,
+            s["slug"].as_str().unwrap(),
+            Some(CHROME),
+            "198.51.100.78",
+        )
+        .await;
+        if i < 2 {
+            let st = stats(&app, s).await; // waits until the click is committed
+            assert_eq!(
+                (st["clicks"].as_i64(), st["unique_clicks"].as_i64()),
+                (Some(1), Some(1)),
+                "{st}"
+            );
+        }
+    }
+    for s in &shares {
+        let st = stats(&app, s).await;
+        assert_eq!(
+            (
+                st["clicks"].as_i64(),
+                st["unique_clicks"].as_i64(),
+                st["raw_clicks"].as_i64()
+            ),
+            (Some(0), Some(0), Some(1)),
+            "{st}"
+        );
+    }
+}
+
 #[actix_web::test]
 async fn the_sharers_own_click_is_flagged() {
     let app = app().await;
@@ -380,7 +421,7 @@ async fn clicks_are_located_and_no_address_is_stored() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
 
-    let clicks = app.clicks_of(s["id"].as_i64().unwrap());
+    let clicks = app.clicks_of(s["id"].as_i64().unwrap()).await;
     let places: Vec<(Option<&str>, Option<&str>)> = clicks
         .iter()
         .map(|c| (c.country.as_deref(), c.city.as_deref()))
@@ -469,6 +510,7 @@ async fn metrics_expose_the_writer_counters() {
     for ip in ["81.2.69.142", "89.160.20.128"] {
         visit(&app, s["slug"].as_str().unwrap(), Some(CHROME), ip).await;
     }
+    app.clicks.settle().await;
     let res = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let text = res.text().await.unwrap();

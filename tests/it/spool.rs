@@ -73,6 +73,7 @@ async fn clicks_wait_in_the_spool_while_the_database_cannot_commit() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
+    app.clicks.settle().await;
 
     let lock = Lock::take(&app.database_url);
     let res = app
@@ -88,11 +89,18 @@ async fn clicks_wait_in_the_spool_while_the_database_cannot_commit() {
         StatusCode::FOUND,
         "answered although the database is locked"
     );
+    // The redirect is answered once the click is in the journal; the writer moves it to
+    // the spool when its commit times out.
     let spool = app.dir.path().join("spool").join("clicks.spool");
-    assert!(
-        std::fs::metadata(&spool).unwrap().len() > 0,
-        "the click waits in the spool"
-    );
+    let mut spooled = 0;
+    for _ in 0..50 {
+        spooled = std::fs::metadata(&spool).unwrap().len();
+        if spooled > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(spooled > 0, "the click waits in the spool");
     lock.release();
 
     let mut raw = 0;

@@ -207,6 +207,8 @@ pub async fn create(
         }
         _ => None,
     };
+    // The click id may belong to a redirect answered a moment ago.
+    state.clicks.settle().await;
     let response = match record(&req, &state, key.id, key.scope, body).await {
         Ok(response) => response,
         Err(Refused::Api(e)) => e.error_response(),

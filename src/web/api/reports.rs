@@ -99,6 +99,7 @@ pub async fn leaderboard(
     })?;
     let filter = query.filter(&state)?;
     let limit = query.limit.unwrap_or(10);
+    state.clicks.settle().await;
     if !(1..=1000).contains(&limit) {
         return Err(ApiError::unprocessable(
             "invalid_limit",
@@ -145,6 +146,7 @@ pub async fn kpis(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = query.filter(&state)?;
+    state.clicks.settle().await;
     let interval = match query.interval.as_deref() {
         None => Interval::Day,
         Some(v) => Interval::parse(v).ok_or_else(|| {

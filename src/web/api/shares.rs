@@ -126,6 +126,7 @@ pub async fn show(
     let id = id.into_inner();
     let currency = state.settings.default_currency.clone();
     let sources = query.sources();
+    state.clicks.settle().await;
     let (share, stats) = state
         .db
         .run(move |conn| {

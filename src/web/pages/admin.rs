@@ -38,6 +38,7 @@ pub async fn home(
 ) -> Result<HttpResponse, PageError> {
     let period = Period::parse(None, None, state.settings.timezone, chrono::Utc::now())
         .map_err(|_| PageError::Internal)?;
+    state.clicks.settle().await;
     let filter = ReportFilter {
         period,
         campaign_id: None,

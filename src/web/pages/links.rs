@@ -66,6 +66,7 @@ impl MetricsView {
 }
 
 async fn load(state: &AppState, employee_id: Option<i64>) -> Result<Vec<LinkView>, PageError> {
+    state.clicks.settle().await;
     let (listings, totals, mut metrics) = state
         .db
         .run(move |conn| {
