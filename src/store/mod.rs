@@ -17,6 +17,8 @@ pub mod secrets;
 pub mod sentiment_words;
 pub mod sessions;
 pub mod shares;
+pub mod snapshots;
+pub mod support;
 pub mod teams;
 pub mod topics;
 pub mod tx;

@@ -12,14 +12,15 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use super::snapshots::{self, Sources};
 use super::StoreError;
 use crate::db::schema::{
-    click_rollups, content, conversions, employees, follower_snapshots, metrics_snapshots, shares,
-    teams,
+    click_rollups, content, conversions, employees, metrics_snapshots, shares, teams,
 };
 use crate::db::DbConnection;
 use crate::domain::attribution::{self, Model};
 use crate::domain::leaderboard::Board;
+use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 
 /// What a report looks at.
@@ -38,6 +39,9 @@ pub struct ReportFilter {
     /// Revenue boards: credit every employee who touched a sale with its full value
     /// (influenced) instead of the model's share (sourced, with last click).
     pub influenced: bool,
+    /// Which metrics and follower snapshots count: with or without what employees
+    /// reported themselves.
+    pub sources: Sources,
 }
 
 impl ReportFilter {
@@ -387,6 +391,7 @@ pub fn latest_engagement(
             metrics_snapshots::reshares,
             metrics_snapshots::impressions,
         ))
+        .filter(metrics_snapshots::source.ne_all(f.sources.excluded()))
         .order((
             metrics_snapshots::observed_at.asc(),
             metrics_snapshots::id.asc(),
@@ -417,22 +422,16 @@ fn reach_per_employee(
         .collect();
     pairs.sort();
     pairs.dedup();
+    let pairs: Vec<(i64, Network)> = pairs
+        .into_iter()
+        .filter_map(|(e, n)| Some((e, Network::parse(&n).ok()?)))
+        .collect();
+    // The period's last instant: `to` itself is outside it.
+    let end = f.period.to - chrono::TimeDelta::microseconds(1);
     let mut reach = HashMap::new();
-    for (employee_id, network) in pairs {
-        let followers: Option<i64> = follower_snapshots::table
-            .filter(follower_snapshots::employee_id.eq(employee_id))
-            .filter(follower_snapshots::network.eq(&network))
-            .filter(follower_snapshots::observed_at.lt(f.period.to))
-            .order((
-                follower_snapshots::observed_at.desc(),
-                follower_snapshots::id.desc(),
-            ))
-            .select(follower_snapshots::followers)
-            .first(conn)
-            .optional()?;
-        if let Some(n) = followers {
-            *reach.entry(employee_id).or_insert(0) += n;
-        }
+    for ((employee_id, _), followers) in snapshots::followers_at_many(conn, &pairs, end, f.sources)?
+    {
+        *reach.entry(employee_id).or_insert(0) += followers;
     }
     Ok(reach)
 }

@@ -9,11 +9,10 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 
+use super::snapshots::{self, Sources};
 use super::tx::write_transaction;
 use super::{campaigns, insert_returning_id, now, StoreError};
-use crate::db::schema::{
-    click_rollups, content, conversions, employees, metrics_snapshots, shares,
-};
+use crate::db::schema::{click_rollups, content, conversions, employees, shares};
 use crate::db::DbConnection;
 use crate::domain::network::Network;
 use crate::domain::share;
@@ -494,6 +493,11 @@ pub struct ShareStats {
     /// Impressions of the latest snapshot; `None` without a snapshot or when it reported
     /// none.
     pub impressions: Option<i64>,
+    /// When the latest snapshot was observed; `None` without one.
+    pub metrics_observed_at: Option<DateTime<Utc>>,
+    /// Where the latest snapshot came from (`api`, `import`, `self_reported`); `None`
+    /// without one.
+    pub metrics_source: Option<String>,
     /// Conversions attributed to the share, of any kind.
     pub conversions: i64,
     /// Σ `value_cents` of its sales, across currencies (see `revenue_by_currency`).
@@ -504,10 +508,13 @@ pub struct ShareStats {
 }
 
 /// The statistics of one share (which need not exist: then everything is zero).
+/// Engagement and impressions are the latest metrics snapshot's of all time among
+/// `sources`.
 pub fn stats(
     conn: &mut DbConnection,
     share_id: i64,
     default_currency: &str,
+    sources: Sources,
 ) -> Result<ShareStats, StoreError> {
     let mut stats = ShareStats::default();
 
@@ -533,23 +540,11 @@ pub fn stats(
     stats.raw_clicks =
         stats.clicks + stats.flagged_clicks + stats.bot_clicks + stats.preview_clicks;
 
-    let latest: Option<(i64, i64, i64, Option<i64>)> = metrics_snapshots::table
-        .filter(metrics_snapshots::share_id.eq(share_id))
-        .order((
-            metrics_snapshots::observed_at.desc(),
-            metrics_snapshots::id.desc(),
-        ))
-        .select((
-            metrics_snapshots::likes,
-            metrics_snapshots::comments,
-            metrics_snapshots::reshares,
-            metrics_snapshots::impressions,
-        ))
-        .first(conn)
-        .optional()?;
-    if let Some((likes, comments, reshares, impressions)) = latest {
-        stats.engagement = likes + comments + reshares;
-        stats.impressions = impressions;
+    if let Some(latest) = snapshots::latest_metrics(conn, &[share_id], sources)?.remove(&share_id) {
+        stats.engagement = latest.engagement;
+        stats.impressions = latest.impressions;
+        stats.metrics_observed_at = Some(latest.observed_at);
+        stats.metrics_source = Some(latest.source);
     }
 
     let converted: Vec<(String, Option<i64>, Option<String>)> = conversions::table

@@ -273,6 +273,78 @@ async fn engagement_and_reach_boards_use_the_latest_snapshots() {
 }
 
 #[actix_web::test]
+async fn boards_can_leave_out_self_reported_snapshots() {
+    let w = world().await;
+    let app = &w.app;
+    let hours_ago = |h: i64| (chrono::Utc::now() - chrono::TimeDelta::hours(h)).to_rfc3339();
+    let res = app
+        .post(
+            &format!("/api/v1/shares/{}/metrics", w.ana_li.0),
+            &json!({"likes": 1, "comments": 1, "reshares": 1, "observed_at": hours_ago(2)}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = app
+        .post(
+            &format!("/api/v1/employees/{}/followers", w.ana),
+            &json!({"network": "linkedin", "followers": 500, "observed_at": hours_ago(2)}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let (ana, share, at) = (w.ana, w.ana_li.0, hours_ago(1));
+    app.db()
+        .run_sync(move |conn| {
+            use chorus::domain::record::{RawNumber, Source};
+            use chorus::domain::snapshot::{self, FollowersInput, MetricsInput};
+            let now = chorus::store::now();
+            let metrics = snapshot::validate_metrics(
+                &MetricsInput {
+                    likes: RawNumber::Number(10),
+                    comments: RawNumber::Number(0),
+                    reshares: RawNumber::Number(0),
+                    impressions: None,
+                    observed_at: Some(&at),
+                },
+                now,
+                chrono_tz::UTC,
+            )
+            .unwrap();
+            chorus::store::snapshots::insert_own_metrics(conn, ana, share, &metrics).unwrap();
+            let followers = snapshot::validate_followers(
+                &FollowersInput {
+                    network: "linkedin",
+                    followers: RawNumber::Number(800),
+                    observed_at: Some(&at),
+                },
+                now,
+                chrono_tz::UTC,
+            )
+            .unwrap();
+            chorus::store::snapshots::insert_followers(conn, ana, &followers, Source::SelfReported)
+                .unwrap();
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        board(app, "employees-engagement").await,
+        [(w.ana, "Ana".into(), 10)],
+        "self-reported figures count by default"
+    );
+    assert_eq!(
+        board(app, "employees-engagement?self_reported=false").await,
+        [(w.ana, "Ana".into(), 3)]
+    );
+    assert_eq!(
+        board(app, "employees-reach").await,
+        [(w.ana, "Ana".into(), 800)]
+    );
+    assert_eq!(
+        board(app, "employees-reach?self_reported=false").await,
+        [(w.ana, "Ana".into(), 500)]
+    );
+}
+
+#[actix_web::test]
 async fn kpis_total_and_bucket_clicks() {
     let w = world().await;
     let res = w.app.get("/api/v1/kpis?interval=day").await;

@@ -52,7 +52,7 @@ pub enum IdValue {
 }
 
 impl IdValue {
-    fn into_string(self) -> String {
+    pub fn into_string(self) -> String {
         match self {
             IdValue::Text(s) => s,
             IdValue::Number(n) => n.to_string(),

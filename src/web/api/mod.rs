@@ -10,6 +10,8 @@ pub mod employees;
 pub mod mentions;
 pub mod reports;
 pub mod shares;
+pub mod snapshots;
+pub mod support;
 pub mod teams;
 
 use actix_web::body::{BoxBody, MessageBody};
@@ -38,6 +40,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/employees/{id}").route(web::get().to(employees::show)))
                 .service(
+                    web::resource("/employees/{id}/followers")
+                        .route(web::get().to(snapshots::list_followers))
+                        .route(web::post().to(snapshots::create_followers)),
+                )
+                .service(
                     web::resource("/teams")
                         .route(web::get().to(teams::list))
                         .route(web::post().to(teams::create)),
@@ -64,6 +71,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(shares::show))
                         .route(web::patch().to(shares::update)),
                 )
+                .service(
+                    web::resource("/shares/{id}/metrics")
+                        .route(web::get().to(snapshots::list_metrics))
+                        .route(web::post().to(snapshots::create_metrics)),
+                )
+                .service(
+                    web::resource("/support-cases")
+                        .route(web::get().to(support::list))
+                        .route(web::post().to(support::create)),
+                )
+                .service(web::resource("/support-cases/{id}").route(web::get().to(support::show)))
                 .route("/leaderboards/{board}", web::get().to(reports::leaderboard))
                 .route("/kpis", web::get().to(reports::kpis))
                 .service(
@@ -183,4 +201,11 @@ pub fn missing(what: &'static str, id: i64) -> impl FnOnce(crate::store::StoreEr
 /// Pulls the pieces of a JSON body that must be rejected with 422 out of domain errors.
 pub fn invalid(code: &'static str, field: &str, err: impl std::fmt::Display) -> ApiError {
     ApiError::unprocessable(code, format!("{field}: {err}"))
+}
+
+/// A refused record: 422 with the first broken field's code and every broken field in
+/// the message (`followers: must not be negative (got -1); observed_at: …`).
+pub fn refused(err: crate::domain::record::Invalid) -> ApiError {
+    let code = err.first().map_or("invalid_body", |e| e.code);
+    ApiError::unprocessable(code, err.to_string())
 }

@@ -11,6 +11,7 @@ use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 use crate::error::ApiError;
 use crate::store::reports::{self, DailyFigures, ReportFilter};
+use crate::store::snapshots::Sources;
 use crate::web::auth::FullAccess;
 use crate::web::AppState;
 
@@ -26,6 +27,8 @@ pub struct ReportQuery {
     interval: Option<String>,
     model: Option<String>,
     revenue: Option<String>,
+    /// `false` leaves self-reported snapshots out of engagement and reach.
+    self_reported: Option<bool>,
 }
 
 impl ReportQuery {
@@ -71,6 +74,9 @@ impl ReportQuery {
                         "revenue must be sourced or influenced",
                     ))
                 }
+            },
+            sources: Sources {
+                include_self_reported: self.self_reported.unwrap_or(true),
             },
         })
     }

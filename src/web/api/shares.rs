@@ -4,6 +4,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::invalid;
+use super::snapshots::SourcesQuery;
 use crate::domain::network::Network;
 use crate::domain::share;
 use crate::domain::slug::Slug;
@@ -113,20 +114,24 @@ pub async fn create(
     })
 }
 
-/// `GET /shares/{id}`: the share with its `stats`.
+/// `GET /shares/{id}?self_reported`: the share with its `stats`; `self_reported=false`
+/// takes engagement and impressions from the latest snapshot that the employee did not
+/// type in.
 pub async fn show(
     _: FullAccess,
     state: web::Data<AppState>,
     id: web::Path<i64>,
+    query: web::Query<SourcesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let currency = state.settings.default_currency.clone();
+    let sources = query.sources();
     state.clicks.settle().await;
     let (share, stats) = state
         .db
         .run(move |conn| {
             let share = store::shares::find_by_id(conn, id)?;
-            let stats = store::shares::stats(conn, id, &currency)?;
+            let stats = store::shares::stats(conn, id, &currency, sources)?;
             Ok((share, stats))
         })
         .await

@@ -48,6 +48,7 @@ pub async fn home(
         currency: state.settings.default_currency.clone(),
         model: crate::domain::attribution::Model::LastClick,
         influenced: false,
+        sources: crate::store::snapshots::Sources::ALL,
     };
     let (counts, employees, shares) = state
         .db

@@ -1,15 +1,21 @@
-//! Share-link lists: the employee's own links (`/me`) and every link for admins
-//! (`/admin/links`, with disable/enable).
+//! Share-link lists: the employee's own links (`/me`, with the self-report forms of
+//! `self_report`) and every link for admins (`/admin/links`, with disable/enable).
 
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use chrono::Utc;
 use serde::Deserialize;
 
-use super::{ok, see_other, Nav};
+use super::self_report::{FollowerField, MetricsDraft, ReportForm};
+use super::{ok, render, see_other, Nav};
+use crate::domain::network::Network;
 use crate::error::PageError;
 use crate::store::clicks::ClickTotals;
 use crate::store::shares::{ShareChanges, ShareListing};
+use crate::store::snapshots::{FollowerSnapshot, MetricsSnapshot, Sources};
 use crate::store::{self, StoreError};
 use crate::web::auth::{AdminUser, CurrentUser};
 use crate::web::AppState;
@@ -28,19 +34,53 @@ pub struct LinkView {
     pub network: String,
     pub status: &'static str,
     pub totals: ClickTotals,
+    /// The latest metrics snapshot, any source.
+    pub metrics: Option<MetricsView>,
+    /// The self-report form, on the employee's own page.
+    pub report: Option<ReportForm>,
+}
+
+/// A share's latest engagement figures as the table shows them.
+pub struct MetricsView {
+    pub engagement: i64,
+    pub impressions: Option<i64>,
+    /// The employee typed these in (marked in the table).
+    pub self_reported: bool,
+    /// Local date of the observation.
+    pub observed: String,
+}
+
+impl MetricsView {
+    fn new(m: MetricsSnapshot, tz: chrono_tz::Tz) -> MetricsView {
+        MetricsView {
+            self_reported: m.is_self_reported(),
+            engagement: m.engagement,
+            impressions: m.impressions,
+            observed: m
+                .observed_at
+                .with_timezone(&tz)
+                .format("%Y-%m-%d")
+                .to_string(),
+        }
+    }
 }
 
 async fn load(state: &AppState, employee_id: Option<i64>) -> Result<Vec<LinkView>, PageError> {
     state.clicks.settle().await;
-    let (listings, totals) = state
+    let (listings, totals, mut metrics) = state
         .db
         .run(move |conn| {
             let listings = store::shares::list_with_names(conn, employee_id, PAGE)?;
             let ids: Vec<i64> = listings.iter().map(|l| l.share.id).collect();
-            Ok((listings, store::clicks::totals_for(conn, &ids)?))
+            Ok((
+                listings,
+                store::clicks::totals_for(conn, &ids)?,
+                store::snapshots::latest_metrics(conn, &ids, Sources::ALL)?,
+            ))
         })
         .await?;
     let base = state.settings.public_base();
+    let tz = state.settings.timezone;
     let now = Utc::now();
     Ok(listings
         .into_iter()
@@ -51,6 +91,8 @@ async fn load(state: &AppState, employee_id: Option<i64>) -> Result<Vec<LinkView
                  title,
                  content_url,
              }| LinkView {
+                metrics: metrics.remove(&share.id).map(|m| MetricsView::new(m, tz)),
+                report: None,
                 status: if share.disabled {
                     "disabled"
                 } else if share.expires_at.is_some_and(|at| at <= now) {
@@ -81,22 +123,105 @@ struct MyLinksPage {
     links: Vec<LinkView>,
     show_employee: bool,
     admin_csrf: Option<String>,
+    csrf: String,
+    followers: Vec<FollowerField>,
+    followers_error: Option<String>,
+    notice: Option<String>,
+}
+
+/// What `/me` shows besides the stored data: a refused form with its errors, or a notice.
+#[derive(Default)]
+pub struct MyPageDraft {
+    pub metrics: Option<MetricsDraft>,
+    /// Values typed into the follower form, by network, with their errors.
+    pub followers: HashMap<Network, (String, Option<String>)>,
+    /// Why the follower form was refused, above it.
+    pub followers_error: Option<String>,
+    pub notice: Option<String>,
+}
+
+/// Renders `/me` for `user`: their links with the self-report forms, and their follower
+/// counts per network.
+pub async fn my_page(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    mut draft: MyPageDraft,
+) -> Result<HttpResponse, PageError> {
+    let mut links = load(state, Some(user.id)).await?;
+    if let Some(m) = &draft.metrics {
+        // A refused form names a share of someone else: answer as if it did not exist.
+        if !links.iter().any(|l| l.id == m.share_id) {
+            return Err(PageError::NotFound);
+        }
+    }
+    for link in &mut links {
+        let form = match &draft.metrics {
+            Some(m) if m.share_id == link.id => ReportForm::refused(user, m),
+            _ => ReportForm::empty(user, link.id),
+        };
+        link.report = Some(form);
+    }
+    let employee_id = user.id;
+    let pairs: Vec<(i64, Network)> = Network::ALL.iter().map(|n| (employee_id, *n)).collect();
+    let mut current: HashMap<(i64, Network), FollowerSnapshot> = state
+        .db
+        .run(move |conn| {
+            store::snapshots::latest_followers_at(conn, &pairs, store::now(), Sources::ALL)
+        })
+        .await?;
+    let tz = state.settings.timezone;
+    let followers = Network::ALL
+        .into_iter()
+        .map(|network| {
+            let (value, error) = draft.followers.remove(&network).unwrap_or_default();
+            FollowerField::new(
+                network,
+                current.remove(&(employee_id, network)),
+                value,
+                error,
+                tz,
+            )
+        })
+        .collect();
+    render(
+        status,
+        &MyLinksPage {
+            title: "My links",
+            nav: Some(Nav::new(user, "me")),
+            name: user.name.clone(),
+            email: user.email.clone(),
+            links,
+            show_employee: false,
+            admin_csrf: None,
+            csrf: user.csrf.clone(),
+            followers,
+            followers_error: draft.followers_error,
+            notice: draft.notice,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct MyNotice {
+    saved: Option<String>,
 }
 
 pub async fn mine(
     user: CurrentUser,
     state: web::Data<AppState>,
+    notice: web::Query<MyNotice>,
 ) -> Result<HttpResponse, PageError> {
-    let links = load(&state, Some(user.id)).await?;
-    ok(&MyLinksPage {
-        title: "My links",
-        nav: Some(Nav::new(&user, "me")),
-        name: user.name.clone(),
-        email: user.email.clone(),
-        links,
-        show_employee: false,
-        admin_csrf: None,
-    })
+    let notice = match notice.saved.as_deref() {
+        Some("metrics") => Some("Saved your numbers for the link.".to_owned()),
+        Some("followers") => Some("Saved your follower counts.".to_owned()),
+        _ => None,
+    };
+    let draft = MyPageDraft {
+        notice,
+        ..MyPageDraft::default()
+    };
+    my_page(&state, &user, StatusCode::OK, draft).await
 }
 
 #[derive(Template)]

@@ -7,8 +7,10 @@ pub mod errors;
 pub mod links;
 pub mod login;
 pub mod mentions;
+pub mod self_report;
 pub mod sentiment;
 pub mod setup;
+pub mod support;
 
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -31,6 +33,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(setup::submit)),
         )
         .route("/me", web::get().to(links::mine))
+        .route(
+            "/me/shares/{id}/metrics",
+            web::post().to(self_report::report_metrics),
+        )
+        .route(
+            "/me/followers",
+            web::post().to(self_report::report_followers),
+        )
         .route("/admin/links", web::get().to(links::all))
         .route("/admin/links/{id}/toggle", web::post().to(links::toggle))
         .route("/admin", web::get().to(admin::home))
@@ -64,6 +74,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/sentiment/{id}/delete",
             web::post().to(sentiment::remove),
+        )
+        .service(
+            web::resource("/admin/support")
+                .route(web::get().to(support::page))
+                .route(web::post().to(support::add)),
         );
 }
 
