@@ -10,6 +10,7 @@ pub mod client_ip;
 pub mod content;
 pub mod conversion;
 pub mod csv_cell;
+pub mod csv_import;
 pub mod email;
 pub mod leaderboard;
 pub mod mention;

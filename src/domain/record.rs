@@ -302,14 +302,22 @@ pub fn observed_at(
     }
 }
 
-/// What a browser's `datetime-local` input sends (`2026-03-01T14:30`, seconds optional)
-/// read as a time in `tz`, rewritten as RFC 3339 for [`past_time`]; any other text is
-/// returned as it is, so validation can refuse it with the usual message.
+/// What a browser's `datetime-local` input sends (`2026-03-01T14:30`, seconds optional),
+/// or a spreadsheet writes in a CSV file (`2026-03-01 14:30`), read as a time in `tz` and
+/// rewritten as RFC 3339 for [`past_time`]; any other text is returned as it is, so
+/// validation can refuse it with the usual message.
 pub fn local_input(value: &str, tz: chrono_tz::Tz) -> String {
     use chrono::TimeZone;
     let trimmed = value.trim();
-    let local = NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S"));
+    let local = [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(trimmed, format).ok())
+    .ok_or(());
     match local {
         // A time skipped by a DST change is read as the instant the clocks jumped to.
         Ok(local) => tz
@@ -422,6 +430,12 @@ mod tests {
         let read = |v: &str| past_time(&local_input(v, tz), now, tz);
         assert_eq!(read("2026-03-01T09:30"), Ok(utc("2026-03-01T00:30:00Z")));
         assert_eq!(read("2026-03-01T09:30:15"), Ok(utc("2026-03-01T00:30:15Z")));
+        assert_eq!(read("2026-03-01 09:30"), Ok(utc("2026-03-01T00:30:00Z")));
+        assert_eq!(read("2026-03-01 09:30:15"), Ok(utc("2026-03-01T00:30:15Z")));
+        assert_eq!(
+            read("2026-03-01T09:30:15Z"),
+            Ok(utc("2026-03-01T09:30:15Z"))
+        );
         assert_eq!(read("2026-03-01"), Ok(utc("2026-02-28T15:00:00Z")));
         assert_eq!(local_input("soon", tz), "soon");
         assert_eq!(local_input("", tz), "");

@@ -1,0 +1,1343 @@
+//! CSV files of mentions, metrics snapshots, follower snapshots and support cases: which
+//! columns each kind has ([`ImportKind::columns`]), how a file's first line maps onto them
+//! ([`Header::map`]), and reading a file row by row into checked records
+//! ([`CsvFile::next_record`]) with the very validation functions the JSON API uses
+//! (`mention::validate`, `snapshot::validate_*`, `support::validate_case`).
+//!
+//! Conventions of every kind:
+//! - The first line names the columns, in any order; names are compared ignoring case,
+//!   surrounding spaces, and `-`/space versus `_` (`Occurred At` is `occurred_at`). A
+//!   column Chorus does not know is refused, listing the expected ones — a misspelt
+//!   optional column (`sentimnet`) would otherwise lose its data without a word — unless
+//!   the caller asks to ignore such columns (then they become warnings).
+//! - UTF-8, with or without a byte-order mark; a UTF-16 file or a cell that is not UTF-8
+//!   (a spreadsheet's legacy encoding, e.g. CP949) is refused with a hint.
+//! - Fields may be quoted (`"a, b"`, `"two\nlines"`, `""` for a quote); cells are trimmed.
+//!   A row whose cells are all blank is skipped.
+//! - Rows are reported by **line number in the file, the header being line 1**; a row
+//!   whose quoted cell spans several lines is reported at its first line.
+//! - Times: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` (local time in the configured zone, what
+//!   spreadsheets write) or a bare date (local midnight).
+//!
+//! Reading is streaming: one row in memory at a time, whatever the file's size.
+
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::io::{BufRead, BufReader, Read};
+
+use chrono::NaiveDateTime;
+
+use super::email::Email;
+use super::mention::{self, MentionFields, ValidMention};
+use super::record::{self, Count, RawNumber};
+use super::snapshot::{self, FollowerReading, FollowersInput, MetricsInput, MetricsReading};
+use super::support::{self, CaseInput, NewCase};
+
+/// How many row errors a report keeps (all are counted).
+pub const MAX_REPORTED_ERRORS: usize = 1_000;
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ImportKind {
+    Mentions,
+    Metrics,
+    Followers,
+    SupportCases,
+}
+
+/// Whether a column must be in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Required,
+    Optional,
+    /// Required unless the named other column is there (`share_id` or `slug`).
+    EitherOr(&'static str),
+}
+
+/// One column of a kind: its name, whether it is needed, what it holds, an example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub need: Need,
+    pub help: &'static str,
+}
+
+impl Column {
+    pub fn need_label(&self) -> String {
+        match self.need {
+            Need::Required => "required".to_owned(),
+            Need::Optional => "optional".to_owned(),
+            Need::EitherOr(other) => format!("required unless {other} is given"),
+        }
+    }
+}
+
+const fn col(name: &'static str, need: Need, help: &'static str) -> Column {
+    Column { name, need, help }
+}
+
+const TIME_HELP: &str =
+    "RFC 3339 (2026-03-01T09:30:00+09:00), local YYYY-MM-DD HH:MM[:SS], or YYYY-MM-DD";
+
+#[rustfmt::skip]
+const MENTION_COLUMNS: &[Column] = &[
+    col("brand", Need::Required, "a brand's name, as on the Brands page (any case)"),
+    col("channel", Need::Required, "where it was seen: linkedin, x, news, naver_blog, … (a-z, 0-9, _ and -)"),
+    col("author", Need::Required, "who wrote it (up to 200 characters)"),
+    col("text", Need::Required, "the post or comment (up to 10,000 characters)"),
+    col("occurred_at", Need::Required, TIME_HELP),
+    col("kind", Need::Optional, "post (the default) or comment"),
+    col("sentiment", Need::Optional, "positive, neutral or negative; blank: Chorus scores the text"),
+    col("author_reach", Need::Optional, "the author's followers, a whole number"),
+    col("url", Need::Optional, "an http(s) link to the mention"),
+    col("external_id", Need::Optional, "the platform's id; a repeat on the same channel is skipped as a duplicate"),
+];
+
+#[rustfmt::skip]
+const METRICS_COLUMNS: &[Column] = &[
+    col("share_id", Need::EitherOr("slug"), "the share's id, as in the API"),
+    col("slug", Need::EitherOr("share_id"), "the short link's slug, instead of share_id"),
+    col("likes", Need::Required, "a whole number, 0 or more"),
+    col("comments", Need::Required, "a whole number, 0 or more"),
+    col("reshares", Need::Required, "a whole number, 0 or more"),
+    col("impressions", Need::Optional, "a whole number; blank: not known"),
+    col("observed_at", Need::Optional, "when the figures were read; blank: the time of the import"),
+];
+
+#[rustfmt::skip]
+const FOLLOWER_COLUMNS: &[Column] = &[
+    col("employee_id", Need::EitherOr("employee_email"), "the employee's id, as in the API"),
+    col("employee_email", Need::EitherOr("employee_id"), "the employee's e-mail address, instead of employee_id"),
+    col("network", Need::Required, "linkedin, x, facebook, instagram, threads, bluesky, xing, tiktok, youtube, email or other"),
+    col("followers", Need::Required, "a whole number, 0 or more"),
+    col("observed_at", Need::Optional, "when the count was read; blank: the time of the import"),
+];
+
+#[rustfmt::skip]
+const CASE_COLUMNS: &[Column] = &[
+    col("channel", Need::Required, "where the case was raised: twitter, facebook_dm, app-store, … (a-z, 0-9, _ and -)"),
+    col("opened_at", Need::Required, TIME_HELP),
+    col("first_response_at", Need::Optional, "blank while unanswered; not before opened_at"),
+    col("resolved_at", Need::Optional, "blank while open; not before opened_at"),
+    col("external_id", Need::Optional, "the case's id in your support tool; a known id updates that case"),
+];
+
+impl ImportKind {
+    pub const ALL: [ImportKind; 4] = [
+        ImportKind::Mentions,
+        ImportKind::Metrics,
+        ImportKind::Followers,
+        ImportKind::SupportCases,
+    ];
+
+    /// `mentions`, `metrics`, `followers`, `support-cases` (also `support_cases`).
+    pub fn parse(value: &str) -> Option<ImportKind> {
+        match value.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "mentions" => Some(ImportKind::Mentions),
+            "metrics" => Some(ImportKind::Metrics),
+            "followers" => Some(ImportKind::Followers),
+            "support-cases" => Some(ImportKind::SupportCases),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportKind::Mentions => "mentions",
+            ImportKind::Metrics => "metrics",
+            ImportKind::Followers => "followers",
+            ImportKind::SupportCases => "support-cases",
+        }
+    }
+
+    /// For people: "Mentions", "Metrics snapshots", …
+    pub fn title(self) -> &'static str {
+        match self {
+            ImportKind::Mentions => "Mentions",
+            ImportKind::Metrics => "Metrics snapshots",
+            ImportKind::Followers => "Follower snapshots",
+            ImportKind::SupportCases => "Support cases",
+        }
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            ImportKind::Mentions => MENTION_COLUMNS,
+            ImportKind::Metrics => METRICS_COLUMNS,
+            ImportKind::Followers => FOLLOWER_COLUMNS,
+            ImportKind::SupportCases => CASE_COLUMNS,
+        }
+    }
+
+    /// The columns as one line: `brand, channel, … (required); kind, … (optional)`.
+    pub fn expected(self) -> String {
+        let names = |pick: fn(&Need) -> bool| {
+            self.columns()
+                .iter()
+                .filter(|c| pick(&c.need))
+                .map(|c| c.name)
+                .collect::<Vec<_>>()
+        };
+        let required = names(|n| *n == Need::Required);
+        let either: Vec<&str> = names(|n| matches!(n, Need::EitherOr(_)));
+        let optional = names(|n| *n == Need::Optional);
+        let mut parts = Vec::new();
+        if !either.is_empty() {
+            parts.push(format!("{} (one of them)", either.join(" or ")));
+        }
+        if !required.is_empty() {
+            parts.push(format!("{} (required)", required.join(", ")));
+        }
+        if !optional.is_empty() {
+            parts.push(format!("{} (optional)", optional.join(", ")));
+        }
+        parts.join("; ")
+    }
+
+    /// A small example file: the header and a few rows that import as they are (given
+    /// the brand `Acme`, share 1 / slug `launch1` and employee 1 / `kim@example.com`).
+    pub fn example_csv(self) -> String {
+        #[rustfmt::skip]
+        let rows: &[&[&str]] = match self {
+            ImportKind::Mentions => &[
+                &["brand", "channel", "author", "text", "occurred_at", "kind", "sentiment", "author_reach", "url", "external_id"],
+                &["Acme", "x", "@kim", "Acme의 새 기능, 정말 좋아요!", "2026-03-01T09:30:00+09:00", "post", "", "1200", "https://x.com/kim/status/1", "1"],
+                &["Acme", "naver_blog", "이서연", "배송이 늦었어요.\n그래도 제품은 괜찮습니다.", "2026-03-01 14:05", "comment", "negative", "", "", "nb-77"],
+                &["acme", "news", "Daily Tech", "Acme opens a lab in Seoul", "2026-03-02", "", "neutral", "", "https://news.example/acme-lab", ""],
+            ],
+            ImportKind::Metrics => &[
+                &["share_id", "slug", "likes", "comments", "reshares", "impressions", "observed_at"],
+                &["1", "", "42", "5", "3", "1800", "2026-03-01T18:00:00Z"],
+                &["", "launch1", "57", "6", "4", "", "2026-03-02 18:00"],
+            ],
+            ImportKind::Followers => &[
+                &["employee_id", "employee_email", "network", "followers", "observed_at"],
+                &["1", "", "linkedin", "1,250", "2026-03-01"],
+                &["", "kim@example.com", "x", "830", "2026-03-01T09:00:00+09:00"],
+            ],
+            ImportKind::SupportCases => &[
+                &["channel", "opened_at", "first_response_at", "resolved_at", "external_id"],
+                &["twitter", "2026-03-01T09:00:00Z", "2026-03-01T09:20:00Z", "2026-03-01T11:00:00Z", "zd-1001"],
+                &["facebook_dm", "2026-03-02 10:15", "", "", "zd-1002"],
+            ],
+        };
+        let mut out = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        for row in rows {
+            // Writing to memory cannot fail.
+            let _ = out.write_record(*row);
+        }
+        String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for ImportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A column name as compared: trimmed, lowercase, `-` and spaces as `_`.
+fn normalize(name: &str) -> String {
+    name.trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+        .collect()
+}
+
+/// Why a file's first line was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    #[error("the file is empty; its first line must name the columns: {expected}")]
+    Empty { expected: String },
+    #[error("the first line has a single column {found:?}; separate columns with commas (,), not semicolons or tabs")]
+    NotCommaSeparated { found: String },
+    #[error("unknown column{} {}; the columns of a {kind} file are: {expected}", plural(.names.len()), quoted(.names))]
+    Unknown {
+        kind: ImportKind,
+        names: Vec<String>,
+        expected: String,
+    },
+    #[error("column {name:?} appears twice")]
+    Duplicate { name: String },
+    #[error("missing column{} {}; the columns of a {kind} file are: {expected}", plural(.names.len()), .names.join(", "))]
+    Missing {
+        kind: ImportKind,
+        names: Vec<String>,
+        expected: String,
+    },
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where each column of a kind sits in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    kind: ImportKind,
+    /// Per column of `kind.columns()`: its position in the file.
+    slots: Vec<Option<usize>>,
+    /// The file's column names, as written (trimmed), by position.
+    names: Vec<String>,
+    /// Columns of the file that are skipped (unknown ones, when allowed, and unnamed ones).
+    pub ignored: Vec<String>,
+}
+
+impl Header {
+    /// Maps the names of a file's first line onto the columns of `kind`.
+    ///
+    /// # Errors
+    /// [`HeaderError`]: an unknown column (unless `ignore_unknown`), a column named twice,
+    /// a missing required column, a line that is not comma-separated.
+    pub fn map(
+        kind: ImportKind,
+        names: &[&str],
+        ignore_unknown: bool,
+    ) -> Result<Header, HeaderError> {
+        let columns = kind.columns();
+        if names.iter().all(|n| normalize(n).is_empty()) {
+            return Err(HeaderError::Empty {
+                expected: kind.expected(),
+            });
+        }
+        if let [only] = names {
+            if only.contains(';') || only.contains('\t') {
+                return Err(HeaderError::NotCommaSeparated {
+                    found: only.trim().to_owned(),
+                });
+            }
+        }
+        let mut slots = vec![None; columns.len()];
+        let mut unknown = Vec::new();
+        let mut ignored = Vec::new();
+        for (position, raw) in names.iter().enumerate() {
+            let name = normalize(raw);
+            if name.is_empty() {
+                ignored.push(format!("column {} (no name)", position + 1));
+                continue;
+            }
+            match columns.iter().position(|c| c.name == name) {
+                Some(c) if slots[c].is_some() => {
+                    return Err(HeaderError::Duplicate {
+                        name: columns[c].name.to_owned(),
+                    })
+                }
+                Some(c) => slots[c] = Some(position),
+                None => unknown.push(raw.trim().to_owned()),
+            }
+        }
+        if !unknown.is_empty() && !ignore_unknown {
+            return Err(HeaderError::Unknown {
+                kind,
+                names: unknown,
+                expected: kind.expected(),
+            });
+        }
+        ignored.extend(unknown.into_iter().map(|n| format!("{n:?}")));
+        let has = |name: &str| {
+            columns
+                .iter()
+                .position(|c| c.name == name)
+                .is_some_and(|i| slots[i].is_some())
+        };
+        let mut missing = Vec::new();
+        for (i, column) in columns.iter().enumerate() {
+            match column.need {
+                Need::Required if slots[i].is_none() => missing.push(column.name.to_owned()),
+                // Reported once, from the first of the pair.
+                Need::EitherOr(other)
+                    if slots[i].is_none()
+                        && !has(other)
+                        && columns.iter().position(|c| c.name == other) > Some(i) =>
+                {
+                    missing.push(format!("{} or {other}", column.name));
+                }
+                _ => {}
+            }
+        }
+        if !missing.is_empty() {
+            return Err(HeaderError::Missing {
+                kind,
+                names: missing,
+                expected: kind.expected(),
+            });
+        }
+        Ok(Header {
+            kind,
+            slots,
+            names: names.iter().map(|n| n.trim().to_owned()).collect(),
+            ignored,
+        })
+    }
+
+    pub fn kind(&self) -> ImportKind {
+        self.kind
+    }
+
+    /// How many columns the file's first line has.
+    pub fn width(&self) -> usize {
+        self.names.len()
+    }
+
+    /// The name of the file's column at `position`, for messages.
+    fn name_at(&self, position: usize) -> String {
+        for (i, slot) in self.slots.iter().enumerate() {
+            if *slot == Some(position) {
+                return self.kind.columns()[i].name.to_owned();
+            }
+        }
+        match self.names.get(position) {
+            Some(n) if !n.is_empty() => n.clone(),
+            _ => format!("column {}", position + 1),
+        }
+    }
+
+    /// The cell of column `name` in `cells`: `None` when the file has no such column.
+    fn cell<'c>(&self, cells: &[&'c str], name: &str) -> Option<&'c str> {
+        let i = self.kind.columns().iter().position(|c| c.name == name)?;
+        let position = self.slots[i]?;
+        Some(cells.get(position).copied().unwrap_or(""))
+    }
+}
+
+/// One broken cell (or row, when `column` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    fn at(column: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            column: Some(column.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    fn row(message: impl Into<String>) -> Problem {
+        Problem {
+            column: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// A problem with its line number, as reports list them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// Line in the file where the row starts; the header is line 1.
+    pub line: u64,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(line: u64, column: Option<&str>, message: impl Into<String>) -> RowError {
+        RowError {
+            line,
+            column: column.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "line {}, {c}: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+/// The errors of a file: every bad row counted, the first [`MAX_REPORTED_ERRORS`] kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorLog {
+    pub errors: Vec<RowError>,
+    /// Rows with at least one error.
+    pub bad_rows: u64,
+    /// Errors, kept or not.
+    pub total: u64,
+}
+
+impl ErrorLog {
+    pub fn add(&mut self, line: u64, problems: Vec<Problem>) {
+        if problems.is_empty() {
+            return;
+        }
+        self.bad_rows += 1;
+        for p in problems {
+            self.total += 1;
+            if self.errors.len() < MAX_REPORTED_ERRORS {
+                self.errors.push(RowError {
+                    line,
+                    column: p.column,
+                    message: p.message,
+                });
+            }
+        }
+    }
+
+    pub fn add_one(&mut self, line: u64, column: &str, message: impl Into<String>) {
+        self.add(line, vec![Problem::at(column, message)]);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
+/// A share named by id, slug or both (then they must agree).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareRef {
+    pub id: Option<i64>,
+    pub slug: Option<String>,
+}
+
+/// An employee named by id, e-mail or both (then they must agree).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmployeeRef {
+    pub id: Option<i64>,
+    pub email: Option<Email>,
+}
+
+/// A row that passed every rule that needs no database; references (brand, share,
+/// employee) are still names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Mention(ValidMention),
+    Metrics {
+        share: ShareRef,
+        reading: MetricsReading,
+    },
+    Followers {
+        employee: EmployeeRef,
+        reading: FollowerReading,
+    },
+    Case(NewCase),
+}
+
+/// A 64-bit fingerprint of a key (a mention's channel and external id, a case's external
+/// id), so a dry run can count repeats within a file in 8 bytes per row. Collisions are
+/// negligible at these sizes (about 3·10⁻⁸ for a million keys).
+pub fn fingerprint(parts: &[&str]) -> u64 {
+    // DefaultHasher::new() has fixed keys, so equal keys always agree within a run.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error(
+        "the file is UTF-16 text; save it as CSV UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")"
+    )]
+    Utf16,
+    #[error("line 1 (the column names) is not UTF-8 text; save the file as CSV UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")")]
+    HeaderNotUtf8,
+    #[error(transparent)]
+    Header(#[from] HeaderError),
+}
+
+impl From<csv::Error> for FileError {
+    fn from(err: csv::Error) -> FileError {
+        match err.into_kind() {
+            csv::ErrorKind::Io(e) => FileError::Io(e),
+            // With flexible rows and byte records, nothing else can happen; keep the
+            // message should a new csv version add a kind.
+            other => FileError::Io(std::io::Error::other(format!("{other:?}"))),
+        }
+    }
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A CSV file being read row by row.
+pub struct CsvFile<R: Read> {
+    reader: csv::Reader<BufReader<std::io::Chain<R, &'static [u8]>>>,
+    header: Header,
+    record: csv::ByteRecord,
+    blank_rows: u64,
+}
+
+impl<R: Read> CsvFile<R> {
+    /// Reads the first line and maps it ([`Header::map`]).
+    ///
+    /// # Errors
+    /// [`FileError`]: unreadable, UTF-16, a first line that is not UTF-8 or not a valid
+    /// header for `kind`.
+    pub fn open(input: R, kind: ImportKind, ignore_unknown: bool) -> Result<CsvFile<R>, FileError> {
+        // Records end at `\n` only (a `\r` before it is trimmed with the cell), and the
+        // input gets a final `\n`: then every record is terminated when it is returned, so
+        // its first line is the reader's line minus one minus the line breaks inside it.
+        // The csv crate's own record position is off after blank lines and with CRLF.
+        let mut input = BufReader::with_capacity(64 * 1024, input.chain(&b"\n"[..]));
+        let start = input.fill_buf()?;
+        if start.starts_with(b"\xFF\xFE") || start.starts_with(b"\xFE\xFF") {
+            return Err(FileError::Utf16);
+        }
+        if start.starts_with(UTF8_BOM) {
+            input.consume(UTF8_BOM.len());
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(input);
+        let mut first = csv::ByteRecord::new();
+        if !reader.read_byte_record(&mut first)? {
+            return Err(HeaderError::Empty {
+                expected: kind.expected(),
+            }
+            .into());
+        }
+        let names: Vec<&str> = first
+            .iter()
+            .map(std::str::from_utf8)
+            .collect::<Result<_, _>>()
+            .map_err(|_| FileError::HeaderNotUtf8)?;
+        let header = Header::map(kind, &names, ignore_unknown)?;
+        Ok(CsvFile {
+            reader,
+            header,
+            record: csv::ByteRecord::new(),
+            blank_rows: 0,
+        })
+    }
+
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Rows skipped so far because every cell was blank.
+    pub fn blank_rows(&self) -> u64 {
+        self.blank_rows
+    }
+
+    /// The next row that is not blank: its line and the checked record, or what is wrong
+    /// with it. `tz` reads local times and dates; `now` (UTC) bounds future times and
+    /// stands in for a blank `observed_at`.
+    ///
+    /// # Errors
+    /// [`FileError::Io`] when the file cannot be read on.
+    #[allow(clippy::type_complexity)]
+    pub fn next_record(
+        &mut self,
+        tz: chrono_tz::Tz,
+        now: NaiveDateTime,
+    ) -> Result<Option<(u64, Result<Record, Vec<Problem>>)>, FileError> {
+        loop {
+            if !self.reader.read_byte_record(&mut self.record)? {
+                return Ok(None);
+            }
+            if self.record.iter().all(|f| f.trim_ascii().is_empty()) {
+                self.blank_rows += 1;
+                continue;
+            }
+            let breaks: usize = self.record.iter().map(|f| memchr_count(f, b'\n')).sum();
+            let line = self.reader.position().line() - 1 - breaks as u64;
+            return Ok(Some((line, self.parse_current(tz, now))));
+        }
+    }
+
+    fn parse_current(&self, tz: chrono_tz::Tz, now: NaiveDateTime) -> Result<Record, Vec<Problem>> {
+        let width = self.header.width();
+        let len = self.record.len();
+        if len != width {
+            return Err(vec![Problem::row(format!(
+                "has {len} value{} where the first line names {width} column{}; a value \
+                 with a comma must be in double quotes",
+                plural(len),
+                plural(width)
+            ))]);
+        }
+        let mut cells = Vec::with_capacity(width);
+        let mut problems = Vec::new();
+        for (position, field) in self.record.iter().enumerate() {
+            match std::str::from_utf8(field) {
+                Ok(text) => cells.push(text.trim()),
+                Err(_) => {
+                    cells.push("");
+                    problems.push(Problem::at(
+                        &self.header.name_at(position),
+                        "is not UTF-8 text; save the file as CSV UTF-8",
+                    ));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        parse_row(&self.header, &cells, tz, now)
+    }
+}
+
+fn memchr_count(haystack: &[u8], needle: u8) -> usize {
+    haystack.iter().filter(|b| **b == needle).count()
+}
+
+/// Checks one row's cells (in file order) against the rules of the header's kind.
+///
+/// # Errors
+/// Every problem found (the mention rules report the first broken field only).
+pub fn parse_row(
+    header: &Header,
+    cells: &[&str],
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+) -> Result<Record, Vec<Problem>> {
+    let cell = |name: &str| header.cell(cells, name);
+    // Spreadsheets write local times with a space; forms and CSV share one reading.
+    let time = |name: &str| cell(name).map(|v| record::local_input(v, tz));
+    match header.kind {
+        ImportKind::Mentions => {
+            let author_reach = match cell("author_reach").filter(|v| !v.is_empty()) {
+                None => None,
+                Some(v) => Some(
+                    Count::parse(v)
+                        .map_err(|e| vec![Problem::at("author_reach", e.to_string())])?
+                        .get(),
+                ),
+            };
+            let fields = MentionFields {
+                brand: cell("brand").unwrap_or_default().to_owned(),
+                channel: cell("channel").unwrap_or_default().to_owned(),
+                author: cell("author").unwrap_or_default().to_owned(),
+                text: cell("text").unwrap_or_default().to_owned(),
+                occurred_at: time("occurred_at").unwrap_or_default(),
+                kind: cell("kind").map(str::to_owned),
+                sentiment: cell("sentiment").map(str::to_owned),
+                author_reach,
+                url: cell("url").map(str::to_owned),
+                external_id: cell("external_id").map(str::to_owned),
+            };
+            mention::validate(0, &fields, tz, now)
+                .map(Record::Mention)
+                .map_err(|e| vec![Problem::at(e.field, e.message)])
+        }
+        ImportKind::Metrics => {
+            let mut problems = Vec::new();
+            let share = reference(
+                &mut problems,
+                ("share_id", cell("share_id")),
+                ("slug", cell("slug")),
+                |slug| Ok(slug.to_owned()),
+            )
+            .map(|(id, slug)| ShareRef { id, slug });
+            let observed_at = time("observed_at");
+            let reading = snapshot::validate_metrics(
+                &MetricsInput {
+                    likes: RawNumber::Text(cell("likes").unwrap_or_default()),
+                    comments: RawNumber::Text(cell("comments").unwrap_or_default()),
+                    reshares: RawNumber::Text(cell("reshares").unwrap_or_default()),
+                    impressions: cell("impressions").map(RawNumber::Text),
+                    observed_at: observed_at.as_deref(),
+                },
+                now,
+                tz,
+            );
+            finish(problems, reading, |reading| {
+                Some(Record::Metrics {
+                    share: share?,
+                    reading,
+                })
+            })
+        }
+        ImportKind::Followers => {
+            let mut problems = Vec::new();
+            let employee = reference(
+                &mut problems,
+                ("employee_id", cell("employee_id")),
+                ("employee_email", cell("employee_email")),
+                |email| Email::parse(email).map_err(|e| e.to_string()),
+            )
+            .map(|(id, email)| EmployeeRef { id, email });
+            let observed_at = time("observed_at");
+            let reading = snapshot::validate_followers(
+                &FollowersInput {
+                    network: cell("network").unwrap_or_default(),
+                    followers: RawNumber::Text(cell("followers").unwrap_or_default()),
+                    observed_at: observed_at.as_deref(),
+                },
+                now,
+                tz,
+            );
+            finish(problems, reading, |reading| {
+                Some(Record::Followers {
+                    employee: employee?,
+                    reading,
+                })
+            })
+        }
+        ImportKind::SupportCases => {
+            let opened_at = time("opened_at").unwrap_or_default();
+            let first_response_at = time("first_response_at");
+            let resolved_at = time("resolved_at");
+            support::validate_case(
+                &CaseInput {
+                    channel: cell("channel").unwrap_or_default(),
+                    opened_at: &opened_at,
+                    first_response_at: first_response_at.as_deref(),
+                    resolved_at: resolved_at.as_deref(),
+                    external_id: cell("external_id"),
+                },
+                now,
+                tz,
+            )
+            .map(Record::Case)
+            .map_err(|invalid| {
+                invalid
+                    .0
+                    .into_iter()
+                    .map(|e| Problem::at(e.field, e.message))
+                    .collect()
+            })
+        }
+    }
+}
+
+/// Reads an id-or-alternative pair of cells (`share_id`/`slug`,
+/// `employee_id`/`employee_email`): at least one must be filled; `None` (with problems
+/// added) when the row names nothing or something malformed.
+fn reference<T>(
+    problems: &mut Vec<Problem>,
+    (id_name, id_cell): (&str, Option<&str>),
+    (alt_name, alt_cell): (&str, Option<&str>),
+    parse_alt: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<(Option<i64>, Option<T>)> {
+    let id_text = id_cell.filter(|v| !v.is_empty());
+    let alt_text = alt_cell.filter(|v| !v.is_empty());
+    if id_text.is_none() && alt_text.is_none() {
+        problems.push(Problem::at(
+            id_name,
+            format!("give {id_name} or {alt_name}"),
+        ));
+        return None;
+    }
+    let id = match id_text {
+        None => Some(None),
+        Some(t) => match t.parse::<i64>() {
+            Ok(n) if n > 0 => Some(Some(n)),
+            _ => {
+                problems.push(Problem::at(
+                    id_name,
+                    format!("must be a positive whole number (got {t:?})"),
+                ));
+                None
+            }
+        },
+    };
+    let alt = match alt_text {
+        None => Some(None),
+        Some(t) => match parse_alt(t) {
+            Ok(v) => Some(Some(v)),
+            Err(message) => {
+                problems.push(Problem::at(alt_name, message));
+                None
+            }
+        },
+    };
+    Some((id?, alt?))
+}
+
+/// Joins the problems found before a validation with the validation's own.
+fn finish<T>(
+    mut problems: Vec<Problem>,
+    validated: Result<T, record::Invalid>,
+    build: impl FnOnce(T) -> Option<Record>,
+) -> Result<Record, Vec<Problem>> {
+    match validated {
+        Ok(value) if problems.is_empty() => {
+            build(value).ok_or_else(|| vec![Problem::row("could not be read")])
+        }
+        Ok(_) => Err(problems),
+        Err(invalid) => {
+            problems.extend(
+                invalid
+                    .0
+                    .into_iter()
+                    .map(|e| Problem::at(e.field, e.message)),
+            );
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::mention::{MentionKind, Sentiment};
+    use crate::domain::network::Network;
+
+    fn utc(s: &str) -> NaiveDateTime {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc()
+    }
+
+    const NOW: &str = "2026-03-10T12:00:00Z";
+
+    /// Every row of `text` read as `kind`: (line, record or problems).
+    fn read(
+        kind: ImportKind,
+        text: &[u8],
+    ) -> Result<Vec<(u64, Result<Record, Vec<Problem>>)>, FileError> {
+        let mut file = CsvFile::open(text, kind, false)?;
+        let mut out = Vec::new();
+        while let Some(row) = file.next_record(chrono_tz::Asia::Seoul, utc(NOW))? {
+            out.push(row);
+        }
+        Ok(out)
+    }
+
+    fn mention_of(row: &(u64, Result<Record, Vec<Problem>>)) -> &ValidMention {
+        match &row.1 {
+            Ok(Record::Mention(m)) => m,
+            other => panic!("not a mention: {other:?}"),
+        }
+    }
+
+    fn problems_of(row: &(u64, Result<Record, Vec<Problem>>)) -> Vec<(Option<&str>, &str)> {
+        match &row.1 {
+            Err(p) => p
+                .iter()
+                .map(|p| (p.column.as_deref(), p.message.as_str()))
+                .collect(),
+            Ok(r) => panic!("expected problems, got {r:?}"),
+        }
+    }
+
+    #[test]
+    fn header_names_are_matched_loosely_in_any_order() {
+        let h = Header::map(
+            ImportKind::Mentions,
+            &[
+                " Occurred At ",
+                "TEXT",
+                "author",
+                "Channel",
+                "brand",
+                "external-id",
+            ],
+            false,
+        )
+        .unwrap();
+        let cells = ["2026-03-01", "hi", "kim", "x", "Acme", "9"];
+        assert_eq!(h.cell(&cells, "occurred_at"), Some("2026-03-01"));
+        assert_eq!(h.cell(&cells, "external_id"), Some("9"));
+        assert_eq!(h.cell(&cells, "url"), None, "absent column");
+        assert!(h.ignored.is_empty());
+    }
+
+    #[test]
+    fn unknown_missing_and_duplicate_columns_are_refused() {
+        let err = Header::map(
+            ImportKind::Mentions,
+            &[
+                "brand",
+                "channel",
+                "author",
+                "text",
+                "occurred_at",
+                "sentimnet",
+            ],
+            false,
+        )
+        .unwrap_err();
+        assert!(matches!(&err, HeaderError::Unknown { names, .. } if names == &["sentimnet"]));
+        let message = err.to_string();
+        assert!(
+            message.starts_with(
+                "unknown column \"sentimnet\"; the columns of a mentions file are: brand, channel"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("sentiment"),
+            "lists what is expected: {message}"
+        );
+
+        let allowed = Header::map(
+            ImportKind::Mentions,
+            &[
+                "brand",
+                "channel",
+                "author",
+                "text",
+                "occurred_at",
+                "sentimnet",
+                "",
+            ],
+            true,
+        )
+        .unwrap();
+        assert_eq!(allowed.ignored, ["column 7 (no name)", "\"sentimnet\""]);
+
+        let err = Header::map(ImportKind::Mentions, &["brand", "text"], false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "missing columns channel, author, occurred_at; the columns of a mentions file are: {}",
+                ImportKind::Mentions.expected()
+            )
+        );
+        let err = Header::map(
+            ImportKind::Metrics,
+            &["likes", "comments", "reshares"],
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, HeaderError::Missing { names, .. } if names == &["share_id or slug"])
+        );
+        assert!(Header::map(
+            ImportKind::Metrics,
+            &["slug", "likes", "comments", "reshares"],
+            false
+        )
+        .is_ok());
+        assert_eq!(
+            Header::map(ImportKind::Followers, &["network", "Network"], false).unwrap_err(),
+            HeaderError::Duplicate {
+                name: "network".into()
+            }
+        );
+        assert!(matches!(
+            Header::map(
+                ImportKind::Metrics,
+                &["share_id;likes;comments;reshares"],
+                false
+            ),
+            Err(HeaderError::NotCommaSeparated { .. })
+        ));
+    }
+
+    #[test]
+    fn empty_files_and_bad_encodings_are_refused() {
+        assert!(matches!(
+            read(ImportKind::Mentions, b""),
+            Err(FileError::Header(HeaderError::Empty { .. }))
+        ));
+        assert!(matches!(
+            read(ImportKind::Mentions, b"\xEF\xBB\xBF"),
+            Err(FileError::Header(HeaderError::Empty { .. }))
+        ));
+        assert!(matches!(
+            read(ImportKind::Mentions, b"\xFF\xFEb\0r\0"),
+            Err(FileError::Utf16)
+        ));
+        assert!(matches!(
+            read(
+                ImportKind::Followers,
+                b"employee_id,network,followers,\xB1\xDB\n"
+            ),
+            Err(FileError::HeaderNotUtf8)
+        ));
+        assert!(
+            read(ImportKind::Followers, b"employee_id,network,followers\n")
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    const MENTIONS: &str = "brand,channel,author,text,occurred_at,sentiment,external_id\n";
+
+    #[test]
+    fn a_bom_quoted_commas_newlines_and_korean_text() {
+        let text = format!(
+            "\u{feff}{MENTIONS}\
+             Acme,x,@kim,\"Acme의 새 기능, 정말 좋아요!\",2026-03-01T09:30:00+09:00,,1\n\
+             Acme,naver_blog,이서연,\"배송이 늦었어요.\n그래도 \"\"괜찮\"\"습니다.\",2026-03-01 14:05,negative,nb-7\r\n\
+             \n\
+             , , ,,,,\n\
+             acme,news,Daily,Short,2026-03-02,,\n"
+        );
+        let rows = read(ImportKind::Mentions, text.as_bytes()).unwrap();
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3, 7]);
+        let first = mention_of(&rows[0]);
+        assert_eq!(
+            first.brand, "Acme",
+            "the BOM is not part of the first column"
+        );
+        assert_eq!(first.text, "Acme의 새 기능, 정말 좋아요!");
+        assert_eq!(first.sentiment, None);
+        assert_eq!(first.external_id.as_deref(), Some("1"));
+        let second = mention_of(&rows[1]);
+        assert_eq!(second.text, "배송이 늦었어요.\n그래도 \"괜찮\"습니다.");
+        assert_eq!(second.author, "이서연");
+        assert_eq!(second.sentiment, Some(Sentiment::Negative));
+        assert_eq!(second.kind, MentionKind::Post);
+        assert_eq!(
+            second.occurred_at,
+            utc("2026-03-01T05:05:00Z"),
+            "a spreadsheet's local time, in the configured zone"
+        );
+        assert_eq!(
+            mention_of(&rows[2]).occurred_at,
+            utc("2026-03-01T15:00:00Z")
+        );
+    }
+
+    #[test]
+    fn rows_are_reported_by_their_first_line() {
+        let text = format!(
+            "{MENTIONS}\
+             Acme,x,@kim,\"one\ntwo\nthree\",2026-03-01,,\n\
+             Acme,x,@kim,fine,yesterday,,\n\
+             Acme,x,@kim,an, unquoted comma,2026-03-01,,\n\
+             Acme,x,@kim,CP949,2026-03-01,,\n\
+             Acme,x,@kim,fine,2026-03-01,good,\n\
+             Acme,x,@kim,fine,2026-03-01\n"
+        );
+        // 한 in CP949, what Korean Excel writes by default.
+        let text = text.replace("CP949", "\u{1}").into_bytes();
+        let text: Vec<u8> = text
+            .into_iter()
+            .flat_map(|b| if b == 1 { vec![0xC7, 0xD1] } else { vec![b] })
+            .collect();
+        let rows = read(ImportKind::Mentions, &text).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            [2, 5, 6, 7, 8, 9]
+        );
+        assert!(rows[0].1.is_ok());
+        assert_eq!(problems_of(&rows[1])[0].0, Some("occurred_at"));
+        let shifted = problems_of(&rows[2]);
+        assert_eq!(shifted[0].0, None);
+        assert!(shifted[0]
+            .1
+            .starts_with("has 8 values where the first line names 7 columns"));
+        assert_eq!(
+            problems_of(&rows[3]),
+            [(
+                Some("text"),
+                "is not UTF-8 text; save the file as CSV UTF-8"
+            )]
+        );
+        assert_eq!(problems_of(&rows[4])[0].0, Some("sentiment"));
+        assert_eq!(problems_of(&rows[5])[0].0, None, "too few values");
+    }
+
+    #[test]
+    fn unnamed_trailing_columns_are_ignored_with_a_note() {
+        let text = "brand,channel,author,text,occurred_at,\r\nAcme,x,@kim,hi,2026-03-01,\r\n";
+        let mut file = CsvFile::open(text.as_bytes(), ImportKind::Mentions, false).unwrap();
+        assert_eq!(file.header().ignored, ["column 6 (no name)"]);
+        let (line, record) = file.next_record(chrono_tz::UTC, utc(NOW)).unwrap().unwrap();
+        assert_eq!(line, 2);
+        assert_eq!(
+            mention_of(&(line, record)).text,
+            "hi",
+            "CRLF endings are trimmed"
+        );
+    }
+
+    #[test]
+    fn mention_rules_are_the_apis() {
+        let text = format!(
+            "brand,channel,author,text,occurred_at,author_reach,url,kind\n\
+             ,x,a,t,2026-03-01,,,\n\
+             Acme,Linked In,a,t,2026-03-01,,,\n\
+             Acme,x,a,t,2026-03-12T00:00:00Z,,,\n\
+             Acme,x,a,t,2026-03-01,\"1,200\",,\n\
+             Acme,x,a,t,2026-03-01,-5,,\n\
+             Acme,x,a,t,2026-03-01,,ftp://x,\n\
+             Acme,x,a,t,2026-03-01,,,reply\n"
+        );
+        let rows = read(ImportKind::Mentions, text.as_bytes()).unwrap();
+        let columns: Vec<Option<&str>> = rows
+            .iter()
+            .map(|r| match &r.1 {
+                Ok(_) => None,
+                Err(p) => p[0].column.as_deref(),
+            })
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                Some("brand"),
+                Some("channel"),
+                Some("occurred_at"),
+                None,
+                Some("author_reach"),
+                Some("url"),
+                Some("kind")
+            ]
+        );
+        assert_eq!(mention_of(&rows[3]).author_reach, Some(1200));
+    }
+
+    #[test]
+    fn metrics_rows() {
+        let text = "Share_ID,slug,likes,comments,reshares,impressions,observed_at\n\
+                    7,,10,2,\"1,000\",,2026-03-09\n\
+                    ,abc123,0,0,0,500,\n\
+                    7,abc123,1,1,1,,2026-03-09T10:00:00Z\n\
+                    ,,1,1,1,,\n\
+                    x,,-1,many,0,,2026-04-01\n";
+        let rows = read(ImportKind::Metrics, text.as_bytes()).unwrap();
+        match &rows[0].1 {
+            Ok(Record::Metrics { share, reading }) => {
+                assert_eq!(
+                    share,
+                    &ShareRef {
+                        id: Some(7),
+                        slug: None
+                    }
+                );
+                assert_eq!(reading.reshares.get(), 1000);
+                assert_eq!(reading.impressions, None, "blank is unknown, not 0");
+                assert_eq!(reading.observed_at, utc("2026-03-08T15:00:00Z"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match &rows[1].1 {
+            Ok(Record::Metrics { share, reading }) => {
+                assert_eq!(share.slug.as_deref(), Some("abc123"));
+                assert_eq!(
+                    reading.observed_at,
+                    utc(NOW),
+                    "blank: the time of the import"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            rows[2].1.is_ok(),
+            "both references: checked against each other later"
+        );
+        assert_eq!(
+            problems_of(&rows[3]),
+            [(Some("share_id"), "give share_id or slug")]
+        );
+        let columns: Vec<Option<&str>> = problems_of(&rows[4]).iter().map(|p| p.0).collect();
+        assert_eq!(
+            columns,
+            [
+                Some("share_id"),
+                Some("likes"),
+                Some("comments"),
+                Some("observed_at")
+            ],
+            "every broken cell of the row"
+        );
+    }
+
+    #[test]
+    fn follower_rows() {
+        let text = "employee_email,network,followers,observed_at,employee_id\n\
+                    Kim@Example.com,linkedin,\"1,250\",2026-03-01,\n\
+                    ,x,3,,12\n\
+                    not-an-email,LinkedIn,-1,,\n";
+        let rows = read(ImportKind::Followers, text.as_bytes()).unwrap();
+        match &rows[0].1 {
+            Ok(Record::Followers { employee, reading }) => {
+                assert_eq!(
+                    employee.email.as_ref().map(Email::as_str),
+                    Some("kim@example.com")
+                );
+                assert_eq!(reading.network, Network::Linkedin);
+                assert_eq!(reading.followers.get(), 1250);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            matches!(&rows[1].1, Ok(Record::Followers { employee, .. }) if employee.id == Some(12))
+        );
+        let columns: Vec<Option<&str>> = problems_of(&rows[2]).iter().map(|p| p.0).collect();
+        assert_eq!(
+            columns,
+            [Some("employee_email"), Some("network"), Some("followers")]
+        );
+    }
+
+    #[test]
+    fn support_case_rows() {
+        let text = "channel,opened_at,first_response_at,resolved_at,external_id\n\
+                    Twitter,2026-03-01 09:00,2026-03-01 09:20,,zd-1\n\
+                    twitter,2026-03-01T09:00:00Z,2026-03-01T08:00:00Z,,\n\
+                    ,,,,\"\"\n\
+                    a b,soon,,,\n";
+        let rows = read(ImportKind::SupportCases, text.as_bytes()).unwrap();
+        match &rows[0].1 {
+            Ok(Record::Case(case)) => {
+                assert_eq!(case.channel.as_str(), "twitter");
+                assert_eq!(case.times.opened_at, utc("2026-03-01T00:00:00Z"));
+                assert_eq!(case.times.first_response_seconds(), Some(1200));
+                assert_eq!(case.external_id.as_deref(), Some("zd-1"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            problems_of(&rows[1]),
+            [(Some("first_response_at"), "must not be before opened_at")]
+        );
+        assert_eq!(rows.len(), 3, "a row of blank cells is skipped");
+        let columns: Vec<Option<&str>> = problems_of(&rows[2]).iter().map(|p| p.0).collect();
+        assert_eq!(columns, [Some("channel"), Some("opened_at")]);
+    }
+
+    #[test]
+    fn every_example_file_reads_cleanly() {
+        for kind in ImportKind::ALL {
+            let example = kind.example_csv();
+            let rows = read(kind, example.as_bytes()).unwrap();
+            assert!(rows.len() >= 2, "{kind}");
+            for row in rows {
+                assert!(row.1.is_ok(), "{kind} line {}: {:?}", row.0, row.1);
+            }
+            assert_eq!(ImportKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(
+            ImportKind::parse("support_cases"),
+            Some(ImportKind::SupportCases)
+        );
+        assert_eq!(ImportKind::parse("clicks"), None);
+    }
+
+    #[test]
+    fn the_error_log_counts_everything_and_keeps_the_first() {
+        let mut log = ErrorLog::default();
+        for line in 2..(MAX_REPORTED_ERRORS as u64 + 12) {
+            log.add(
+                line,
+                vec![Problem::at("likes", "bad"), Problem::at("comments", "bad")],
+            );
+        }
+        assert_eq!(log.bad_rows, MAX_REPORTED_ERRORS as u64 + 10);
+        assert_eq!(log.total, 2 * (MAX_REPORTED_ERRORS as u64 + 10));
+        assert_eq!(log.errors.len(), MAX_REPORTED_ERRORS);
+        assert_eq!(log.errors[0].to_string(), "line 2, likes: bad");
+        assert_eq!(
+            RowError::new(9, None, "has 2 values").to_string(),
+            "line 9: has 2 values"
+        );
+    }
+
+    #[test]
+    fn fingerprints_tell_keys_apart() {
+        assert_eq!(fingerprint(&["x", "1"]), fingerprint(&["x", "1"]));
+        assert_ne!(fingerprint(&["x", "1"]), fingerprint(&["x1", ""]));
+        assert_ne!(fingerprint(&["x", "1"]), fingerprint(&["y", "1"]));
+    }
+}
