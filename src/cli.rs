@@ -1,18 +1,25 @@
-//! Command-line interface: `serve` (the default), `migrate`, `admin create`, `apikey …`.
-//! Each command loads the same validated settings; a bad setting ends the program with one
-//! line naming it and exit status 2.
+//! Command-line interface: `serve` (the default), `migrate`, `admin create`, `apikey …`,
+//! `import KIND FILE`. Each command loads the same validated settings; a bad setting ends
+//! the program with one line naming it and exit status 2.
+//!
+//! Exit status: 0 done; 1 could not run (database, unreadable file); 2 configuration or
+//! usage error; 3 (`import` only) the file was refused — bad rows or columns — and nothing
+//! was imported (with `--dry-run`: an import would be refused).
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Settings;
 use crate::domain::api_key::{self, Scope};
+use crate::domain::csv_import::ImportKind;
 use crate::domain::email::Email;
 use crate::domain::password;
 use crate::domain::person::{Label, Role};
+use crate::domain::sentiment::Lexicon;
+use crate::import::{self, Phase};
 use crate::startup::{self, Application};
 use crate::store::{self, employees::NewEmployee, StoreError};
 use crate::telemetry;
@@ -43,7 +50,70 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Apikey(ApiKeyCommand),
+    /// Import a CSV file of mentions, metrics or follower snapshots, or support cases:
+    /// all rows or none.
+    #[command(after_long_help = import_help())]
+    Import(ImportArgs),
 }
+
+#[derive(Args)]
+struct ImportArgs {
+    /// What the file holds.
+    #[arg(value_enum)]
+    kind: KindArg,
+    /// The CSV file: UTF-8, comma-separated, the first line naming the columns.
+    file: PathBuf,
+    /// Check the whole file and say what an import would do; store nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Skip columns Chorus does not know (with a warning) instead of refusing the file.
+    #[arg(long)]
+    ignore_unknown_columns: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Mentions,
+    Metrics,
+    Followers,
+    SupportCases,
+}
+
+impl From<KindArg> for ImportKind {
+    fn from(kind: KindArg) -> ImportKind {
+        match kind {
+            KindArg::Mentions => ImportKind::Mentions,
+            KindArg::Metrics => ImportKind::Metrics,
+            KindArg::Followers => ImportKind::Followers,
+            KindArg::SupportCases => ImportKind::SupportCases,
+        }
+    }
+}
+
+/// The columns of every kind, for `chorus import --help`.
+fn import_help() -> String {
+    let mut out = String::from("Columns (first line of the file, any order, any case):\n");
+    for kind in ImportKind::ALL {
+        out.push_str(&format!("\n  {}:\n", kind.as_str()));
+        for column in kind.columns() {
+            out.push_str(&format!(
+                "    {:<18} {}; {}\n",
+                column.name,
+                column.need_label(),
+                column.help
+            ));
+        }
+    }
+    out.push_str(
+        "\nRows are reported by line number, the header being line 1. Exit status: 0 imported \
+         (or, with --dry-run, the file would import), 1 could not run, 2 usage or \
+         configuration error, 3 the file was refused and nothing was imported.",
+    );
+    out
+}
+
+/// Exit status of `import` when the file is refused.
+const EXIT_REFUSED: u8 = 3;
 
 #[derive(Subcommand)]
 enum AdminCommand {
@@ -98,6 +168,7 @@ pub fn run() -> ExitCode {
             .map_err(|e| e.to_string()),
         Command::Admin(AdminCommand::Create(args)) => create_admin(settings, args),
         Command::Apikey(cmd) => apikey(settings, cmd),
+        Command::Import(args) => return import_file(&settings, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -229,4 +300,104 @@ fn apikey(settings: Settings, cmd: ApiKeyCommand) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn import_file(settings: &Settings, args: ImportArgs) -> ExitCode {
+    let fail = |message: String| {
+        eprintln!("chorus: {message}");
+        ExitCode::FAILURE
+    };
+    let kind = ImportKind::from(args.kind);
+    // A missing file is said before the database is touched.
+    if let Err(e) = std::fs::metadata(&args.file) {
+        return fail(format!("cannot read {}: {e}", args.file.display()));
+    }
+    let db = match startup::open_database(settings) {
+        Ok(db) => db,
+        Err(e) => return fail(e.to_string()),
+    };
+    let lexicon = if kind == ImportKind::Mentions {
+        match db.run_sync(store::sentiment_words::load_entries) {
+            Ok(entries) => Lexicon::with_entries(&entries),
+            Err(e) => return fail(e.to_string()),
+        }
+    } else {
+        Lexicon::default()
+    };
+    let options = import::Options {
+        kind,
+        dry_run: args.dry_run,
+        ignore_unknown_columns: args.ignore_unknown_columns,
+        timezone: settings.timezone,
+        now: store::now(),
+    };
+    let started = std::time::Instant::now();
+    // Progress is for people watching a large file; scripts read the summary.
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut progress = |phase: Phase, rows: u64| {
+        if interactive {
+            let doing = match phase {
+                Phase::Checking => "checked",
+                Phase::Importing => "imported",
+            };
+            eprintln!("chorus: {doing} {} rows…", import::group(rows));
+        }
+    };
+    let outcome = db.run_sync(|conn| {
+        Ok(import::run(
+            conn,
+            &args.file,
+            &options,
+            &lexicon,
+            &mut progress,
+        ))
+    });
+    let report = match outcome {
+        Ok(Ok(report)) => report,
+        Ok(Err(e)) if e.is_refusal() => {
+            eprintln!("chorus: {}: {e}", args.file.display());
+            eprintln!("chorus: nothing was imported");
+            return ExitCode::from(EXIT_REFUSED);
+        }
+        Ok(Err(e)) => {
+            return fail(format!(
+                "{}: {e}; nothing was imported",
+                args.file.display()
+            ))
+        }
+        Err(e) => return fail(e.to_string()),
+    };
+    let mut err = std::io::stderr().lock();
+    for warning in &report.warnings {
+        let _ = writeln!(err, "chorus: warning: {warning}");
+    }
+    for error in &report.errors.errors {
+        let _ = writeln!(err, "{error}");
+    }
+    let shown = report.errors.errors.len() as u64;
+    if report.errors.total > shown {
+        let _ = writeln!(
+            err,
+            "… and {} more errors (the first {shown} are listed)",
+            import::group(report.errors.total - shown)
+        );
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    if report.is_refused() {
+        let _ = writeln!(
+            err,
+            "chorus: {} {}: {}",
+            kind.as_str(),
+            args.file.display(),
+            report.summary()
+        );
+        return ExitCode::from(EXIT_REFUSED);
+    }
+    println!(
+        "{} {}: {} ({seconds:.1} s)",
+        kind.as_str(),
+        args.file.display(),
+        report.summary()
+    );
+    ExitCode::SUCCESS
 }

@@ -424,14 +424,14 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn at(column: &str, message: impl Into<String>) -> Problem {
+    pub fn at(column: &str, message: impl Into<String>) -> Problem {
         Problem {
             column: Some(column.to_owned()),
             message: message.into(),
         }
     }
 
-    fn row(message: impl Into<String>) -> Problem {
+    pub fn row(message: impl Into<String>) -> Problem {
         Problem {
             column: None,
             message: message.into(),
@@ -574,6 +574,10 @@ impl From<csv::Error> for FileError {
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// Appended to every file: a line break ending the last row, then a record of one NUL
+/// that no CSV file has (and that is dropped).
+const SENTINEL: &[u8] = b"\n\0\n";
+
 /// A CSV file being read row by row.
 pub struct CsvFile<R: Read> {
     reader: csv::Reader<BufReader<std::io::Chain<R, &'static [u8]>>>,
@@ -590,10 +594,11 @@ impl<R: Read> CsvFile<R> {
     /// header for `kind`.
     pub fn open(input: R, kind: ImportKind, ignore_unknown: bool) -> Result<CsvFile<R>, FileError> {
         // Records end at `\n` only (a `\r` before it is trimmed with the cell), and the
-        // input gets a final `\n`: then every record is terminated when it is returned, so
-        // its first line is the reader's line minus one minus the line breaks inside it.
-        // The csv crate's own record position is off after blank lines and with CRLF.
-        let mut input = BufReader::with_capacity(64 * 1024, input.chain(&b"\n"[..]));
+        // input gets [`SENTINEL`]: then every record is terminated when it is returned, so
+        // its first line is the reader's line minus one minus the line breaks inside it
+        // (the csv crate's own record position is off after blank lines and with CRLF),
+        // and a quote left open swallows the sentinel, which tells that case apart.
+        let mut input = BufReader::with_capacity(64 * 1024, input.chain(SENTINEL));
         let start = input.fill_buf()?;
         if start.starts_with(b"\xFF\xFE") || start.starts_with(b"\xFE\xFF") {
             return Err(FileError::Utf16);
@@ -607,7 +612,7 @@ impl<R: Read> CsvFile<R> {
             .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(input);
         let mut first = csv::ByteRecord::new();
-        if !reader.read_byte_record(&mut first)? {
+        if !reader.read_byte_record(&mut first)? || (first.len() == 1 && &first[0] == b"\0") {
             return Err(HeaderError::Empty {
                 expected: kind.expected(),
             }
@@ -652,13 +657,30 @@ impl<R: Read> CsvFile<R> {
             if !self.reader.read_byte_record(&mut self.record)? {
                 return Ok(None);
             }
+            if self.record.len() == 1 && &self.record[0] == b"\0" {
+                continue;
+            }
             if self.record.iter().all(|f| f.trim_ascii().is_empty()) {
                 self.blank_rows += 1;
                 continue;
             }
             let breaks: usize = self.record.iter().map(|f| memchr_count(f, b'\n')).sum();
-            let line = self.reader.position().line() - 1 - breaks as u64;
-            return Ok(Some((line, self.parse_current(tz, now))));
+            let line = self.reader.position().line() - breaks as u64;
+            let unclosed = self
+                .record
+                .iter()
+                .next_back()
+                .is_some_and(|f| f.ends_with(SENTINEL));
+            if unclosed {
+                return Ok(Some((
+                    line,
+                    Err(vec![Problem::row(
+                        "a double quote opened in this row is never closed, so the rest of \
+                         the file became one value",
+                    )]),
+                )));
+            }
+            return Ok(Some((line - 1, self.parse_current(tz, now))));
         }
     }
 
@@ -1107,7 +1129,9 @@ mod tests {
              Acme,x,@kim,an, unquoted comma,2026-03-01,,\n\
              Acme,x,@kim,CP949,2026-03-01,,\n\
              Acme,x,@kim,fine,2026-03-01,good,\n\
-             Acme,x,@kim,fine,2026-03-01\n"
+             Acme,x,@kim,fine,2026-03-01\n\
+             Acme,x,@kim,\"open,2026-03-01,,\n\
+             Acme,x,@kim,fine,2026-03-01,,\n"
         );
         // 한 in CP949, what Korean Excel writes by default.
         let text = text.replace("CP949", "\u{1}").into_bytes();
@@ -1118,8 +1142,9 @@ mod tests {
         let rows = read(ImportKind::Mentions, &text).unwrap();
         assert_eq!(
             rows.iter().map(|r| r.0).collect::<Vec<_>>(),
-            [2, 5, 6, 7, 8, 9]
+            [2, 5, 6, 7, 8, 9, 10]
         );
+        assert!(problems_of(&rows[6])[0].1.contains("never closed"));
         assert!(rows[0].1.is_ok());
         assert_eq!(problems_of(&rows[1])[0].0, Some("occurred_at"));
         let shifted = problems_of(&rows[2]);

@@ -128,6 +128,44 @@ pub fn find_credentials(
     Ok(row.and_then(|(id, hash)| hash.map(|h| (id, h))))
 }
 
+/// Rows per `IN (…)` list of the lookups below.
+const LOOKUP_CHUNK: usize = 500;
+
+/// The employees among `ids` that exist and are not erased.
+pub fn existing_ids(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let mut found = std::collections::HashSet::with_capacity(ids.len());
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<i64> = employees::table
+            .filter(employees::id.eq_any(chunk))
+            .filter(employees::erased_at.is_null())
+            .select(employees::id)
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Employee ids by e-mail address, for the addresses among `emails` that belong to an
+/// employee who is not erased.
+pub fn ids_by_email(
+    conn: &mut DbConnection,
+    emails: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let mut found = std::collections::HashMap::with_capacity(emails.len());
+    for chunk in emails.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(String, i64)> = employees::table
+            .filter(employees::email.eq_any(chunk))
+            .filter(employees::erased_at.is_null())
+            .select((employees::email, employees::id))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
 pub fn set_password_hash(conn: &mut DbConnection, id: i64, hash: &str) -> Result<(), StoreError> {
     let n = diesel::update(employees::table.find(id))
         .set(employees::password_hash.eq(hash))

@@ -7,7 +7,7 @@
 //! and skipped, also when two batches race (`ON CONFLICT DO NOTHING`). Mentions are tagged
 //! with the topics whose keywords they contain, at write time.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -191,6 +191,26 @@ pub fn insert_batch(
         }
         Ok(outcome)
     })
+}
+
+/// The external ids among `external_ids` already stored on `channel` (what a new mention
+/// with one of them would repeat).
+pub fn stored_external_ids(
+    conn: &mut DbConnection,
+    channel: &str,
+    external_ids: &[&str],
+) -> Result<HashSet<String>, StoreError> {
+    let mut found = HashSet::new();
+    // The unique index (channel, external_id) answers each list.
+    for chunk in external_ids.chunks(500) {
+        let rows: Vec<Option<String>> = mentions::table
+            .filter(mentions::channel.eq(channel))
+            .filter(mentions::external_id.eq_any(chunk))
+            .select(mentions::external_id)
+            .load(conn)?;
+        found.extend(rows.into_iter().flatten());
+    }
+    Ok(found)
 }
 
 /// Which mentions a list or count covers; `None` fields do not filter.

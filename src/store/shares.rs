@@ -2,7 +2,7 @@
 //! network), lookups and changes for the API, the links the redirect serves
 //! ([`find_link_by_slug`], [`list_links`]) and per-share statistics ([`stats`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -442,6 +442,39 @@ fn link_from_tuple(
             disabled: disabled_at.is_some(),
         },
     )
+}
+
+/// Rows per `IN (…)` list of the lookups below: far below every engine's parameter limit.
+const LOOKUP_CHUNK: usize = 500;
+
+/// The shares among `ids` that exist.
+pub fn existing_ids(conn: &mut DbConnection, ids: &[i64]) -> Result<HashSet<i64>, StoreError> {
+    let mut found = HashSet::with_capacity(ids.len());
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<i64> = shares::table
+            .filter(shares::id.eq_any(chunk))
+            .select(shares::id)
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Share ids by slug (exact, slugs are case-sensitive), for the slugs among `slugs` that
+/// exist.
+pub fn ids_by_slug(
+    conn: &mut DbConnection,
+    slugs: &[&str],
+) -> Result<HashMap<String, i64>, StoreError> {
+    let mut found = HashMap::with_capacity(slugs.len());
+    for chunk in slugs.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(String, i64)> = shares::table
+            .filter(shares::slug.eq_any(chunk))
+            .select((shares::slug, shares::id))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// The link of a slug, exactly as stored (slugs are case-sensitive); `None` when no share

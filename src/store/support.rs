@@ -135,6 +135,27 @@ fn find_by_external_id(
         .optional()?)
 }
 
+/// The stored cases among `external_ids`, by external id, as the domain sees them (to
+/// tell what sending them again would do).
+pub fn find_by_external_ids(
+    conn: &mut DbConnection,
+    external_ids: &[&str],
+) -> Result<std::collections::HashMap<String, NewCase>, StoreError> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in external_ids.chunks(500) {
+        let rows: Vec<CaseRow> = support_cases::table
+            .filter(support_cases::external_id.eq_any(chunk))
+            .select(CaseRow::as_select())
+            .load(conn)?;
+        for row in rows {
+            if let Some(id) = row.external_id.clone() {
+                found.insert(id, row.to_new()?);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// One case by id.
 ///
 /// # Errors
