@@ -39,6 +39,7 @@ pub struct RawSettings {
     pub repeat_click_seconds: Option<u32>,
     pub scanner_burst_ms: Option<u32>,
     pub scanner_burst_links: Option<u32>,
+    pub import_max_mb: Option<u64>,
 }
 
 /// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
@@ -70,6 +71,7 @@ const KEYS: &[&str] = &[
     "repeat_click_seconds",
     "scanner_burst_ms",
     "scanner_burst_links",
+    "import_max_mb",
 ];
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.
@@ -177,6 +179,8 @@ pub struct Settings {
     pub login_attempts_per_minute: u32,
     /// Verified-click rules (DESIGN.md §3): repeat window and scanner-burst shape.
     pub click_policy: crate::domain::verify::Policy,
+    /// The largest CSV file `/admin/import` accepts, in bytes.
+    pub import_max_bytes: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -405,6 +409,15 @@ impl Settings {
 
         let spool_dir = PathBuf::from(raw.spool_dir.unwrap_or_else(|| "spool".to_string()));
 
+        // A million mentions take about 200 MiB; the CLI has no limit.
+        let import_max_mb = positive("CHORUS_IMPORT_MAX_MB", raw.import_max_mb.unwrap_or(200))?;
+        if import_max_mb > 1 << 20 {
+            return Err(invalid(
+                "CHORUS_IMPORT_MAX_MB",
+                "must be at most 1048576 (1 TiB)",
+            ));
+        }
+
         Ok(Settings {
             bind,
             database_url,
@@ -429,6 +442,7 @@ impl Settings {
             session_days,
             login_attempts_per_minute,
             click_policy,
+            import_max_bytes: import_max_mb * 1024 * 1024,
         })
     }
 

@@ -40,7 +40,7 @@ use crate::domain::support::{self, NewCase};
 use crate::store::mentions::{BatchRefused, NewMention};
 use crate::store::snapshots::{NewFollowerSnapshot, NewMetricsSnapshot, SnapshotRefused};
 use crate::store::support::CaseRefused;
-use crate::store::tx::write_transaction;
+use crate::store::tx::{with_page_cache, write_transaction};
 use crate::store::{self, StoreError};
 
 pub use crate::domain::csv_import::MAX_REPORTED_ERRORS;
@@ -51,6 +51,10 @@ pub const CHUNK_ROWS: usize = 1_000;
 const CHUNK_TEXT_BYTES: usize = 1 << 20;
 /// Chunks the reading thread may be ahead of the writing one.
 const QUEUE_CHUNKS: usize = 4;
+/// SQLite page cache during the store pass (the pool's connections have 2 MiB): a
+/// million mentions import in 60 % of the time with 16 MiB; more gains nothing measurable
+/// (BENCHMARKS.md) but memory.
+const IMPORT_CACHE_KIB: u32 = 16 * 1024;
 /// How often, in rows, progress is reported.
 pub const PROGRESS_EVERY: u64 = 100_000;
 
@@ -316,7 +320,9 @@ fn check(
         }
     }
     checker.flush(conn)?;
-    let (errors, counts) = checker.finish();
+    let (mut errors, counts) = checker.finish();
+    // Reference problems are found a chunk after the row's own: report in file order.
+    errors.errors.sort_by_key(|e| e.line);
     Ok(Report {
         kind: options.kind,
         dry_run: options.dry_run,
@@ -688,33 +694,47 @@ fn store_all(
     // Opened before the transaction begins: a vanished file fails without locking.
     let file = open(path, options)?;
     let options = *options;
-    write_transaction(conn, |conn| {
-        std::thread::scope(|scope| {
-            let (sender, receiver) = mpsc::sync_channel::<Chunk>(QUEUE_CHUNKS);
-            let reader = scope.spawn(move || produce(file, &options, lexicon, &sender));
-            let mut counts = Counts::default();
-            let mut stored = 0u64;
-            let mut outcome = Ok(());
-            for chunk in receiver.iter() {
-                let rows = chunk.len() as u64;
-                if let Err(abort) = store_chunk(conn, options.kind, chunk, &mut counts) {
-                    outcome = Err(abort);
-                    break;
-                }
-                if (stored + rows) / PROGRESS_EVERY > stored / PROGRESS_EVERY {
-                    progress(Phase::Importing, stored + rows);
-                }
-                stored += rows;
-            }
-            // The reader stops at its next send once nobody listens.
-            drop(receiver);
-            let produced = reader
-                .join()
-                .map_err(|_| Abort::Failed(ImportError::Worker))?;
-            outcome?;
-            produced?;
-            Ok(counts)
+    with_page_cache(conn, IMPORT_CACHE_KIB, |conn| {
+        write_transaction(conn, |conn| {
+            store_chunks(conn, file, &options, lexicon, progress)
         })
+    })
+}
+
+/// The write transaction's body: chunks from the reading thread, stored as they come.
+fn store_chunks(
+    conn: &mut DbConnection,
+    file: CsvFile<File>,
+    options: &Options,
+    lexicon: &Lexicon,
+    progress: &mut dyn FnMut(Phase, u64),
+) -> Result<Counts, Abort> {
+    let options = *options;
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::sync_channel::<Chunk>(QUEUE_CHUNKS);
+        let reader = scope.spawn(move || produce(file, &options, lexicon, &sender));
+        let mut counts = Counts::default();
+        let mut stored = 0u64;
+        let mut outcome = Ok(());
+        for chunk in receiver.iter() {
+            let rows = chunk.len() as u64;
+            if let Err(abort) = store_chunk(conn, options.kind, chunk, &mut counts) {
+                outcome = Err(abort);
+                break;
+            }
+            if (stored + rows) / PROGRESS_EVERY > stored / PROGRESS_EVERY {
+                progress(Phase::Importing, stored + rows);
+            }
+            stored += rows;
+        }
+        // The reader stops at its next send once nobody listens.
+        drop(receiver);
+        let produced = reader
+            .join()
+            .map_err(|_| Abort::Failed(ImportError::Worker))?;
+        outcome?;
+        produced?;
+        Ok(counts)
     })
 }
 
@@ -779,8 +799,9 @@ fn changed(line: u64, column: &str, message: String) -> Abort {
     ))
 }
 
-/// Stores one chunk with the store's batch functions (each a savepoint inside the
-/// import's transaction).
+/// Stores one chunk with the store's batch functions, in the import's transaction (the
+/// `_rows` variants: no savepoint per chunk, which on SQLite would copy every page the
+/// chunk touches into a statement journal).
 fn store_chunk(
     conn: &mut DbConnection,
     kind: ImportKind,
@@ -796,7 +817,7 @@ fn store_chunk(
                     _ => None,
                 })
                 .unzip();
-            match store::mentions::insert_batch(conn, &batch) {
+            match store::mentions::insert_rows(conn, &batch) {
                 Ok(outcome) => {
                     counts.added += outcome.inserted as u64;
                     counts.duplicates += outcome.duplicates as u64;
@@ -831,7 +852,7 @@ fn store_chunk(
                 });
                 lines.push((*line, share_id));
             }
-            match store::snapshots::insert_metrics_batch(conn, &batch, Source::Import) {
+            match store::snapshots::insert_metrics_rows(conn, &batch, Source::Import) {
                 Ok(n) => {
                     counts.added += n as u64;
                     Ok(())
@@ -872,7 +893,7 @@ fn store_chunk(
                 });
                 lines.push((*line, employee_id));
             }
-            match store::snapshots::insert_followers_batch(conn, &batch, Source::Import) {
+            match store::snapshots::insert_follower_rows(conn, &batch, Source::Import) {
                 Ok(n) => {
                     counts.added += n as u64;
                     Ok(())

@@ -578,6 +578,9 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// that no CSV file has (and that is dropped).
 const SENTINEL: &[u8] = b"\n\0\n";
 
+/// A row as read: its first line in the file, and its record or what is wrong with it.
+pub type ReadRow = (u64, Result<Record, Vec<Problem>>);
+
 /// A CSV file being read row by row.
 pub struct CsvFile<R: Read> {
     reader: csv::Reader<BufReader<std::io::Chain<R, &'static [u8]>>>,
@@ -647,12 +650,11 @@ impl<R: Read> CsvFile<R> {
     ///
     /// # Errors
     /// [`FileError::Io`] when the file cannot be read on.
-    #[allow(clippy::type_complexity)]
     pub fn next_record(
         &mut self,
         tz: chrono_tz::Tz,
         now: NaiveDateTime,
-    ) -> Result<Option<(u64, Result<Record, Vec<Problem>>)>, FileError> {
+    ) -> Result<Option<ReadRow>, FileError> {
         loop {
             if !self.reader.read_byte_record(&mut self.record)? {
                 return Ok(None);
@@ -920,10 +922,7 @@ mod tests {
     const NOW: &str = "2026-03-10T12:00:00Z";
 
     /// Every row of `text` read as `kind`: (line, record or problems).
-    fn read(
-        kind: ImportKind,
-        text: &[u8],
-    ) -> Result<Vec<(u64, Result<Record, Vec<Problem>>)>, FileError> {
+    fn read(kind: ImportKind, text: &[u8]) -> Result<Vec<ReadRow>, FileError> {
         let mut file = CsvFile::open(text, kind, false)?;
         let mut out = Vec::new();
         while let Some(row) = file.next_record(chrono_tz::Asia::Seoul, utc(NOW))? {
@@ -932,14 +931,14 @@ mod tests {
         Ok(out)
     }
 
-    fn mention_of(row: &(u64, Result<Record, Vec<Problem>>)) -> &ValidMention {
+    fn mention_of(row: &ReadRow) -> &ValidMention {
         match &row.1 {
             Ok(Record::Mention(m)) => m,
             other => panic!("not a mention: {other:?}"),
         }
     }
 
-    fn problems_of(row: &(u64, Result<Record, Vec<Problem>>)) -> Vec<(Option<&str>, &str)> {
+    fn problems_of(row: &ReadRow) -> Vec<(Option<&str>, &str)> {
         match &row.1 {
             Err(p) => p
                 .iter()
@@ -1179,16 +1178,14 @@ mod tests {
 
     #[test]
     fn mention_rules_are_the_apis() {
-        let text = format!(
-            "brand,channel,author,text,occurred_at,author_reach,url,kind\n\
+        let text = "brand,channel,author,text,occurred_at,author_reach,url,kind\n\
              ,x,a,t,2026-03-01,,,\n\
              Acme,Linked In,a,t,2026-03-01,,,\n\
              Acme,x,a,t,2026-03-12T00:00:00Z,,,\n\
              Acme,x,a,t,2026-03-01,\"1,200\",,\n\
              Acme,x,a,t,2026-03-01,-5,,\n\
              Acme,x,a,t,2026-03-01,,ftp://x,\n\
-             Acme,x,a,t,2026-03-01,,,reply\n"
-        );
+             Acme,x,a,t,2026-03-01,,,reply\n";
         let rows = read(ImportKind::Mentions, text.as_bytes()).unwrap();
         let columns: Vec<Option<&str>> = rows
             .iter()

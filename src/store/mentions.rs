@@ -115,82 +115,93 @@ pub fn insert_batch(
     conn: &mut DbConnection,
     items: &[NewMention],
 ) -> Result<BatchOutcome, BatchRefused> {
-    write_transaction(conn, |conn| {
-        let by_name: HashMap<String, i64> = super::brands::list_names(conn)?
-            .into_iter()
-            .map(|(id, name)| (name.trim().to_lowercase(), id))
-            .collect();
-        let mut brand_ids = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            match by_name.get(&item.brand.trim().to_lowercase()) {
-                Some(id) => brand_ids.push(*id),
-                None => {
-                    return Err(BatchRefused::UnknownBrand {
-                        index,
-                        name: item.brand.clone(),
-                    })
-                }
-            }
-        }
-        let topic_keywords: Vec<(i64, String)> = topics::table
-            .select((topics::id, topics::keywords))
-            .load(conn)?;
-        let created_at = now();
-        let mut outcome = BatchOutcome::default();
-        let mut tags: Vec<(i64, i64)> = Vec::new();
-        for (item, brand_id) in items.iter().zip(brand_ids) {
-            let values = (
-                mentions::brand_id.eq(brand_id),
-                mentions::channel.eq(item.channel.as_str()),
-                mentions::author.eq(&item.author),
-                mentions::author_reach.eq(item.author_reach),
-                mentions::body.eq(&item.text),
-                mentions::kind.eq(item.kind.as_str()),
-                mentions::sentiment.eq(item.sentiment.as_str()),
-                mentions::sentiment_source.eq(item.sentiment_source.as_str()),
-                mentions::occurred_at.eq(item.occurred_at),
-                mentions::day.eq(item.day),
-                mentions::url.eq(item.url.as_deref()),
-                mentions::external_id.eq(item.external_id.as_deref()),
-                mentions::created_at.eq(created_at),
-            );
-            // One statement per mention: the id of each new row is needed for its topic
-            // tags, and RETURNING of a multi-row insert promises no order.
-            let id: Option<i64> = per_backend!(conn, c => diesel::insert_into(mentions::table)
-                .values(values)
-                .on_conflict((mentions::channel, mentions::external_id))
-                .do_nothing()
-                .returning(mentions::id)
-                .get_result(c)
-                .optional())?;
-            match id {
-                Some(id) => {
-                    outcome.inserted += 1;
-                    tags.extend(
-                        matching_topics(&item.text, &topic_keywords)
-                            .into_iter()
-                            .map(|topic| (id, topic)),
-                    );
-                }
-                None => outcome.duplicates += 1,
-            }
-        }
-        for chunk in tags.chunks(TAG_CHUNK) {
-            let rows: Vec<_> = chunk
-                .iter()
-                .map(|(mention, topic)| {
-                    (
-                        mention_topics::mention_id.eq(*mention),
-                        mention_topics::topic_id.eq(*topic),
-                    )
+    write_transaction(conn, |conn| insert_rows(conn, items))
+}
+
+/// [`insert_batch`] inside a transaction the caller holds (none of its own): the CSV
+/// import stores a whole file in one transaction, chunk by chunk, and a savepoint per
+/// chunk would make SQLite copy every page it touches into a statement journal.
+///
+/// # Errors
+/// As [`insert_batch`]; the caller rolls back.
+pub fn insert_rows(
+    conn: &mut DbConnection,
+    items: &[NewMention],
+) -> Result<BatchOutcome, BatchRefused> {
+    let by_name: HashMap<String, i64> = super::brands::list_names(conn)?
+        .into_iter()
+        .map(|(id, name)| (name.trim().to_lowercase(), id))
+        .collect();
+    let mut brand_ids = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        match by_name.get(&item.brand.trim().to_lowercase()) {
+            Some(id) => brand_ids.push(*id),
+            None => {
+                return Err(BatchRefused::UnknownBrand {
+                    index,
+                    name: item.brand.clone(),
                 })
-                .collect();
-            per_backend!(conn, c => diesel::insert_into(mention_topics::table)
-                .values(&rows)
-                .execute(c))?;
+            }
         }
-        Ok(outcome)
-    })
+    }
+    let topic_keywords: Vec<(i64, String)> = topics::table
+        .select((topics::id, topics::keywords))
+        .load(conn)?;
+    let created_at = now();
+    let mut outcome = BatchOutcome::default();
+    let mut tags: Vec<(i64, i64)> = Vec::new();
+    for (item, brand_id) in items.iter().zip(brand_ids) {
+        let values = (
+            mentions::brand_id.eq(brand_id),
+            mentions::channel.eq(item.channel.as_str()),
+            mentions::author.eq(&item.author),
+            mentions::author_reach.eq(item.author_reach),
+            mentions::body.eq(&item.text),
+            mentions::kind.eq(item.kind.as_str()),
+            mentions::sentiment.eq(item.sentiment.as_str()),
+            mentions::sentiment_source.eq(item.sentiment_source.as_str()),
+            mentions::occurred_at.eq(item.occurred_at),
+            mentions::day.eq(item.day),
+            mentions::url.eq(item.url.as_deref()),
+            mentions::external_id.eq(item.external_id.as_deref()),
+            mentions::created_at.eq(created_at),
+        );
+        // One statement per mention: the id of each new row is needed for its topic
+        // tags, and RETURNING of a multi-row insert promises no order.
+        let id: Option<i64> = per_backend!(conn, c => diesel::insert_into(mentions::table)
+            .values(values)
+            .on_conflict((mentions::channel, mentions::external_id))
+            .do_nothing()
+            .returning(mentions::id)
+            .get_result(c)
+            .optional())?;
+        match id {
+            Some(id) => {
+                outcome.inserted += 1;
+                tags.extend(
+                    matching_topics(&item.text, &topic_keywords)
+                        .into_iter()
+                        .map(|topic| (id, topic)),
+                );
+            }
+            None => outcome.duplicates += 1,
+        }
+    }
+    for chunk in tags.chunks(TAG_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(mention, topic)| {
+                (
+                    mention_topics::mention_id.eq(*mention),
+                    mention_topics::topic_id.eq(*topic),
+                )
+            })
+            .collect();
+        per_backend!(conn, c => diesel::insert_into(mention_topics::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(outcome)
 }
 
 /// The external ids among `external_ids` already stored on `channel` (what a new mention

@@ -191,35 +191,46 @@ pub fn insert_followers_batch(
     if batch.is_empty() {
         return Ok(0);
     }
-    write_transaction(conn, |conn| {
-        let mut ids: Vec<i64> = batch.iter().map(|s| s.employee_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let known = known_employees(conn, &ids)?;
-        if let Some(s) = batch.iter().find(|s| !known.contains(&s.employee_id)) {
-            return Err(SnapshotRefused::UnknownEmployee(s.employee_id));
-        }
-        let created_at = now();
-        for chunk in batch.chunks(CHUNK) {
-            let rows: Vec<_> = chunk
-                .iter()
-                .map(|s| {
-                    (
-                        follower_snapshots::employee_id.eq(s.employee_id),
-                        follower_snapshots::network.eq(s.reading.network.as_str()),
-                        follower_snapshots::followers.eq(s.reading.followers.get()),
-                        follower_snapshots::observed_at.eq(s.reading.observed_at),
-                        follower_snapshots::source.eq(source.as_str()),
-                        follower_snapshots::created_at.eq(created_at),
-                    )
-                })
-                .collect();
-            per_backend!(conn, c => diesel::insert_into(follower_snapshots::table)
-                .values(&rows)
-                .execute(c))?;
-        }
-        Ok(batch.len())
-    })
+    write_transaction(conn, |conn| insert_follower_rows(conn, batch, source))
+}
+
+/// [`insert_followers_batch`] inside a transaction the caller holds (none of its own, so
+/// a caller storing many batches all or nothing pays for no savepoints).
+///
+/// # Errors
+/// As [`insert_followers_batch`]; the caller rolls back.
+pub fn insert_follower_rows(
+    conn: &mut DbConnection,
+    batch: &[NewFollowerSnapshot],
+    source: Source,
+) -> Result<usize, SnapshotRefused> {
+    let mut ids: Vec<i64> = batch.iter().map(|s| s.employee_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let known = known_employees(conn, &ids)?;
+    if let Some(s) = batch.iter().find(|s| !known.contains(&s.employee_id)) {
+        return Err(SnapshotRefused::UnknownEmployee(s.employee_id));
+    }
+    let created_at = now();
+    for chunk in batch.chunks(CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|s| {
+                (
+                    follower_snapshots::employee_id.eq(s.employee_id),
+                    follower_snapshots::network.eq(s.reading.network.as_str()),
+                    follower_snapshots::followers.eq(s.reading.followers.get()),
+                    follower_snapshots::observed_at.eq(s.reading.observed_at),
+                    follower_snapshots::source.eq(source.as_str()),
+                    follower_snapshots::created_at.eq(created_at),
+                )
+            })
+            .collect();
+        per_backend!(conn, c => diesel::insert_into(follower_snapshots::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(batch.len())
 }
 
 /// An employee's follower snapshots, newest first (by `observed_at`, then id), at most
@@ -508,38 +519,48 @@ pub fn insert_metrics_batch(
     if batch.is_empty() {
         return Ok(0);
     }
-    write_transaction(conn, |conn| {
-        let mut ids: Vec<i64> = batch.iter().map(|s| s.share_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let owners = share_owners(conn, &ids)?;
-        if let Some(s) = batch.iter().find(|s| !owners.contains_key(&s.share_id)) {
-            return Err(SnapshotRefused::UnknownShare(s.share_id));
-        }
-        let created_at = now();
-        for chunk in batch.chunks(CHUNK) {
-            let rows: Vec<_> = chunk
-                .iter()
-                .map(|s| {
-                    let r = &s.reading;
-                    (
-                        metrics_snapshots::share_id.eq(s.share_id),
-                        metrics_snapshots::likes.eq(r.likes.get()),
-                        metrics_snapshots::comments.eq(r.comments.get()),
-                        metrics_snapshots::reshares.eq(r.reshares.get()),
-                        metrics_snapshots::impressions.eq(r.impressions.map(Count::get)),
-                        metrics_snapshots::observed_at.eq(r.observed_at),
-                        metrics_snapshots::source.eq(source.as_str()),
-                        metrics_snapshots::created_at.eq(created_at),
-                    )
-                })
-                .collect();
-            per_backend!(conn, c => diesel::insert_into(metrics_snapshots::table)
-                .values(&rows)
-                .execute(c))?;
-        }
-        Ok(batch.len())
-    })
+    write_transaction(conn, |conn| insert_metrics_rows(conn, batch, source))
+}
+
+/// [`insert_metrics_batch`] inside a transaction the caller holds (none of its own).
+///
+/// # Errors
+/// As [`insert_metrics_batch`]; the caller rolls back.
+pub fn insert_metrics_rows(
+    conn: &mut DbConnection,
+    batch: &[NewMetricsSnapshot],
+    source: Source,
+) -> Result<usize, SnapshotRefused> {
+    let mut ids: Vec<i64> = batch.iter().map(|s| s.share_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let owners = share_owners(conn, &ids)?;
+    if let Some(s) = batch.iter().find(|s| !owners.contains_key(&s.share_id)) {
+        return Err(SnapshotRefused::UnknownShare(s.share_id));
+    }
+    let created_at = now();
+    for chunk in batch.chunks(CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|s| {
+                let r = &s.reading;
+                (
+                    metrics_snapshots::share_id.eq(s.share_id),
+                    metrics_snapshots::likes.eq(r.likes.get()),
+                    metrics_snapshots::comments.eq(r.comments.get()),
+                    metrics_snapshots::reshares.eq(r.reshares.get()),
+                    metrics_snapshots::impressions.eq(r.impressions.map(Count::get)),
+                    metrics_snapshots::observed_at.eq(r.observed_at),
+                    metrics_snapshots::source.eq(source.as_str()),
+                    metrics_snapshots::created_at.eq(created_at),
+                )
+            })
+            .collect();
+        per_backend!(conn, c => diesel::insert_into(metrics_snapshots::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(batch.len())
 }
 
 /// A share's metrics snapshots, newest first (by `observed_at`, then id), at most `limit`.

@@ -45,6 +45,9 @@ pub struct AppState {
     pub writer_stats: Arc<WriterStats>,
     /// The merged sentiment lexicon, cached (see `lexicon`).
     pub lexicon: lexicon::LexiconCache,
+    /// Set while `/admin/import` runs one: a second import would only wait for the
+    /// first one's write lock, holding its upload and a connection meanwhile.
+    pub import_busy: std::sync::atomic::AtomicBool,
 }
 
 /// The click pipeline's parts, built by `startup`.
@@ -85,6 +88,7 @@ impl AppState {
             conversion_limiter: api::conversions::rate_limiter(),
             setup_token: Mutex::new(setup_token),
             lexicon: lexicon::LexiconCache::default(),
+            import_busy: std::sync::atomic::AtomicBool::new(false),
         }
     }
 }

@@ -17,6 +17,7 @@ mod api_support;
 mod browser;
 mod cli;
 mod crash;
+mod import;
 mod pages_auth;
 mod pages_links;
 mod pages_mentions;

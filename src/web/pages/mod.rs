@@ -4,6 +4,7 @@ pub mod admin;
 pub mod brands;
 pub mod conversions;
 pub mod errors;
+pub mod import;
 pub mod links;
 pub mod login;
 pub mod mentions;
@@ -75,6 +76,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/admin/sentiment/{id}/delete",
             web::post().to(sentiment::remove),
         )
+        .service(
+            web::resource("/admin/import")
+                .route(web::get().to(import::page))
+                .route(web::post().to(import::upload)),
+        )
+        .route("/admin/import/{file}", web::get().to(import::example))
         .service(
             web::resource("/admin/support")
                 .route(web::get().to(support::page))

@@ -1,0 +1,554 @@
+//! `/admin/import`: upload a CSV file of mentions, metrics or follower snapshots, or
+//! support cases; check it (dry run) or import it, all or nothing, through the engine the
+//! CLI uses (`crate::import`). The page lists every kind's columns and offers an example
+//! file per kind (`/admin/import/{kind}.csv`).
+//!
+//! The upload is `multipart/form-data`, streamed to a temporary file (deleted when the
+//! request ends) and refused beyond `CHORUS_IMPORT_MAX_MB`. The CSRF token comes as the
+//! form field `csrf` before the file (browsers send fields in page order) or as the
+//! header `X-CSRF-Token`; an upload without it is refused before anything is written.
+
+use std::io::Write;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use actix_multipart::Multipart;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use futures_util::TryStreamExt;
+use serde::Deserialize;
+
+use super::{render, Nav};
+use crate::domain::csv_import::{ImportKind, Need};
+use crate::domain::sentiment::Lexicon;
+use crate::error::PageError;
+use crate::import::{self, group, Report};
+use crate::store;
+use crate::web::auth::{AdminUser, CurrentUser};
+use crate::web::AppState;
+
+/// Row errors shown on the page (the engine keeps up to 1,000; the CLI prints them all).
+pub const SHOWN_ERRORS: usize = 200;
+/// The header that may carry the CSRF token instead of the form field.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The longest text field of the form (kind, action, token, checkbox).
+const MAX_FIELD: usize = 1024;
+/// Room for the form's other fields and the multipart framing beyond the file itself.
+const FORM_OVERHEAD: u64 = 64 * 1024;
+
+struct ColumnView {
+    name: &'static str,
+    need: String,
+    required: bool,
+    help: &'static str,
+}
+
+struct KindView {
+    value: &'static str,
+    title: &'static str,
+    selected: bool,
+    columns: Vec<ColumnView>,
+}
+
+fn kinds(selected: ImportKind) -> Vec<KindView> {
+    ImportKind::ALL
+        .into_iter()
+        .map(|kind| KindView {
+            value: kind.as_str(),
+            title: kind.title(),
+            selected: kind == selected,
+            columns: kind
+                .columns()
+                .iter()
+                .map(|c| ColumnView {
+                    name: c.name,
+                    need: c.need_label(),
+                    required: c.need != Need::Optional,
+                    help: c.help,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+struct ErrorView {
+    line: String,
+    column: String,
+    message: String,
+}
+
+/// A report as the page shows it.
+struct ReportView {
+    /// `imported`, `checked` or `refused` (also the CSS class).
+    status: &'static str,
+    heading: String,
+    summary: String,
+    file_name: String,
+    dry_run: bool,
+    rows: String,
+    added: String,
+    /// The duplicates (mentions) or updated (cases) tile, when it applies to the kind.
+    second: Option<String>,
+    second_label: &'static str,
+    bad_rows: String,
+    errors: Vec<ErrorView>,
+    /// Errors not listed.
+    more: Option<String>,
+    warnings: Vec<String>,
+}
+
+fn report_view(report: &Report, file_name: String) -> ReportView {
+    let (status, heading) = match (report.is_refused(), report.dry_run) {
+        (true, true) => ("refused", "The check found errors"),
+        (true, false) => ("refused", "Nothing was imported"),
+        (false, true) => ("checked", "The file can be imported"),
+        (false, false) => ("imported", "Imported"),
+    };
+    let counts = &report.counts;
+    let (second_label, second) = match (report.kind, report.dry_run) {
+        (ImportKind::Mentions, false) => ("Duplicates skipped", Some(group(counts.duplicates))),
+        (ImportKind::Mentions, true) => ("Duplicates to skip", Some(group(counts.duplicates))),
+        (ImportKind::SupportCases, _) => (
+            "Updated (unchanged)",
+            Some(format!(
+                "{} ({})",
+                group(counts.updated),
+                group(counts.unchanged)
+            )),
+        ),
+        (ImportKind::Metrics | ImportKind::Followers, _) => ("", None),
+    };
+    let shown = report.errors.errors.len().min(SHOWN_ERRORS);
+    let more = report.errors.total.saturating_sub(shown as u64);
+    ReportView {
+        status,
+        heading: heading.to_owned(),
+        summary: report.summary(),
+        file_name,
+        dry_run: report.dry_run,
+        rows: group(report.rows),
+        added: group(counts.added),
+        second,
+        second_label,
+        bad_rows: group(report.errors.bad_rows),
+        errors: report
+            .errors
+            .errors
+            .iter()
+            .take(SHOWN_ERRORS)
+            .map(|e| ErrorView {
+                line: group(e.line),
+                column: e.column.clone().unwrap_or_default(),
+                message: e.message.clone(),
+            })
+            .collect(),
+        more: (more > 0).then(|| group(more)),
+        warnings: report.warnings.clone(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/import.html")]
+struct ImportPage {
+    title: &'static str,
+    nav: Option<Nav>,
+    csrf: String,
+    kinds: Vec<KindView>,
+    ignore_unknown: bool,
+    max_mb: u64,
+    max_bytes: u64,
+    timezone: String,
+    file_error: Option<String>,
+    form_error: Option<String>,
+    report: Option<ReportView>,
+}
+
+/// What the page shows besides the form.
+#[derive(Default)]
+struct Outcome {
+    file_error: Option<String>,
+    form_error: Option<String>,
+    report: Option<ReportView>,
+}
+
+fn import_page(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    kind: ImportKind,
+    ignore_unknown: bool,
+    outcome: Outcome,
+) -> Result<HttpResponse, PageError> {
+    let max_bytes = state.settings.import_max_bytes;
+    render(
+        status,
+        &ImportPage {
+            title: "Import CSV",
+            nav: Some(Nav::new(user, "import")),
+            csrf: user.csrf.clone(),
+            kinds: kinds(kind),
+            ignore_unknown,
+            max_mb: max_bytes / (1024 * 1024),
+            max_bytes,
+            timezone: state.settings.timezone.name().to_owned(),
+            file_error: outcome.file_error,
+            form_error: outcome.form_error,
+            report: outcome.report,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    kind: Option<String>,
+}
+
+/// `GET /admin/import?kind=…`.
+pub async fn page(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, PageError> {
+    let kind = query
+        .kind
+        .as_deref()
+        .and_then(ImportKind::parse)
+        .unwrap_or(ImportKind::Mentions);
+    import_page(
+        &state,
+        &user,
+        StatusCode::OK,
+        kind,
+        false,
+        Outcome::default(),
+    )
+}
+
+/// `GET /admin/import/{kind}.csv`: a small example file that imports as it is (given the
+/// brand, share and employee it names).
+pub async fn example(
+    AdminUser(_): AdminUser,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let kind = path
+        .strip_suffix(".csv")
+        .and_then(ImportKind::parse)
+        .ok_or(PageError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"chorus-{}-example.csv\"",
+                kind.as_str()
+            ),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(kind.example_csv()))
+}
+
+/// The uploaded file, on disk for as long as this lives.
+struct Upload {
+    file: tempfile::NamedTempFile,
+    name: String,
+    bytes: u64,
+}
+
+/// The form as it arrived.
+#[derive(Default)]
+struct UploadForm {
+    kind: String,
+    action: String,
+    ignore_unknown: bool,
+    upload: Option<Upload>,
+}
+
+/// Why reading the upload stopped.
+enum Refusal {
+    Page(PageError),
+    /// The upload passed the size limit while streaming.
+    TooLarge,
+}
+
+impl From<PageError> for Refusal {
+    fn from(err: PageError) -> Refusal {
+        Refusal::Page(err)
+    }
+}
+
+fn bad_upload(err: impl std::fmt::Display) -> Refusal {
+    Refusal::Page(PageError::BadRequest(format!(
+        "the upload could not be read: {err}"
+    )))
+}
+
+/// No token before the file (or at all): refused as a wrong one is.
+fn missing_token(user: &CurrentUser) -> Refusal {
+    match user.check_csrf("") {
+        Err(e) => Refusal::Page(e),
+        Ok(()) => Refusal::Page(PageError::Forbidden),
+    }
+}
+
+/// Reads the multipart body: small fields into `form`, the file into a temporary file.
+/// The token must be known (header or an earlier field) before a file is written.
+async fn read_form(
+    user: &CurrentUser,
+    mut payload: Multipart,
+    header_token: Option<String>,
+    limit: u64,
+) -> Result<UploadForm, Refusal> {
+    let mut form = UploadForm::default();
+    let mut verified = match header_token {
+        Some(token) => {
+            user.check_csrf(&token)?;
+            true
+        }
+        None => false,
+    };
+    while let Some(mut field) = payload.try_next().await.map_err(bad_upload)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            if !verified {
+                return Err(missing_token(user));
+            }
+            let file_name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .unwrap_or_default()
+                .to_owned();
+            let file = tempfile::NamedTempFile::new().map_err(|e| {
+                tracing::error!(error = %e, "cannot create a temporary file for an import");
+                Refusal::Page(PageError::Internal)
+            })?;
+            // Plain blocking writes through a large buffer: an admin's upload, a syscall
+            // per 256 KiB into the page cache, is not worth a thread hop per chunk.
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, file.as_file());
+            let mut bytes = 0u64;
+            while let Some(chunk) = field.try_next().await.map_err(bad_upload)? {
+                bytes += chunk.len() as u64;
+                if bytes > limit {
+                    return Err(Refusal::TooLarge);
+                }
+                out.write_all(&chunk).map_err(|e| {
+                    tracing::error!(error = %e, "cannot write an upload to a temporary file");
+                    Refusal::Page(PageError::Internal)
+                })?;
+            }
+            out.flush().map_err(|e| {
+                tracing::error!(error = %e, "cannot write an upload to a temporary file");
+                Refusal::Page(PageError::Internal)
+            })?;
+            drop(out);
+            form.upload = Some(Upload {
+                file,
+                name: file_name,
+                bytes,
+            });
+            continue;
+        }
+        let mut value = Vec::new();
+        while let Some(chunk) = field.try_next().await.map_err(bad_upload)? {
+            if value.len() + chunk.len() > MAX_FIELD {
+                return Err(bad_upload(format!("field {name:?} is too long")));
+            }
+            value.extend_from_slice(&chunk);
+        }
+        let value = String::from_utf8_lossy(&value).into_owned();
+        match name.as_str() {
+            "csrf" => {
+                user.check_csrf(&value)?;
+                verified = true;
+            }
+            "kind" => form.kind = value,
+            "action" => form.action = value,
+            "ignore_unknown" => form.ignore_unknown = !value.is_empty(),
+            _ => {}
+        }
+    }
+    if !verified {
+        return Err(missing_token(user));
+    }
+    Ok(form)
+}
+
+/// Clears [`AppState::import_busy`] when the import ends, however it ends.
+struct BusyGuard<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+/// `POST /admin/import` (multipart: `csrf`, `kind`, `file`, `ignore_unknown`, `action` =
+/// `check` or `import`): 200 with the report when the file was checked or imported, 422
+/// when it was refused (nothing stored), 413 beyond the size limit, 409 while another
+/// import runs.
+pub async fn upload(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: Multipart,
+) -> Result<HttpResponse, PageError> {
+    let limit = state.settings.import_max_bytes;
+    let max_mb = limit / (1024 * 1024);
+    let too_large = || Outcome {
+        file_error: Some(format!(
+            "The file is larger than {max_mb} MiB, the limit of this server \
+             (CHORUS_IMPORT_MAX_MB); split it, or import it with `chorus import`."
+        )),
+        ..Outcome::default()
+    };
+    // A body announced as too large is refused before it is read.
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit + FORM_OVERHEAD) {
+        return import_page(
+            &state,
+            &user,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ImportKind::Mentions,
+            false,
+            too_large(),
+        );
+    }
+    let header_token = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let form = match read_form(&user, payload, header_token, limit).await {
+        Ok(form) => form,
+        Err(Refusal::Page(e)) => return Err(e),
+        Err(Refusal::TooLarge) => {
+            return import_page(
+                &state,
+                &user,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ImportKind::Mentions,
+                false,
+                too_large(),
+            )
+        }
+    };
+    let Some(kind) = ImportKind::parse(&form.kind) else {
+        return import_page(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportKind::Mentions,
+            form.ignore_unknown,
+            Outcome {
+                form_error: Some("Choose what the file holds.".to_owned()),
+                ..Outcome::default()
+            },
+        );
+    };
+    let refuse = |status: StatusCode, outcome: Outcome| {
+        import_page(&state, &user, status, kind, form.ignore_unknown, outcome)
+    };
+    let dry_run = match form.action.as_str() {
+        "check" => true,
+        "import" => false,
+        _ => {
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Outcome {
+                    form_error: Some("Choose Check or Import.".to_owned()),
+                    ..Outcome::default()
+                },
+            )
+        }
+    };
+    let upload = match form.upload {
+        Some(upload) if upload.bytes > 0 => upload,
+        _ => {
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Outcome {
+                    file_error: Some("Choose a CSV file.".to_owned()),
+                    ..Outcome::default()
+                },
+            )
+        }
+    };
+    if state
+        .import_busy
+        .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        return refuse(
+            StatusCode::CONFLICT,
+            Outcome {
+                form_error: Some(
+                    "Another import is running; try again when it has finished.".to_owned(),
+                ),
+                ..Outcome::default()
+            },
+        );
+    }
+    let _busy = BusyGuard(&state.import_busy);
+    let lexicon = if kind == ImportKind::Mentions {
+        state.lexicon.get(&state.db).await?
+    } else {
+        Arc::new(Lexicon::default())
+    };
+    let options = import::Options {
+        kind,
+        dry_run,
+        ignore_unknown_columns: form.ignore_unknown,
+        timezone: state.settings.timezone,
+        now: store::now(),
+    };
+    let file_name = upload.name.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let result = import::run(conn, upload.file.path(), &options, &lexicon, &mut |_, _| {});
+            // The temporary file goes as soon as the import is done with it.
+            drop(upload);
+            Ok(result)
+        })
+        .await?;
+    match outcome {
+        Ok(report) => {
+            let status = if report.is_refused() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::OK
+            };
+            if report.stored() {
+                tracing::info!(
+                    kind = kind.as_str(),
+                    rows = report.rows,
+                    added = report.counts.added,
+                    "CSV import"
+                );
+            }
+            refuse(
+                status,
+                Outcome {
+                    report: Some(report_view(&report, file_name)),
+                    ..Outcome::default()
+                },
+            )
+        }
+        Err(e) if e.is_refusal() => refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome {
+                file_error: Some(format!("The file was refused: {e}. Nothing was imported.")),
+                ..Outcome::default()
+            },
+        ),
+        Err(import::ImportError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            tracing::error!(error = %e, "CSV import failed");
+            Err(PageError::Internal)
+        }
+    }
+}
