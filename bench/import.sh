@@ -9,12 +9,12 @@
 #   ROWS=1000000        rows in the generated file
 #   SKIP_BUILD=1        use the existing target/release/chorus
 #   KEEP=1              keep the work dir (CSV file, database, logs)
-#   CHORUS_DATABASE_URL=postgres://…   import into that database instead (it must be
-#                       empty of mentions with these external ids; the harness neither
-#                       creates nor drops it)
+#   CHORUS_DATABASE_URL=postgres://…   import into that (dedicated, empty) database
+#                       instead; the harness migrates it and adds the brand with psql, but
+#                       neither creates nor drops it
 #
-# Needs python3 (standard library) and /usr/bin/time (GNU time). Nothing is written into
-# the repository.
+# Needs python3 (standard library) and /usr/bin/time (GNU time), and psql for PostgreSQL.
+# Nothing is written into the repository.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -56,7 +56,12 @@ db.commit()
 PY
     ;;
   *)
-    log "PostgreSQL: create the brand Acme (and topics) first, e.g. with POST /api/v1/brands"
+    command -v psql >/dev/null || { echo "psql is needed to prepare a PostgreSQL database" >&2; exit 1; }
+    psql -q -v ON_ERROR_STOP=1 "$CHORUS_DATABASE_URL" <<'SQL'
+INSERT INTO brands (name, own, created_at) SELECT 'Acme', true, now() WHERE NOT EXISTS (SELECT 1 FROM brands WHERE lower(name) = 'acme');
+INSERT INTO topics (name, keywords, created_at) SELECT 'AI', E'AI\n인공지능', now() WHERE NOT EXISTS (SELECT 1 FROM topics WHERE name = 'AI');
+INSERT INTO topics (name, keywords, created_at) SELECT 'Cloud', E'cloud\n클라우드', now() WHERE NOT EXISTS (SELECT 1 FROM topics WHERE name = 'Cloud');
+SQL
     ;;
 esac
 

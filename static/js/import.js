@@ -1,5 +1,6 @@
 // /admin/import: refuse a file over the size limit before uploading it, show the columns
-// of the chosen kind, and say that a long import is running. The page works without it.
+// of the chosen kind, say that a long import is running, and show the report on phones.
+// The page works without it.
 (function () {
   "use strict";
   var form = document.getElementById("import-form");
@@ -43,6 +44,12 @@
       ? "The file is larger than " + maxMb + " MiB, the limit of this server; split it, or import it with chorus import."
       : "");
   });
+
+  // On a phone the report sits below the form: bring it into view.
+  var result = document.getElementById("import-result");
+  if (result && window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
+    result.scrollIntoView();
+  }
 
   var sent = false;
   form.addEventListener("submit", function (event) {
