@@ -100,6 +100,73 @@ impl From<diesel::result::Error> for BatchRefused {
     }
 }
 
+/// The column values of a mention (a macro: the tuple's type is unnameable).
+macro_rules! mention_values {
+    ($item:expr, $brand_id:expr, $created_at:expr) => {{
+        let item: &NewMention = $item;
+        (
+            mentions::brand_id.eq($brand_id),
+            mentions::channel.eq(item.channel.as_str()),
+            mentions::author.eq(&item.author),
+            mentions::author_reach.eq(item.author_reach),
+            mentions::body.eq(&item.text),
+            mentions::kind.eq(item.kind.as_str()),
+            mentions::sentiment.eq(item.sentiment.as_str()),
+            mentions::sentiment_source.eq(item.sentiment_source.as_str()),
+            mentions::occurred_at.eq(item.occurred_at),
+            mentions::day.eq(item.day),
+            mentions::url.eq(item.url.as_deref()),
+            mentions::external_id.eq(item.external_id.as_deref()),
+            mentions::created_at.eq($created_at),
+        )
+    }};
+}
+
+/// Mentions per multi-row insert on PostgreSQL (13 parameters each, far below its limit
+/// of 65,535).
+const MULTI_ROW: usize = 1_000;
+
+/// Inserts `items[i]` for every `i` of `pending` in one statement (PostgreSQL), skipping
+/// repeats of a stored `(channel, external_id)`.
+fn insert_many(
+    conn: &mut DbConnection,
+    items: &[NewMention],
+    brand_ids: &[i64],
+    pending: &[usize],
+    created_at: NaiveDateTime,
+    outcome: &mut BatchOutcome,
+) -> Result<(), BatchRefused> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = pending
+        .iter()
+        .map(|&i| mention_values!(&items[i], brand_ids[i], created_at))
+        .collect();
+    let inserted = match conn {
+        DbConnection::Postgres(c) => diesel::insert_into(mentions::table)
+            .values(&rows)
+            .on_conflict((mentions::channel, mentions::external_id))
+            .do_nothing()
+            .execute(c)?,
+        // Not called on SQLite (see `insert_rows`); one statement per row there.
+        DbConnection::Sqlite(c) => {
+            let mut n = 0;
+            for row in rows {
+                n += diesel::insert_into(mentions::table)
+                    .values(row)
+                    .on_conflict((mentions::channel, mentions::external_id))
+                    .do_nothing()
+                    .execute(c)?;
+            }
+            n
+        }
+    };
+    outcome.inserted += inserted;
+    outcome.duplicates += pending.len() - inserted;
+    Ok(())
+}
+
 /// Rows per multi-row insert of topic tags (two parameters each, far below both engines'
 /// limits).
 const TAG_CHUNK: usize = 2_000;
@@ -150,24 +217,26 @@ pub fn insert_rows(
     let created_at = now();
     let mut outcome = BatchOutcome::default();
     let mut tags: Vec<(i64, i64)> = Vec::new();
-    for (item, brand_id) in items.iter().zip(brand_ids) {
-        let values = (
-            mentions::brand_id.eq(brand_id),
-            mentions::channel.eq(item.channel.as_str()),
-            mentions::author.eq(&item.author),
-            mentions::author_reach.eq(item.author_reach),
-            mentions::body.eq(&item.text),
-            mentions::kind.eq(item.kind.as_str()),
-            mentions::sentiment.eq(item.sentiment.as_str()),
-            mentions::sentiment_source.eq(item.sentiment_source.as_str()),
-            mentions::occurred_at.eq(item.occurred_at),
-            mentions::day.eq(item.day),
-            mentions::url.eq(item.url.as_deref()),
-            mentions::external_id.eq(item.external_id.as_deref()),
-            mentions::created_at.eq(created_at),
-        );
-        // One statement per mention: the id of each new row is needed for its topic
-        // tags, and RETURNING of a multi-row insert promises no order.
+    // PostgreSQL pays per round trip: mentions that need no topic tags (so no id) go in
+    // multi-row statements. A mention with tags needs its own id — RETURNING of a
+    // multi-row insert promises no order — so it gets a statement of its own, after the
+    // pending ones, so that of two repeats the first is kept, as on SQLite. SQLite runs one
+    // cached statement per mention: in-process, cheaper than parsing multi-row ones.
+    let multi_row = matches!(conn, DbConnection::Postgres(_));
+    let mut pending: Vec<usize> = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let topics = matching_topics(&item.text, &topic_keywords);
+        if multi_row && topics.is_empty() {
+            pending.push(index);
+            if pending.len() == MULTI_ROW {
+                insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
+                pending.clear();
+            }
+            continue;
+        }
+        insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
+        pending.clear();
+        let values = mention_values!(item, brand_ids[index], created_at);
         let id: Option<i64> = per_backend!(conn, c => diesel::insert_into(mentions::table)
             .values(values)
             .on_conflict((mentions::channel, mentions::external_id))
@@ -178,15 +247,12 @@ pub fn insert_rows(
         match id {
             Some(id) => {
                 outcome.inserted += 1;
-                tags.extend(
-                    matching_topics(&item.text, &topic_keywords)
-                        .into_iter()
-                        .map(|topic| (id, topic)),
-                );
+                tags.extend(topics.into_iter().map(|topic| (id, topic)));
             }
             None => outcome.duplicates += 1,
         }
     }
+    insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
     for chunk in tags.chunks(TAG_CHUNK) {
         let rows: Vec<_> = chunk
             .iter()
