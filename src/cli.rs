@@ -383,6 +383,14 @@ fn import_file(settings: &Settings, args: ImportArgs) -> ExitCode {
         );
     }
     let seconds = started.elapsed().as_secs_f64();
+    let timing = match report.store_time {
+        Some(store) => format!(
+            "{seconds:.1} s: checked in {:.1} s, stored in {:.1} s",
+            report.check_time.as_secs_f64(),
+            store.as_secs_f64()
+        ),
+        None => format!("{seconds:.1} s"),
+    };
     if report.is_refused() {
         let _ = writeln!(
             err,
@@ -394,7 +402,7 @@ fn import_file(settings: &Settings, args: ImportArgs) -> ExitCode {
         return ExitCode::from(EXIT_REFUSED);
     }
     println!(
-        "{} {}: {} ({seconds:.1} s)",
+        "{} {}: {} ({timing})",
         kind.as_str(),
         args.file.display(),
         report.summary()

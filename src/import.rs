@@ -24,6 +24,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::Path;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 use diesel::result::Error as DieselError;
@@ -107,6 +108,11 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Zero when refused.
     pub counts: Counts,
+    /// How long the check took.
+    pub check_time: Duration,
+    /// How long the write transaction lasted (on SQLite, how long other writers waited);
+    /// `None` when nothing was written.
+    pub store_time: Option<Duration>,
 }
 
 impl Report {
@@ -264,11 +270,16 @@ pub fn run(
     lexicon: &Lexicon,
     progress: &mut dyn FnMut(Phase, u64),
 ) -> Result<Report, ImportError> {
+    let started = Instant::now();
     let mut report = check(conn, path, options, progress)?;
+    report.check_time = started.elapsed();
     if options.dry_run || report.is_refused() || report.rows == 0 {
         return Ok(report);
     }
-    match store_all(conn, path, options, lexicon, progress) {
+    let started = Instant::now();
+    let stored = store_all(conn, path, options, lexicon, progress);
+    report.store_time = Some(started.elapsed());
+    match stored {
         Ok(counts) => report.counts = counts,
         Err(Abort::Row(error)) => {
             report.counts = Counts::default();
@@ -331,6 +342,8 @@ fn check(
         errors,
         warnings,
         counts,
+        check_time: Duration::ZERO,
+        store_time: None,
     })
 }
 
@@ -962,6 +975,8 @@ mod tests {
             errors: ErrorLog::default(),
             warnings: Vec::new(),
             counts,
+            check_time: Duration::ZERO,
+            store_time: None,
         }
     }
 

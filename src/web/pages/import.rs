@@ -527,6 +527,8 @@ pub async fn upload(
                     kind = kind.as_str(),
                     rows = report.rows,
                     added = report.counts.added,
+                    check_ms = report.check_time.as_millis() as u64,
+                    store_ms = report.store_time.map_or(0, |t| t.as_millis() as u64),
                     "CSV import"
                 );
             }
