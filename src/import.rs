@@ -11,8 +11,9 @@
 //!    file, so an import is all or nothing. A second thread reads and validates the file
 //!    again and scores mention sentiment while the connection's thread writes the previous
 //!    chunk, so the transaction lasts about as long as the writes alone. Chunks of
-//!    [`CHUNK_ROWS`] rows go through the store's batch functions (the API's), each in a
-//!    savepoint; the queue between the threads holds a few chunks, so memory stays flat.
+//!    [`CHUNK_ROWS`] rows go through the API's store functions in their `_rows` form (no
+//!    savepoint of their own), with SQLite's page cache raised for the transaction; the
+//!    queue between the threads holds a few chunks, so memory stays flat.
 //!    Should the file or the database change between the passes (a row no longer valid,
 //!    a brand deleted), the transaction is rolled back and the report names that row.
 //!
