@@ -379,7 +379,7 @@ impl Settings {
         let pool_size = positive("CHORUS_POOL_SIZE", raw.pool_size.unwrap_or(8).into())? as u32;
         let click_batch_max = positive(
             "CHORUS_CLICK_BATCH_MAX",
-            raw.click_batch_max.unwrap_or(1000) as u64,
+            raw.click_batch_max.unwrap_or(5000) as u64,
         )? as usize;
         let click_batch_wait = Duration::from_millis(raw.click_batch_ms.unwrap_or(0));
         let click_queue = positive(

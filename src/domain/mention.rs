@@ -32,49 +32,9 @@ pub const MAX_AUTHOR_LEN: usize = 200;
 pub const MAX_URL_LEN: usize = 2_048;
 /// The longest external id, in characters.
 pub const MAX_EXTERNAL_ID_LEN: usize = 256;
-/// The longest channel name.
-pub const MAX_CHANNEL_LEN: usize = 32;
+pub use super::channel::{Channel, InvalidChannel, MAX_CHANNEL_LEN};
 /// How far ahead of the server's clock `occurred_at` may be (clock skew between systems).
 pub const MAX_FUTURE_HOURS: i64 = 24;
-
-/// Where a mention was seen: a lowercase token `[a-z0-9_-]{1,32}`. Free, not the closed
-/// list of share networks: mentions come from news sites, blogs and forums too.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Channel(String);
-
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("a channel is 1 to {MAX_CHANNEL_LEN} characters a-z, 0-9, '_' or '-', such as linkedin, x or news (got {0:?})")]
-pub struct InvalidChannel(pub String);
-
-impl Channel {
-    /// Surrounding spaces are dropped and letters lowercased (`LinkedIn` → `linkedin`).
-    ///
-    /// # Errors
-    /// [`InvalidChannel`] for anything else.
-    pub fn parse(value: &str) -> Result<Channel, InvalidChannel> {
-        let folded = value.trim().to_ascii_lowercase();
-        let ok = !folded.is_empty()
-            && folded.len() <= MAX_CHANNEL_LEN
-            && folded
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-        if ok {
-            Ok(Channel(folded))
-        } else {
-            Err(InvalidChannel(value.to_owned()))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// `post` or `comment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

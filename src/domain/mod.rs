@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod attribution;
 pub mod brand;
 pub mod campaign;
+pub mod channel;
 pub mod classify;
 pub mod client_ip;
 pub mod content;

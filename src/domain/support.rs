@@ -6,54 +6,12 @@
 //! resolved); [`summarise`] computes the KPI figures: median and p90 first-response time,
 //! resolved count and share, each "no data" (`None`) when nothing qualifies.
 
-use std::fmt;
-
 use chrono::NaiveDateTime;
 
 use super::conversion::optional_id;
 use super::record::{self, Errors, Invalid};
 
-/// The longest channel name.
-pub const MAX_CHANNEL_LEN: usize = 32;
-
-/// Where a case was raised: a lowercase token `[a-z0-9_-]{1,32}` (`twitter`, `linkedin`,
-/// `facebook_dm`, `app-store`). Input is trimmed and lowercased first, so `Twitter` and
-/// `twitter` are one channel.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Channel(String);
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("must be 1 to {MAX_CHANNEL_LEN} characters a-z, 0-9, '_' or '-' (got {0:?})")]
-pub struct InvalidChannel(pub String);
-
-impl Channel {
-    /// # Errors
-    /// [`InvalidChannel`] for an empty or too long name, or one with other characters
-    /// (spaces, dots, accents).
-    pub fn parse(value: &str) -> Result<Channel, InvalidChannel> {
-        let folded = value.trim().to_ascii_lowercase();
-        let ok = !folded.is_empty()
-            && folded.len() <= MAX_CHANNEL_LEN
-            && folded
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-        if ok {
-            Ok(Channel(folded))
-        } else {
-            Err(InvalidChannel(value.to_owned()))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+pub use super::channel::{Channel, InvalidChannel, MAX_CHANNEL_LEN};
 
 /// A case as it arrived. Times are RFC 3339 or bare dates (midnight in the configured
 /// zone); absent or blank optional fields are not given.

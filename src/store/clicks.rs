@@ -165,42 +165,31 @@ pub fn insert_batch(
 }
 
 /// Inserts the clicks whose ids are not stored yet; says for each whether it was new.
-///
-/// SQLite runs one prepared single-row statement per click: in-process, a cached statement
-/// costs less than parsing a 7 000-parameter multi-row one, and `execute` tells a conflict
-/// (0 rows) from an insert. PostgreSQL gets few multi-row statements (round trips count
-/// there) and reports the new ids through `RETURNING`.
+/// Multi-row statements on both engines: diesel prepares `ON CONFLICT` statements afresh
+/// each time, so a few big ones cost less than one per click.
 fn insert_clicks(conn: &mut DbConnection, batch: &[NewClick]) -> Result<Vec<bool>, StoreError> {
-    match conn {
-        DbConnection::Sqlite(c) => batch
-            .iter()
-            .map(|click| {
-                let n = diesel::insert_into(clicks::table)
-                    .values(ClickInsert::from(click))
-                    .on_conflict(clicks::click_id)
-                    .do_nothing()
-                    .execute(c)?;
-                Ok(n == 1)
-            })
-            .collect(),
-        DbConnection::Postgres(c) => {
-            let mut inserted: HashSet<String> = HashSet::with_capacity(batch.len());
-            for chunk in batch.chunks(CHUNK) {
-                let rows: Vec<ClickInsert<'_>> = chunk.iter().map(ClickInsert::from).collect();
-                let ids: Vec<String> = diesel::insert_into(clicks::table)
-                    .values(&rows)
-                    .on_conflict(clicks::click_id)
-                    .do_nothing()
-                    .returning(clicks::click_id)
-                    .get_results(c)?;
-                inserted.extend(ids);
-            }
-            Ok(batch
+    let mut inserted: HashSet<&str> = HashSet::with_capacity(batch.len());
+    for chunk in batch.chunks(CHUNK) {
+        let rows: Vec<ClickInsert<'_>> = chunk.iter().map(ClickInsert::from).collect();
+        let ids: Vec<String> = per_backend!(conn, c => diesel::insert_into(clicks::table)
+            .values(&rows)
+            .on_conflict(clicks::click_id)
+            .do_nothing()
+            .returning(clicks::click_id)
+            .get_results(c))?;
+        // Borrow the batch's own ids rather than keep the returned copies.
+        let returned: HashSet<String> = ids.into_iter().collect();
+        inserted.extend(
+            chunk
                 .iter()
-                .map(|c| inserted.contains(&c.click_id))
-                .collect())
-        }
+                .filter(|c| returned.contains(&c.click_id))
+                .map(|c| c.click_id.as_str()),
+        );
     }
+    Ok(batch
+        .iter()
+        .map(|c| inserted.contains(c.click_id.as_str()))
+        .collect())
 }
 
 /// Adds human clicks to the visitors' counts; returns the (share, day) of each visitor seen
@@ -211,28 +200,6 @@ fn add_visitors(
     chunk: &[((i64, NaiveDate, &str), i64)],
 ) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
     use click_visitors::dsl as v;
-    if let DbConnection::Sqlite(c) = conn {
-        // One cached single-row statement per visitor (see `insert_clicks`).
-        let mut first_seen = Vec::new();
-        for ((share_id, day, visitor), n) in chunk {
-            let human: i64 = diesel::insert_into(v::click_visitors)
-                .values((
-                    v::share_id.eq(*share_id),
-                    v::day.eq(*day),
-                    v::visitor.eq(*visitor),
-                    v::human.eq(*n),
-                ))
-                .on_conflict((v::share_id, v::day, v::visitor))
-                .do_update()
-                .set(v::human.eq(v::human + excluded(v::human)))
-                .returning(v::human)
-                .get_result(c)?;
-            if human == *n {
-                first_seen.push((*share_id, *day));
-            }
-        }
-        return Ok(first_seen);
-    }
     let rows: Vec<_> = chunk
         .iter()
         .map(|((share_id, day, visitor), n)| {

@@ -25,6 +25,7 @@ use crate::clicks::writer::{ClickSink, WriterStats};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::client_ip::TrustedProxies;
+use crate::domain::slug;
 
 /// Everything handlers share, built once by `startup`.
 pub struct AppState {
@@ -111,20 +112,62 @@ pub fn client_address(req: &actix_web::HttpRequest, state: &AppState) -> IpAddr 
 /// The whole route table, used by `startup` for the server and by nothing else, so tests
 /// exercise exactly what production serves.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::scope("/api/v1").configure(api::routes))
-        .service(web::scope("/api").default_service(web::to(api::unknown_route)))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/metrics", web::get().to(metrics::metrics))
-        .route("/static/{path:.*}", web::get().to(assets::serve))
-        .route(
-            "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
-            web::get().to(qr::image),
-        )
-        .configure(pages::routes)
-        // Last: every other single-segment path is a short link.
-        .service(
-            web::resource("/{slug}")
-                .route(web::get().to(redirect::follow))
-                .route(web::head().to(redirect::follow)),
-        );
+    // First: short links are most of the traffic, so they should not be tried against
+    // every page route (some of them regexes) before matching. The guard leaves the app's
+    // own single-segment paths (`/login`, `/admin`, `/healthz`, …) to the routes below:
+    // they are all reserved words, which no slug can be.
+    cfg.service(
+        web::resource("/{slug}")
+            .guard(actix_web::guard::fn_guard(|ctx| {
+                is_short_link_path(ctx.head().uri.path())
+            }))
+            .route(web::get().to(redirect::follow))
+            .route(web::head().to(redirect::follow)),
+    )
+    .service(web::scope("/api/v1").configure(api::routes))
+    .service(web::scope("/api").default_service(web::to(api::unknown_route)))
+    .route("/healthz", web::get().to(health::healthz))
+    .route("/metrics", web::get().to(metrics::metrics))
+    .route("/static/{path:.*}", web::get().to(assets::serve))
+    .route(
+        "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
+        web::get().to(qr::image),
+    )
+    .configure(pages::routes);
+}
+
+/// A single path segment that is not a reserved word: a short link's path.
+fn is_short_link_path(path: &str) -> bool {
+    path.strip_prefix('/')
+        .is_some_and(|slug| !slug.is_empty() && !slug.contains('/') && !slug::is_reserved(slug))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_short_link_path;
+
+    #[test]
+    fn only_single_unreserved_segments_are_short_links() {
+        for path in ["/abc1234", "/Spring-Launch_2026", "/x"] {
+            assert!(is_short_link_path(path), "{path}");
+        }
+        for path in [
+            "/",
+            "",
+            "/login",
+            "/LOGIN",
+            "/admin",
+            "/healthz",
+            "/metrics",
+            "/setup",
+            "/me",
+            "/api",
+            "/static",
+            "/favicon.ico",
+            "/abc/def",
+            "/admin/links",
+        ] {
+            assert!(!is_short_link_path(path), "{path}");
+        }
+    }
 }
