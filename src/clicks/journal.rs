@@ -194,21 +194,29 @@ impl Journal {
 /// The clicks of a leftover segment, skipping a torn last line (a click whose write was
 /// cut off, so never answered).
 pub fn read_segment(path: &Path) -> std::io::Result<Vec<NewClick>> {
+    read_json_lines(path)
+}
+
+/// The complete JSON lines of an append-only file (the journal's or the spool's). A line
+/// that does not parse is a write cut off by a crash — never answered — and is skipped.
+pub(super) fn read_json_lines<T: serde::de::DeserializeOwned>(
+    path: &Path,
+) -> std::io::Result<Vec<T>> {
     let reader = BufReader::new(File::open(path)?);
-    let mut clicks = Vec::new();
+    let mut items = Vec::new();
     for line in reader.split(b'\n') {
         let line = line?;
         if line.is_empty() {
             continue;
         }
         match serde_json::from_slice(&line) {
-            Ok(click) => clicks.push(click),
+            Ok(item) => items.push(item),
             Err(err) => {
-                tracing::warn!(error = %err, path = %path.display(), "skipping a torn line in the click journal")
+                tracing::warn!(error = %err, path = %path.display(), "skipping a torn line")
             }
         }
     }
-    Ok(clicks)
+    Ok(items)
 }
 
 fn segment_path(dir: &Path, segment: SegmentId) -> PathBuf {

@@ -6,7 +6,7 @@
 //! and a torn last line — a batch whose write was cut off, so never answered — is skipped.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -62,18 +62,7 @@ impl Spool {
 
     /// Every complete batch in the spool, oldest first.
     pub fn read_all(&self) -> std::io::Result<Vec<SpooledBatch>> {
-        let reader = BufReader::new(File::open(&self.path)?);
-        let mut batches = Vec::new();
-        for line in reader.lines() {
-            let line = line?;
-            match serde_json::from_str(&line) {
-                Ok(batch) => batches.push(batch),
-                Err(err) => {
-                    tracing::warn!(error = %err, "skipping a torn batch in the click spool")
-                }
-            }
-        }
-        Ok(batches)
+        super::journal::read_json_lines(&self.path)
     }
 
     /// Empties the spool after its batches are committed.
