@@ -10,12 +10,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{render, Nav};
 use crate::domain::conversion::{format_money, Kind};
-use crate::domain::share;
 use crate::error::PageError;
 use crate::store::conversions::{ConversionFilter, ConversionListing};
 use crate::store::{self};
@@ -71,35 +69,10 @@ impl FilterForm {
     /// The store filter, or the errors to show beside the fields.
     fn parse(&self, tz: chrono_tz::Tz) -> Result<ConversionFilter, Box<FilterErrors>> {
         let mut errors = FilterErrors::default();
-        let day = |value: &str, next: bool| -> Result<Option<chrono::NaiveDateTime>, String> {
-            let value = value.trim();
-            if value.is_empty() {
-                return Ok(None);
-            }
-            let bad = || format!("Enter a date as YYYY-MM-DD (got “{value}”).");
-            let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
-            let date = if next {
-                date.succ_opt().ok_or_else(bad)?
-            } else {
-                date
-            };
-            share::parse_time(&date.format("%Y-%m-%d").to_string(), tz)
-                .map(Some)
-                .map_err(|_| bad())
-        };
-        let from = day(&self.from, false)
-            .map_err(|e| errors.from = Some(e))
-            .ok()
-            .flatten();
-        let to = day(&self.to, true)
-            .map_err(|e| errors.to = Some(e))
-            .ok()
-            .flatten();
-        if let (Some(f), Some(t)) = (from, to) {
-            if f >= t {
-                errors.to = Some("The end date must not be before the start date.".into());
-            }
-        }
+        let period = super::FormPeriod::parse(&self.from, &self.to, tz);
+        errors.from = period.from_error;
+        errors.to = period.to_error;
+        let (from, to) = (period.from, period.to);
         let kind = match self.kind.trim() {
             "" => None,
             k => Kind::parse(k)

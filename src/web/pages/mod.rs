@@ -138,3 +138,61 @@ async fn home(user: Option<CurrentUser>) -> HttpResponse {
         None => see_other("/login"),
     }
 }
+
+/// The period of a filter form: local dates `from` and `to`, both included, as the
+/// `[from, to)` times the store filters take, with the message to show beside a field
+/// that cannot be read.
+pub struct FormPeriod {
+    pub from: Option<chrono::NaiveDateTime>,
+    pub to: Option<chrono::NaiveDateTime>,
+    pub from_error: Option<String>,
+    pub to_error: Option<String>,
+}
+
+impl FormPeriod {
+    pub fn parse(from: &str, to: &str, tz: chrono_tz::Tz) -> FormPeriod {
+        let (from, from_error) = split(day_start(from, false, tz));
+        let (to, mut to_error) = split(day_start(to, true, tz));
+        if let (Some(f), Some(t)) = (from, to) {
+            if f >= t {
+                to_error = Some("The end date must not be before the start date.".into());
+            }
+        }
+        return FormPeriod {
+            from,
+            to,
+            from_error,
+            to_error,
+        };
+
+        fn split<T>(r: Result<Option<T>, String>) -> (Option<T>, Option<String>) {
+            match r {
+                Ok(v) => (v, None),
+                Err(e) => (None, Some(e)),
+            }
+        }
+    }
+}
+
+/// A local day as the start of `[from, to)`: the day itself, or the day after (`next`)
+/// so that the end date is included.
+fn day_start(
+    value: &str,
+    next: bool,
+    tz: chrono_tz::Tz,
+) -> Result<Option<chrono::NaiveDateTime>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let bad = || format!("Enter a date as YYYY-MM-DD (got “{value}”).");
+    let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
+    let date = if next {
+        date.succ_opt().ok_or_else(bad)?
+    } else {
+        date
+    };
+    crate::domain::share::parse_time(&date.format("%Y-%m-%d").to_string(), tz)
+        .map(Some)
+        .map_err(|_| bad())
+}

@@ -6,12 +6,10 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{render, see_other, Nav};
 use crate::domain::record::{self, Invalid};
-use crate::domain::share;
 use crate::domain::support::{self, format_duration, format_share, CaseInput, Channel, Summary};
 use crate::error::PageError;
 use crate::store::support::{CaseFilter, CaseRefused, CaseStatus, Outcome, SupportCase};
@@ -53,45 +51,13 @@ impl FilterErrors {
     }
 }
 
-/// A local day as the start of `[from, to)`: the day itself, or the day after (`next`)
-/// so that the end date is included.
-fn day_start(
-    value: &str,
-    next: bool,
-    tz: chrono_tz::Tz,
-) -> Result<Option<chrono::NaiveDateTime>, String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    let bad = || format!("Enter a date as YYYY-MM-DD (got “{value}”).");
-    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
-    let date = if next {
-        date.succ_opt().ok_or_else(bad)?
-    } else {
-        date
-    };
-    share::parse_time(&date.format("%Y-%m-%d").to_string(), tz)
-        .map(Some)
-        .map_err(|_| bad())
-}
-
 impl FilterForm {
     fn parse(&self, tz: chrono_tz::Tz) -> Result<CaseFilter, FilterErrors> {
         let mut errors = FilterErrors::default();
-        let from = day_start(&self.from, false, tz)
-            .map_err(|e| errors.from = Some(e))
-            .ok()
-            .flatten();
-        let to = day_start(&self.to, true, tz)
-            .map_err(|e| errors.to = Some(e))
-            .ok()
-            .flatten();
-        if let (Some(f), Some(t)) = (from, to) {
-            if f >= t {
-                errors.to = Some("The end date must not be before the start date.".into());
-            }
-        }
+        let period = super::FormPeriod::parse(&self.from, &self.to, tz);
+        errors.from = period.from_error;
+        errors.to = period.to_error;
+        let (from, to) = (period.from, period.to);
         let channel = match self.channel.trim() {
             "" => None,
             c => Channel::parse(c)
