@@ -12,7 +12,7 @@
 use std::time::Instant;
 
 use chorus::config::{RawSettings, Settings};
-use chorus::store::clicks::{insert_batch, ClickKind, NewClick};
+use chorus::store::clicks::{insert_batch, ClickKind, NewClick, Visitors};
 use diesel::connection::SimpleConnection;
 
 #[global_allocator]
@@ -57,6 +57,7 @@ fn main() {
     let connector =
         chorus::db::Connector::new(settings.database_url.clone(), settings.sqlite_synchronous);
     let mut conn = connector.connect_for_writer().expect("writer connection");
+    let mut visitors = Visitors::for_connection(&conn);
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let start = Instant::now();
     let cpu_start = cpu_seconds();
@@ -86,7 +87,7 @@ fn main() {
                 }
             })
             .collect();
-        insert_batch(&mut conn, &rows, &[]).expect("batch");
+        insert_batch(&mut conn, &mut visitors, &rows, &[]).expect("batch");
         written += rows.len();
     }
     let secs = start.elapsed().as_secs_f64();

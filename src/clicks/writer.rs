@@ -25,7 +25,7 @@ use super::journal::{self, Journal, SegmentId};
 use super::spool::Spool;
 use crate::db::{Connector, DbConnection};
 use crate::domain::verify::{Policy, Verifier};
-use crate::store::clicks::{self, ClickKind, NewClick};
+use crate::store::clicks::{self, ClickKind, NewClick, Visitors};
 
 /// How long a failing database is left alone before the spool is replayed again.
 const RETRY_EVERY: Duration = Duration::from_secs(1);
@@ -145,6 +145,7 @@ impl ClickWriter {
         let mut worker = Worker {
             connector,
             conn: None,
+            visitors: None,
             spool,
             verifier: Verifier::new(config.policy),
             stats: stats.clone(),
@@ -187,6 +188,8 @@ impl ClickWriter {
 struct Worker {
     connector: Connector,
     conn: Option<DbConnection>,
+    /// Unique visitors per share and day: in memory on SQLite, kept across reconnections.
+    visitors: Option<Visitors>,
     spool: Spool,
     verifier: Verifier,
     stats: Arc<WriterStats>,
@@ -432,7 +435,10 @@ impl Worker {
             );
         }
         let conn = self.conn.as_mut().ok_or("no connection")?;
-        clicks::insert_batch(conn, batch, demote).map_err(|e| e.to_string())
+        let visitors = self
+            .visitors
+            .get_or_insert_with(|| Visitors::for_connection(conn));
+        clicks::insert_batch(conn, visitors, batch, demote).map_err(|e| e.to_string())
     }
 
     /// Moves the spool into the database; on failure the spool stays as it is.

@@ -30,3 +30,4 @@ pub mod support;
 pub mod utm;
 pub mod verify;
 pub mod visitor;
+pub mod visitor_book;

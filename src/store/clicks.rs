@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{per_backend, StoreError};
 use crate::db::schema::{click_rollups, click_visitors, clicks};
 use crate::db::DbConnection;
+use crate::domain::visitor_book::{visitor_key, Changes, VisitorBook};
 
 /// Recorded kinds of click. `Flagged` clicks look human but are not counted (own clicks,
 /// repeats, scanner bursts, HEAD and prefetch requests).
@@ -114,54 +115,109 @@ struct Delta {
 /// Rows per INSERT statement: well under SQLite's bound-parameter limit (14 columns each).
 const CHUNK: usize = 500;
 
+/// Where the writer learns whether a click's visitor is new on the share that day.
+pub enum Visitors {
+    /// The `click_visitors` table, shared by every instance writing to the database
+    /// (PostgreSQL).
+    Table,
+    /// The writer's memory, rebuilt per day from the stored clicks when needed (SQLite, which
+    /// one process owns). See [`VisitorBook`].
+    Memory(VisitorBook),
+}
+
+impl Visitors {
+    /// The right kind for the database behind `conn`.
+    pub fn for_connection(conn: &DbConnection) -> Visitors {
+        match conn {
+            DbConnection::Sqlite(_) => Visitors::Memory(VisitorBook::default()),
+            DbConnection::Postgres(_) => Visitors::Table,
+        }
+    }
+}
+
 /// Writes a batch and demotes earlier clicks revealed as a scanner burst; returns how many
 /// clicks were new.
 pub fn insert_batch(
     conn: &mut DbConnection,
+    visitors: &mut Visitors,
     batch: &[NewClick],
     demote: &[String],
 ) -> Result<usize, StoreError> {
-    super::tx::write_transaction(conn, |conn| {
-        let new = insert_clicks(conn, batch)?;
-        let mut deltas: HashMap<(i64, NaiveDate), Delta> = HashMap::new();
-        let mut visitors: HashMap<(i64, NaiveDate, &str), i64> = HashMap::new();
-        for click in batch
-            .iter()
-            .zip(&new)
-            .filter(|(_, new)| **new)
-            .map(|(c, _)| c)
-        {
-            let d = deltas.entry((click.share_id, click.day)).or_default();
-            match click.kind {
-                ClickKind::Human => {
-                    d.human += 1;
-                    *visitors
-                        .entry((click.share_id, click.day, &click.visitor))
-                        .or_default() += 1;
+    match visitors {
+        Visitors::Table => super::tx::write_transaction(conn, |conn| {
+            write_batch(conn, &mut VisitorTable, batch, demote)
+        }),
+        Visitors::Memory(book) => {
+            let written = super::tx::write_transaction(conn, |conn| {
+                let mut counter = VisitorMemory {
+                    book: &mut *book,
+                    changes: Changes::default(),
+                };
+                counter.hold_days(conn, batch, demote)?;
+                let new = write_batch(conn, &mut counter, batch, demote)?;
+                Ok::<_, StoreError>((new, counter.changes))
+            });
+            match written {
+                Ok((new, changes)) => {
+                    book.apply(changes);
+                    if let Some(newest) = book.days().max() {
+                        book.keep_from(newest - chrono::Days::new(1));
+                    }
+                    Ok(new)
                 }
-                ClickKind::Flagged => d.flagged += 1,
-                ClickKind::Bot => d.bot += 1,
-                ClickKind::Preview => d.preview += 1,
+                Err(err) => {
+                    // Whether the commit happened is unknown: rebuild from what is stored.
+                    book.forget();
+                    Err(err)
+                }
             }
         }
-        // In key order: neighbouring rows share B-tree pages.
-        let mut visitors: Vec<((i64, NaiveDate, &str), i64)> = visitors.into_iter().collect();
-        visitors.sort_unstable();
-        for chunk in visitors.chunks(CHUNK) {
-            for (share_id, day) in add_visitors(conn, chunk)? {
-                deltas.entry((share_id, day)).or_default().unique += 1;
-            }
-        }
+    }
+}
 
-        for click_id in demote {
-            demote_to_burst(conn, click_id, &mut deltas)?;
+/// The batch's statements, in the caller's transaction.
+fn write_batch(
+    conn: &mut DbConnection,
+    visitors: &mut dyn VisitorCounter,
+    batch: &[NewClick],
+    demote: &[String],
+) -> Result<usize, StoreError> {
+    let new = insert_clicks(conn, batch)?;
+    let mut deltas: HashMap<(i64, NaiveDate), Delta> = HashMap::new();
+    let mut humans: HashMap<(i64, NaiveDate, &str), i64> = HashMap::new();
+    for click in batch
+        .iter()
+        .zip(&new)
+        .filter(|(_, new)| **new)
+        .map(|(c, _)| c)
+    {
+        let d = deltas.entry((click.share_id, click.day)).or_default();
+        match click.kind {
+            ClickKind::Human => {
+                d.human += 1;
+                *humans
+                    .entry((click.share_id, click.day, &click.visitor))
+                    .or_default() += 1;
+            }
+            ClickKind::Flagged => d.flagged += 1,
+            ClickKind::Bot => d.bot += 1,
+            ClickKind::Preview => d.preview += 1,
         }
-        let deltas: Vec<((i64, NaiveDate), Delta)> = deltas.into_iter().collect();
-        for chunk in deltas.chunks(CHUNK) {
-            add_to_rollups(conn, chunk)?;
-        }
-        Ok(new.iter().filter(|n| **n).count())
-    })
+    }
+    // In key order: neighbouring rows share B-tree pages.
+    let mut humans: Vec<((i64, NaiveDate, &str), i64)> = humans.into_iter().collect();
+    humans.sort_unstable();
+    for (share_id, day) in visitors.add(conn, &humans)? {
+        deltas.entry((share_id, day)).or_default().unique += 1;
+    }
+    for click_id in demote {
+        demote_to_burst(conn, visitors, click_id, &mut deltas)?;
+    }
+    let deltas: Vec<((i64, NaiveDate), Delta)> = deltas.into_iter().collect();
+    for chunk in deltas.chunks(CHUNK) {
+        add_to_rollups(conn, chunk)?;
+    }
+    Ok(new.iter().filter(|n| **n).count())
 }
 
 /// Inserts the clicks whose ids are not stored yet; says for each whether it was new.
@@ -192,39 +248,189 @@ fn insert_clicks(conn: &mut DbConnection, batch: &[NewClick]) -> Result<Vec<bool
         .collect())
 }
 
-/// Adds human clicks to the visitors' counts; returns the (share, day) of each visitor seen
-/// there for the first time. A row that comes back holding exactly what was added is new:
-/// stored rows always hold at least one click (a count that drops to 0 is deleted).
-fn add_visitors(
+/// Counts human clicks per (share, day, visitor) within a batch's transaction.
+trait VisitorCounter {
+    /// Adds human clicks; returns the (share, day) of each visitor seen there for the first
+    /// time.
+    fn add(
+        &mut self,
+        conn: &mut DbConnection,
+        humans: &[((i64, NaiveDate, &str), i64)],
+    ) -> Result<Vec<(i64, NaiveDate)>, StoreError>;
+
+    /// Takes one human click away; true when it was the visitor's last there.
+    fn remove_one(
+        &mut self,
+        conn: &mut DbConnection,
+        share_id: i64,
+        day: NaiveDate,
+        visitor: &str,
+    ) -> Result<bool, StoreError>;
+}
+
+struct VisitorTable;
+
+impl VisitorCounter for VisitorTable {
+    /// A row that comes back holding exactly what was added is new: stored rows always hold
+    /// at least one click (a count that drops to 0 is deleted).
+    fn add(
+        &mut self,
+        conn: &mut DbConnection,
+        humans: &[((i64, NaiveDate, &str), i64)],
+    ) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
+        use click_visitors::dsl as v;
+        let mut first = Vec::new();
+        for chunk in humans.chunks(CHUNK) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|((share_id, day, visitor), n)| {
+                    (
+                        v::share_id.eq(*share_id),
+                        v::day.eq(*day),
+                        v::visitor.eq(*visitor),
+                        v::human.eq(*n),
+                    )
+                })
+                .collect();
+            let stored: Vec<(i64, NaiveDate, String, i64)> = per_backend!(conn, c => diesel::insert_into(v::click_visitors)
+                .values(&rows)
+                .on_conflict((v::share_id, v::day, v::visitor))
+                .do_update()
+                .set(v::human.eq(v::human + excluded(v::human)))
+                .returning((v::share_id, v::day, v::visitor, v::human))
+                .get_results(c))?;
+            let added: HashMap<(i64, NaiveDate, &str), i64> = chunk.iter().copied().collect();
+            first.extend(
+                stored
+                    .into_iter()
+                    .filter(|(share_id, day, visitor, human)| {
+                        added.get(&(*share_id, *day, visitor.as_str())) == Some(human)
+                    })
+                    .map(|(share_id, day, _, _)| (share_id, day)),
+            );
+        }
+        Ok(first)
+    }
+
+    fn remove_one(
+        &mut self,
+        conn: &mut DbConnection,
+        share_id: i64,
+        day: NaiveDate,
+        visitor: &str,
+    ) -> Result<bool, StoreError> {
+        use click_visitors::dsl as v;
+        let key = v::share_id
+            .eq(share_id)
+            .and(v::day.eq(day))
+            .and(v::visitor.eq(visitor));
+        let left: Option<i64> = per_backend!(conn, c => diesel::update(v::click_visitors.filter(key))
+            .set(v::human.eq(v::human - 1))
+            .returning(v::human)
+            .get_result(c)
+            .optional())?;
+        if left.is_some_and(|n| n <= 0) {
+            return Ok(diesel::delete(v::click_visitors.filter(key)).execute(conn)? > 0);
+        }
+        Ok(false)
+    }
+}
+
+struct VisitorMemory<'a> {
+    book: &'a mut VisitorBook,
+    changes: Changes,
+}
+
+impl VisitorMemory<'_> {
+    /// Loads the days the batch touches — its clicks' days and those of the clicks it
+    /// demotes — that the book does not hold, before the batch changes any click.
+    fn hold_days(
+        &mut self,
+        conn: &mut DbConnection,
+        batch: &[NewClick],
+        demote: &[String],
+    ) -> Result<(), StoreError> {
+        let mut days: HashSet<NaiveDate> = batch.iter().map(|c| c.day).collect();
+        for chunk in demote.chunks(CHUNK) {
+            days.extend(
+                clicks::table
+                    .filter(clicks::click_id.eq_any(chunk))
+                    .select(clicks::day)
+                    .distinct()
+                    .load::<NaiveDate>(conn)?,
+            );
+        }
+        for day in days {
+            if !self.book.holds(day) {
+                let counts = human_visitors_on(conn, day)?;
+                self.book.load(day, counts);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl VisitorCounter for VisitorMemory<'_> {
+    fn add(
+        &mut self,
+        _conn: &mut DbConnection,
+        humans: &[((i64, NaiveDate, &str), i64)],
+    ) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
+        Ok(humans
+            .iter()
+            .filter(|((share_id, day, visitor), n)| {
+                let n = u32::try_from(*n).unwrap_or(u32::MAX);
+                self.changes
+                    .add(self.book, *day, *share_id, visitor_key(visitor), n)
+            })
+            .map(|((share_id, day, _), _)| (*share_id, *day))
+            .collect())
+    }
+
+    fn remove_one(
+        &mut self,
+        _conn: &mut DbConnection,
+        share_id: i64,
+        day: NaiveDate,
+        visitor: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .changes
+            .remove_one(self.book, day, share_id, visitor_key(visitor)))
+    }
+}
+
+/// Human clicks per (share, visitor) on a day, from the stored clicks: a day of the
+/// [`VisitorBook`]. Read through the time index: a click's local day is within a day of
+/// its UTC time whatever the time zone.
+fn human_visitors_on(
     conn: &mut DbConnection,
-    chunk: &[((i64, NaiveDate, &str), i64)],
-) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
-    use click_visitors::dsl as v;
-    let rows: Vec<_> = chunk
-        .iter()
-        .map(|((share_id, day, visitor), n)| {
+    day: NaiveDate,
+) -> Result<Vec<(i64, u128, u32)>, StoreError> {
+    use diesel::dsl::count_star;
+    let (Some(from), Some(until)) = (
+        (day - chrono::Days::new(1)).and_hms_opt(0, 0, 0),
+        (day + chrono::Days::new(2)).and_hms_opt(0, 0, 0),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i64, String, i64)> = clicks::table
+        .filter(clicks::occurred_at.ge(from))
+        .filter(clicks::occurred_at.lt(until))
+        .filter(clicks::day.eq(day))
+        .filter(clicks::kind.eq(ClickKind::Human.as_str()))
+        .group_by((clicks::share_id, clicks::visitor))
+        .select((clicks::share_id, clicks::visitor, count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(share_id, visitor, n)| {
             (
-                v::share_id.eq(*share_id),
-                v::day.eq(*day),
-                v::visitor.eq(*visitor),
-                v::human.eq(*n),
+                share_id,
+                visitor_key(&visitor),
+                u32::try_from(n).unwrap_or(u32::MAX),
             )
         })
-        .collect();
-    let stored: Vec<(i64, NaiveDate, String, i64)> = per_backend!(conn, c => diesel::insert_into(v::click_visitors)
-        .values(&rows)
-        .on_conflict((v::share_id, v::day, v::visitor))
-        .do_update()
-        .set(v::human.eq(v::human + excluded(v::human)))
-        .returning((v::share_id, v::day, v::visitor, v::human))
-        .get_results(c))?;
-    let added: HashMap<(i64, NaiveDate, &str), i64> = chunk.iter().copied().collect();
-    Ok(stored
-        .into_iter()
-        .filter(|(share_id, day, visitor, human)| {
-            added.get(&(*share_id, *day, visitor.as_str())) == Some(human)
-        })
-        .map(|(share_id, day, _, _)| (share_id, day))
         .collect())
 }
 
@@ -232,6 +438,7 @@ fn add_visitors(
 /// takes its visitor out of the unique count when it was their only human click there.
 fn demote_to_burst(
     conn: &mut DbConnection,
+    visitors: &mut dyn VisitorCounter,
     click_id: &str,
     deltas: &mut HashMap<(i64, NaiveDate), Delta>,
 ) -> Result<(), StoreError> {
@@ -248,19 +455,8 @@ fn demote_to_burst(
     let d = deltas.entry((share_id, day)).or_default();
     d.human -= 1;
     d.flagged += 1;
-    use click_visitors::dsl as v;
-    let key = v::share_id
-        .eq(share_id)
-        .and(v::day.eq(day))
-        .and(v::visitor.eq(&visitor));
-    let left: Option<i64> = per_backend!(conn, c => diesel::update(v::click_visitors.filter(key))
-        .set(v::human.eq(v::human - 1))
-        .returning(v::human)
-        .get_result(c)
-        .optional())?;
-    if left.is_some_and(|n| n <= 0) {
-        let removed = diesel::delete(v::click_visitors.filter(key)).execute(conn)?;
-        d.unique -= removed as i64;
+    if visitors.remove_one(conn, share_id, day, &visitor)? {
+        d.unique -= 1;
     }
     Ok(())
 }

@@ -158,7 +158,7 @@ async fn load_then_stop(stop: Stop, durability: &str) {
         slugs.push(share["slug"].as_str().unwrap().to_string());
     }
 
-    // Sixteen visitors click as fast as they can; each answered redirect's click id is kept.
+    // Sixteen clients click as fast as they can; each answered redirect's click id is kept.
     let answered = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop_at = Instant::now() + Duration::from_millis(2500);
     let mut tasks = Vec::new();
@@ -175,7 +175,7 @@ async fn load_then_stop(stop: Stop, durability: &str) {
                 let slug = &slugs[i % slugs.len()];
                 let Ok(res) = client
                     .get(format!("{address}/{slug}"))
-                    .header("User-Agent", format!("load-test/{worker}"))
+                    .header("User-Agent", browser(worker, i))
                     .send()
                     .await
                 else {
@@ -264,4 +264,84 @@ async fn load_then_stop(stop: Stop, durability: &str) {
         "every answered redirect is a stored click"
     );
     drop(restarted);
+    rollups_match_clicks(&db);
+}
+
+/// A browser user agent, so that clicks are human. Half of the clients play visitors who
+/// keep to one link (their first click counts, repeats are flagged); the other half play
+/// visitors who open many links at once (scanner bursts: flagged, earlier clicks demoted).
+fn browser(worker: usize, i: usize) -> String {
+    // 500 is a multiple of the 20 links, so a visitor of the first kind meets one link only.
+    let visitor = if worker < 8 { i % 500 } else { 1000 + i % 499 };
+    format!("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.{visitor}.0 Safari/537.36")
+}
+
+/// The daily rollups say what the stored clicks say: human, unique, flagged, bot and preview
+/// counts per share and day — after replays, burst demotions and a rebuilt visitor book.
+fn rollups_match_clicks(db: &chorus::db::Db) {
+    use chorus::db::schema::{click_rollups, clicks};
+    use chrono::NaiveDate;
+    use diesel::prelude::*;
+    use std::collections::{BTreeMap, HashSet};
+
+    type Counts = (i64, i64, i64, i64, i64);
+    let (rows, rollups) = db
+        .run_sync(|conn| {
+            let rows: Vec<(i64, NaiveDate, String, String)> = clicks::table
+                .select((clicks::share_id, clicks::day, clicks::visitor, clicks::kind))
+                .load(conn)?;
+            let rollups: Vec<(i64, NaiveDate, i64, i64, i64, i64, i64)> = click_rollups::table
+                .select((
+                    click_rollups::share_id,
+                    click_rollups::day,
+                    click_rollups::human,
+                    click_rollups::unique_visitors,
+                    click_rollups::flagged,
+                    click_rollups::bot,
+                    click_rollups::preview,
+                ))
+                .load(conn)?;
+            Ok((rows, rollups))
+        })
+        .unwrap();
+    let mut expected: BTreeMap<(i64, NaiveDate), Counts> = BTreeMap::new();
+    let mut seen: HashSet<(i64, NaiveDate, String)> = HashSet::new();
+    for (share_id, day, visitor, kind) in rows {
+        let e = expected.entry((share_id, day)).or_default();
+        match kind.as_str() {
+            "human" => {
+                e.0 += 1;
+                if seen.insert((share_id, day, visitor)) {
+                    e.1 += 1;
+                }
+            }
+            "flagged" => e.2 += 1,
+            "bot" => e.3 += 1,
+            "preview" => e.4 += 1,
+            other => panic!("unknown kind {other}"),
+        }
+    }
+    let actual: BTreeMap<(i64, NaiveDate), Counts> = rollups
+        .into_iter()
+        .map(|(s, d, h, u, f, b, p)| ((s, d), (h, u, f, b, p)))
+        .filter(|(_, c)| *c != (0, 0, 0, 0, 0))
+        .collect();
+    assert!(
+        expected.values().any(|c| c.0 > 0),
+        "some clicks were human: {expected:?}"
+    );
+    eprintln!(
+        "DEBUG {:?}",
+        expected.values().fold((0, 0, 0, 0, 0), |a, c| (
+            a.0 + c.0,
+            a.1 + c.1,
+            a.2 + c.2,
+            a.3 + c.3,
+            a.4 + c.4
+        ))
+    );
+    assert_eq!(
+        actual, expected,
+        "rollups (human, unique, flagged, bot, preview)"
+    );
 }

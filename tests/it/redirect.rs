@@ -281,6 +281,44 @@ async fn quick_repeats_and_scanner_bursts_are_flagged_not_counted() {
     }
 }
 
+/// A visitor seen before a restart is still the same unique visitor after it: on SQLite the
+/// writer rebuilds the day's visitors from the stored clicks, on PostgreSQL they are in a
+/// table.
+#[actix_web::test]
+async fn unique_visitors_are_remembered_across_a_restart() {
+    let mut app = app_with(RawSettings {
+        repeat_click_seconds: Some(0),
+        ..Default::default()
+    })
+    .await;
+    let s = share(&app, "linkedin", "https://example.com/restart").await;
+    let slug = s["slug"].as_str().unwrap().to_string();
+    visit(&app, &slug, Some(CHROME), "203.0.113.41").await;
+    visit(&app, &slug, Some(CHROME), "203.0.113.41").await;
+    let st = stats(&app, &s).await;
+    assert_eq!(
+        (st["clicks"].as_i64(), st["unique_clicks"].as_i64()),
+        (Some(2), Some(1)),
+        "{st}"
+    );
+
+    app.restart().await;
+    visit(&app, &slug, Some(CHROME), "203.0.113.41").await;
+    let st = stats(&app, &s).await;
+    assert_eq!(
+        (st["clicks"].as_i64(), st["unique_clicks"].as_i64()),
+        (Some(3), Some(1)),
+        "the same visitor again: {st}"
+    );
+    visit(&app, &slug, Some(CHROME), "203.0.113.42").await;
+    let st = stats(&app, &s).await;
+    assert_eq!(
+        (st["clicks"].as_i64(), st["unique_clicks"].as_i64()),
+        (Some(4), Some(2)),
+        "a new visitor: {st}"
+    );
+}
+
 /// The burst is recognised only at its third click, after the first two are committed and
 /// counted: they are demoted in the database, rollups and unique visitors included.
 #[actix_web::test]
