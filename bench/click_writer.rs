@@ -4,8 +4,6 @@
 //!
 //!     cargo run --release --example click_writer -- [CLICKS] [BATCH] [SHARES]
 //!
-//! Uses the same allocator as the `chorus` binary (mimalloc).
-//!
 //! Defaults: 300 000 clicks in batches of 1 000 over 10 000 shares, every click a new human
 //! visitor (the benchmark's worst case: one unique-visitor row per click).
 
@@ -14,9 +12,6 @@ use std::time::Instant;
 use chorus::config::{RawSettings, Settings};
 use chorus::store::clicks::{insert_batch, ClickKind, NewClick, Visitors};
 use diesel::connection::SimpleConnection;
-
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let mut args = std::env::args()

@@ -10,6 +10,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use super::visitor_book::visitor_key;
+
 /// The windows that decide; the defaults follow what link scanners and double taps do.
 #[derive(Debug, Clone, Copy)]
 pub struct Policy {
@@ -68,8 +70,10 @@ struct Seen {
 #[derive(Debug, Default)]
 pub struct Verifier {
     policy: Policy,
-    recent: HashMap<String, VecDeque<Seen>>,
-    judged_since_sweep: usize,
+    /// By visitor hash as a number: no allocation per click for the key.
+    recent: HashMap<u128, VecDeque<Seen>>,
+    /// When quiet visitors were last forgotten.
+    swept_at_ms: Option<i64>,
 }
 
 impl Verifier {
@@ -77,7 +81,7 @@ impl Verifier {
         Verifier {
             policy,
             recent: HashMap::new(),
-            judged_since_sweep: 0,
+            swept_at_ms: None,
         }
     }
 
@@ -91,7 +95,7 @@ impl Verifier {
         self.sweep(at_ms);
         let horizon = self.horizon();
         let policy = self.policy;
-        let seen = self.recent.entry(visitor.to_string()).or_default();
+        let seen = self.recent.entry(visitor_key(visitor)).or_default();
         while seen.front().is_some_and(|s| at_ms - s.at_ms > horizon) {
             seen.pop_front();
         }
@@ -138,15 +142,16 @@ impl Verifier {
         verdict
     }
 
-    /// Forgets visitors who have been quiet longer than the windows, now and then, so the
-    /// memory stays proportional to the last few seconds of traffic.
+    /// Forgets visitors who have been quiet longer than the windows, once per window, so
+    /// the memory stays proportional to the last few seconds of traffic and each visitor is
+    /// looked at about once per window however busy the link is.
     fn sweep(&mut self, now_ms: i64) {
-        self.judged_since_sweep += 1;
-        if self.judged_since_sweep < 10_000 {
+        let horizon = self.horizon();
+        let last = *self.swept_at_ms.get_or_insert(now_ms);
+        if now_ms - last <= horizon {
             return;
         }
-        self.judged_since_sweep = 0;
-        let horizon = self.horizon();
+        self.swept_at_ms = Some(now_ms);
         self.recent
             .retain(|_, seen| seen.back().is_some_and(|s| now_ms - s.at_ms <= horizon));
     }
@@ -236,11 +241,17 @@ mod tests {
     #[test]
     fn quiet_visitors_are_forgotten() {
         let mut v = Verifier::new(Policy::default());
-        for i in 0..9_999 {
-            v.judge(&format!("v{i}"), 1, &format!("c{i}"), i);
+        for i in 0..10_000 {
+            v.judge(&format!("v{i}"), 1, &format!("c{i}"), i / 10);
         }
-        assert_eq!(v.remembered(), 9_999);
+        assert_eq!(v.remembered(), 10_000, "all within the windows");
+        v.judge("v1", 2, "again", 4_900);
+        assert_eq!(
+            v.remembered(),
+            10_000,
+            "not swept before a window has passed"
+        );
         v.judge("late", 1, "x", 1_000_000);
-        assert_eq!(v.remembered(), 1);
+        assert_eq!(v.remembered(), 1, "only the visitor just seen");
     }
 }
