@@ -59,11 +59,13 @@ impl VisitorBook {
 
     /// Takes a day's human clicks per (share, visitor), replacing what was held for it.
     pub fn load(&mut self, day: NaiveDate, counts: impl IntoIterator<Item = (i64, u128, u32)>) {
-        let held: HashMap<Key, u32> = counts
-            .into_iter()
-            .filter(|(_, _, n)| *n > 0)
-            .map(|(share_id, visitor, n)| (key(share_id, visitor), n))
-            .collect();
+        let counts = counts.into_iter();
+        let mut held: HashMap<Key, u32> = HashMap::with_capacity(counts.size_hint().0);
+        held.extend(
+            counts
+                .filter(|(_, _, n)| *n > 0)
+                .map(|(share_id, visitor, n)| (key(share_id, visitor), n)),
+        );
         self.days.insert(day, held);
     }
 

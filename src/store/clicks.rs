@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::connection::DefaultLoadingMode;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use serde::{Deserialize, Serialize};
@@ -362,7 +363,9 @@ impl VisitorMemory<'_> {
         }
         for day in days {
             if !self.book.holds(day) {
+                let started = std::time::Instant::now();
                 let counts = human_visitors_on(conn, day)?;
+                tracing::info!(%day, visitors = counts.len(), ms = started.elapsed().as_millis() as u64, "unique visitors of the day loaded from the stored clicks");
                 self.book.load(day, counts);
             }
         }
@@ -414,24 +417,25 @@ fn human_visitors_on(
     ) else {
         return Ok(Vec::new());
     };
-    let rows: Vec<(i64, String, i64)> = clicks::table
+    let rows = clicks::table
         .filter(clicks::occurred_at.ge(from))
         .filter(clicks::occurred_at.lt(until))
         .filter(clicks::day.eq(day))
         .filter(clicks::kind.eq(ClickKind::Human.as_str()))
         .group_by((clicks::share_id, clicks::visitor))
         .select((clicks::share_id, clicks::visitor, count_star()))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(share_id, visitor, n)| {
-            (
-                share_id,
-                visitor_key(&visitor),
-                u32::try_from(n).unwrap_or(u32::MAX),
-            )
-        })
-        .collect())
+        // Row by row: a busy day is a million visitors, each a 32-character string here.
+        .load_iter::<(i64, String, i64), DefaultLoadingMode>(conn)?;
+    let mut counts = Vec::new();
+    for row in rows {
+        let (share_id, visitor, n) = row?;
+        counts.push((
+            share_id,
+            visitor_key(&visitor),
+            u32::try_from(n).unwrap_or(u32::MAX),
+        ));
+    }
+    Ok(counts)
 }
 
 /// Re-flags a human click as part of a burst (once: a flagged click stays as it is), and
