@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use chorus::config::{RawSettings, Settings};
-use chorus::store::clicks::{insert_batch, ClickKind, NewClick, Visitors};
+use chorus::store::clicks::{insert_batch, ClickKind, Delivery, NewClick, Visitors};
 use diesel::connection::SimpleConnection;
 
 fn main() {
@@ -82,7 +82,7 @@ fn main() {
                 }
             })
             .collect();
-        insert_batch(&mut conn, &mut visitors, &rows, &[]).expect("batch");
+        insert_batch(&mut conn, &mut visitors, &rows, &[], Delivery::First).expect("batch");
         written += rows.len();
     }
     let secs = start.elapsed().as_secs_f64();

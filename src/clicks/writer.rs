@@ -25,7 +25,7 @@ use super::journal::{self, Journal, SegmentId};
 use super::spool::Spool;
 use crate::db::{Connector, DbConnection};
 use crate::domain::verify::{Policy, Verifier};
-use crate::store::clicks::{self, ClickKind, NewClick, Visitors};
+use crate::store::clicks::{self, ClickKind, Delivery, NewClick, Visitors};
 
 /// How long a failing database is left alone before the spool is replayed again.
 const RETRY_EVERY: Duration = Duration::from_secs(1);
@@ -302,7 +302,7 @@ impl Worker {
             }
         } else {
             let demote = self.verify(&mut batch);
-            if self.write(&batch, &demote) {
+            if self.write(&batch, &demote, Delivery::First) {
                 for done in waiters {
                     let _ = done.send(());
                 }
@@ -337,7 +337,7 @@ impl Worker {
             for chunk in clicks.chunks(self.config.batch_max.max(1)) {
                 let mut batch = chunk.to_vec();
                 let demote = self.verify(&mut batch);
-                all_in &= self.write(&batch, &demote);
+                all_in &= self.write(&batch, &demote, Delivery::Replay);
             }
             if !all_in {
                 tracing::error!(path = %path.display(), "click journal segment not replayed; it stays for the next start");
@@ -390,12 +390,12 @@ impl Worker {
     }
 
     /// Commits the batch, or spools it; false only if neither worked.
-    fn write(&mut self, batch: &[NewClick], demote: &[String]) -> bool {
+    fn write(&mut self, batch: &[NewClick], demote: &[String], delivery: Delivery) -> bool {
         if !self.spool.is_empty() && self.may_retry() {
             self.replay();
         }
         if self.spool.is_empty() {
-            match self.commit(batch, demote) {
+            match self.commit(batch, demote, delivery) {
                 Ok(n) => {
                     self.stats.committed.fetch_add(n as u64, Ordering::Relaxed);
                     self.stats.batches.fetch_add(1, Ordering::Relaxed);
@@ -426,7 +426,12 @@ impl Worker {
         self.last_failure.is_none_or(|t| t.elapsed() >= RETRY_EVERY)
     }
 
-    fn commit(&mut self, batch: &[NewClick], demote: &[String]) -> Result<usize, String> {
+    fn commit(
+        &mut self,
+        batch: &[NewClick],
+        demote: &[String],
+        delivery: Delivery,
+    ) -> Result<usize, String> {
         if self.conn.is_none() {
             self.conn = Some(
                 self.connector
@@ -438,7 +443,7 @@ impl Worker {
         let visitors = self
             .visitors
             .get_or_insert_with(|| Visitors::for_connection(conn));
-        clicks::insert_batch(conn, visitors, batch, demote).map_err(|e| e.to_string())
+        clicks::insert_batch(conn, visitors, batch, demote, delivery).map_err(|e| e.to_string())
     }
 
     /// Moves the spool into the database; on failure the spool stays as it is.
@@ -456,7 +461,7 @@ impl Worker {
         };
         let mut replayed = 0;
         for batch in &batches {
-            match self.commit(&batch.clicks, &batch.demote) {
+            match self.commit(&batch.clicks, &batch.demote, Delivery::Replay) {
                 Ok(n) => replayed += n,
                 Err(err) => {
                     tracing::warn!(error = %err, "database still unavailable; clicks stay in the spool");

@@ -1,10 +1,10 @@
 //! Click batches from the writer: rows, unique visitors and daily rollups in one
 //! transaction.
 //!
-//! Writing a batch is idempotent: clicks are keyed by their public click id and inserted
-//! with `ON CONFLICT DO NOTHING`, and rollups move only by the rows that were really new.
-//! So a batch may be written twice — once from the spool after an uncertain commit, say —
-//! without counting anything twice.
+//! Writing a batch is idempotent: clicks are keyed by their public click id, a replayed
+//! batch ([`Delivery::Replay`]) skips the ids already stored, and rollups move only by the
+//! rows that were really new. So a batch may be written twice — once from the spool after
+//! an uncertain commit, say — without counting anything twice.
 
 use std::collections::{HashMap, HashSet};
 
@@ -61,8 +61,7 @@ pub struct NewClick {
 }
 
 /// `None` is written as NULL, not `DEFAULT`: SQLite has no `DEFAULT` in a VALUES list, so
-/// diesel would otherwise insert the rows one statement at a time — slower, and with
-/// `ON CONFLICT DO NOTHING RETURNING` a row that already exists reads as "not found".
+/// diesel would otherwise insert the rows one statement at a time.
 #[derive(Insertable)]
 #[diesel(table_name = clicks)]
 #[diesel(treat_none_as_default_value = false)]
@@ -143,10 +142,11 @@ pub fn insert_batch(
     visitors: &mut Visitors,
     batch: &[NewClick],
     demote: &[String],
+    delivery: Delivery,
 ) -> Result<usize, StoreError> {
     match visitors {
         Visitors::Table => super::tx::write_transaction(conn, |conn| {
-            write_batch(conn, &mut VisitorTable, batch, demote)
+            write_batch(conn, &mut VisitorTable, batch, demote, delivery)
         }),
         Visitors::Memory(book) => {
             let written = super::tx::write_transaction(conn, |conn| {
@@ -155,7 +155,7 @@ pub fn insert_batch(
                     changes: Changes::default(),
                 };
                 counter.hold_days(conn, batch, demote)?;
-                let new = write_batch(conn, &mut counter, batch, demote)?;
+                let new = write_batch(conn, &mut counter, batch, demote, delivery)?;
                 Ok::<_, StoreError>((new, counter.changes))
             });
             match written {
@@ -182,8 +182,9 @@ fn write_batch(
     visitors: &mut dyn VisitorCounter,
     batch: &[NewClick],
     demote: &[String],
+    delivery: Delivery,
 ) -> Result<usize, StoreError> {
-    let new = insert_clicks(conn, batch)?;
+    let new = insert_clicks(conn, batch, delivery)?;
     let mut deltas: HashMap<(i64, NaiveDate), Delta> = HashMap::new();
     let mut humans: HashMap<(i64, NaiveDate, &str), i64> = HashMap::new();
     for click in batch
@@ -221,32 +222,55 @@ fn write_batch(
     Ok(new.iter().filter(|n| **n).count())
 }
 
-/// Inserts the clicks whose ids are not stored yet; says for each whether it was new.
-/// Multi-row statements on both engines: diesel prepares `ON CONFLICT` statements afresh
-/// each time, so a few big ones cost less than one per click.
-fn insert_clicks(conn: &mut DbConnection, batch: &[NewClick]) -> Result<Vec<bool>, StoreError> {
-    let mut inserted: HashSet<&str> = HashSet::with_capacity(batch.len());
-    for chunk in batch.chunks(CHUNK) {
-        let rows: Vec<ClickInsert<'_>> = chunk.iter().map(ClickInsert::from).collect();
-        let ids: Vec<String> = per_backend!(conn, c => diesel::insert_into(clicks::table)
-            .values(&rows)
-            .on_conflict(clicks::click_id)
-            .do_nothing()
-            .returning(clicks::click_id)
-            .get_results(c))?;
-        // Borrow the batch's own ids rather than keep the returned copies.
-        let returned: HashSet<String> = ids.into_iter().collect();
-        inserted.extend(
-            chunk
+/// Whether some of a batch's clicks may be stored already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Straight from the redirects: the click ids are new (a millisecond time and 53 random
+    /// bits), so the rows are inserted as they are. Should an id exist after all, the batch
+    /// fails as a whole and comes back from the spool as a [`Delivery::Replay`].
+    First,
+    /// From the journal or the spool after a crash or an outage: clicks already committed
+    /// are skipped and not counted again.
+    Replay,
+}
+
+/// Inserts the batch's clicks that are not stored yet; says for each whether it was new.
+fn insert_clicks(
+    conn: &mut DbConnection,
+    batch: &[NewClick],
+    delivery: Delivery,
+) -> Result<Vec<bool>, StoreError> {
+    let new: Vec<bool> = match delivery {
+        Delivery::First => vec![true; batch.len()],
+        Delivery::Replay => {
+            let mut stored: HashSet<String> = HashSet::new();
+            for chunk in batch.chunks(CHUNK) {
+                let ids: Vec<&str> = chunk.iter().map(|c| c.click_id.as_str()).collect();
+                stored.extend(
+                    clicks::table
+                        .filter(clicks::click_id.eq_any(ids))
+                        .select(clicks::click_id)
+                        .load::<String>(conn)?,
+                );
+            }
+            // A click twice in one replay is inserted (and counted) once.
+            let mut taken: HashSet<&str> = HashSet::new();
+            batch
                 .iter()
-                .filter(|c| returned.contains(&c.click_id))
-                .map(|c| c.click_id.as_str()),
-        );
-    }
-    Ok(batch
+                .map(|c| !stored.contains(&c.click_id) && taken.insert(c.click_id.as_str()))
+                .collect()
+        }
+    };
+    let rows: Vec<ClickInsert<'_>> = batch
         .iter()
-        .map(|c| inserted.contains(c.click_id.as_str()))
-        .collect())
+        .zip(&new)
+        .filter(|(_, new)| **new)
+        .map(|(c, _)| ClickInsert::from(c))
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        per_backend!(conn, c => diesel::insert_into(clicks::table).values(chunk).execute(c))?;
+    }
+    Ok(new)
 }
 
 /// Counts human clicks per (share, day, visitor) within a batch's transaction.

@@ -16,6 +16,7 @@ mod api_snapshots;
 mod api_support;
 mod browser;
 mod cli;
+mod click_store;
 mod crash;
 mod import;
 mod pages_auth;
