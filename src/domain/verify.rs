@@ -62,8 +62,36 @@ pub struct Verdict {
 struct Seen {
     at_ms: i64,
     share_id: i64,
-    click_id: String,
+    click_id: ClickId,
     counted: bool,
+}
+
+/// A click id kept without an allocation when it has the usual 16 ASCII characters: the
+/// verifier remembers every human click of the last few seconds and needs an id back only
+/// for the rare burst.
+#[derive(Debug)]
+enum ClickId {
+    Usual([u8; 16]),
+    Other(Box<str>),
+}
+
+impl ClickId {
+    fn new(id: &str) -> ClickId {
+        match <[u8; 16]>::try_from(id.as_bytes()) {
+            Ok(bytes) if id.is_ascii() => ClickId::Usual(bytes),
+            _ => ClickId::Other(id.into()),
+        }
+    }
+}
+
+impl std::fmt::Display for ClickId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            // Only ASCII is stored inline, so this is always valid UTF-8.
+            ClickId::Usual(bytes) => f.write_str(std::str::from_utf8(bytes).unwrap_or_default()),
+            ClickId::Other(id) => f.write_str(id),
+        }
+    }
 }
 
 /// Per-visitor memory of the last few seconds.
@@ -103,22 +131,29 @@ impl Verifier {
         let repeat = seen
             .iter()
             .any(|s| s.share_id == share_id && at_ms - s.at_ms <= policy.repeat_ms);
-        let mut in_burst: Vec<&mut Seen> = seen
-            .iter_mut()
-            .filter(|s| at_ms - s.at_ms <= policy.burst_ms)
-            .collect();
-        let mut shares: Vec<i64> = in_burst.iter().map(|s| s.share_id).collect();
-        shares.push(share_id);
-        shares.sort_unstable();
-        shares.dedup();
+        let in_burst = |s: &Seen| at_ms - s.at_ms <= policy.burst_ms;
+        // Distinct shares within the burst window, this click's included; the window holds
+        // a handful of clicks, so counting beats collecting.
+        let mut shares = 1;
+        for (i, s) in seen.iter().enumerate() {
+            if in_burst(s)
+                && s.share_id != share_id
+                && !seen
+                    .iter()
+                    .take(i)
+                    .any(|p| in_burst(p) && p.share_id == s.share_id)
+            {
+                shares += 1;
+            }
+        }
 
-        let verdict = if shares.len() >= policy.burst_links {
-            let demote = in_burst
+        let verdict = if shares >= policy.burst_links {
+            let demote = seen
                 .iter_mut()
-                .filter(|s| s.counted)
+                .filter(|s| in_burst(s) && s.counted)
                 .map(|s| {
                     s.counted = false;
-                    s.click_id.clone()
+                    s.click_id.to_string()
                 })
                 .collect();
             Verdict {
@@ -136,7 +171,7 @@ impl Verifier {
         seen.push_back(Seen {
             at_ms,
             share_id,
-            click_id: click_id.to_string(),
+            click_id: ClickId::new(click_id),
             counted: verdict.flag.is_none(),
         });
         verdict
@@ -236,6 +271,18 @@ mod tests {
             human(),
             "two distinct shares only"
         );
+    }
+
+    #[test]
+    fn demoted_ids_come_back_as_given() {
+        let mut v = Verifier::new(Policy::default());
+        // 16 ASCII characters (kept inline), then 16 bytes that are not ASCII.
+        let ids = ["0AbCdEf123456789", "é-not-ascii-123"];
+        assert_eq!(ids[1].len(), 16);
+        assert_eq!(v.judge("scanner", 1, ids[0], 0), human());
+        assert_eq!(v.judge("scanner", 2, ids[1], 100), human());
+        let verdict = v.judge("scanner", 3, "a-longer-click-id-than-usual", 200);
+        assert_eq!(verdict.demote, ids.map(String::from).to_vec());
     }
 
     #[test]

@@ -206,9 +206,7 @@ fn write_batch(
             ClickKind::Preview => d.preview += 1,
         }
     }
-    // In key order: neighbouring rows share B-tree pages.
-    let mut humans: Vec<((i64, NaiveDate, &str), i64)> = humans.into_iter().collect();
-    humans.sort_unstable();
+    let humans: Vec<((i64, NaiveDate, &str), i64)> = humans.into_iter().collect();
     for (share_id, day) in visitors.add(conn, &humans)? {
         deltas.entry((share_id, day)).or_default().unique += 1;
     }
@@ -304,6 +302,9 @@ impl VisitorCounter for VisitorTable {
         humans: &[((i64, NaiveDate, &str), i64)],
     ) -> Result<Vec<(i64, NaiveDate)>, StoreError> {
         use click_visitors::dsl as v;
+        // In key order: neighbouring rows share B-tree pages.
+        let mut humans = humans.to_vec();
+        humans.sort_unstable();
         let mut first = Vec::new();
         for chunk in humans.chunks(CHUNK) {
             let rows: Vec<_> = chunk
