@@ -1,9 +1,13 @@
 //! The click journal: the durable step before a redirect is answered.
 //!
-//! Each click is appended to the current segment file as one JSON line, with one `write`.
-//! Once that call returns, the line is in the kernel's page cache and survives the process
-//! dying in any way (kill -9, out of memory, a panic), so the redirect can be answered
-//! without waiting for the database. The click writer then moves clicks into the database
+//! Each click is appended to the current segment file as one JSON line, copied into the
+//! segment's shared memory mapping. The mapping *is* the kernel's page cache of the file, so
+//! once the copy is done the line survives the process dying in any way (kill -9, out of
+//! memory, a panic) exactly as a `write` would — without a system call per click, which was
+//! a tenth of a redirect's cost. Segments are allocated on disk in full when they are
+//! created (`posix_fallocate`), so a full disk shows up as an error there, never as a fault
+//! while copying; a crash leaves zero bytes after the last line, which readers skip.
+//! The redirect can then be answered without waiting for the database. The click writer then moves clicks into the database
 //! in large batches; a segment file is deleted once every click in it is committed (or
 //! spooled). At start-up, leftover segments are replayed; the store inserts idempotently,
 //! so clicks that were committed before a crash are not counted twice.
@@ -14,9 +18,12 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use memmap2::MmapMut;
 
 use crate::store::clicks::NewClick;
 
@@ -26,6 +33,10 @@ const SUFFIX: &str = ".journal";
 /// A new segment is started once the current one holds this many bytes (≈ 25 000 clicks),
 /// which bounds what a restart has to replay.
 pub const SEGMENT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Room past [`SEGMENT_BYTES`] for the line that crosses it: a click line is well under
+/// 2 KiB (its fields are ids, hashes and short labels).
+const SLACK_BYTES: u64 = 64 * 1024;
 
 /// Which segment a click went to, so the writer can report it back once committed.
 pub type SegmentId = u64;
@@ -40,7 +51,7 @@ pub struct Journal {
 }
 
 struct State {
-    file: File,
+    current: Segment,
     segment: SegmentId,
     appended: u64,
     bytes: u64,
@@ -85,12 +96,12 @@ impl Journal {
             .collect();
         leftovers.sort();
         let segment = leftovers.last().map_or(1, |(n, _)| n + 1);
-        let file = create_segment(dir, segment)?;
+        let current = Segment::create(dir, segment, segment_bytes + SLACK_BYTES)?;
         let journal = Journal {
             dir: dir.to_path_buf(),
             segment_bytes,
             state: Mutex::new(State {
-                file,
+                current,
                 segment,
                 appended: 0,
                 bytes: 0,
@@ -107,15 +118,17 @@ impl Journal {
         let mut line = serde_json::to_vec(click)?;
         line.push(b'\n');
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Err(err) = state.file.write_all(&line) {
-            // A partial line would glue itself to the next one; cut it off, or leave the
-            // damaged segment behind (it is replayed line by line) and start a new one.
-            let keep = state.bytes;
-            if state.file.set_len(keep).is_err() {
-                self.rotate(&mut state)?;
+        if state.bytes + line.len() as u64 > state.current.capacity() {
+            self.rotate(&mut state)?;
+            if line.len() as u64 > state.current.capacity() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "click line longer than a journal segment",
+                ));
             }
-            return Err(err);
         }
+        let at = state.bytes as usize;
+        state.current.map[at..at + line.len()].copy_from_slice(&line);
         state.appended += 1;
         state.bytes += line.len() as u64;
         let segment = state.segment;
@@ -158,6 +171,8 @@ impl Journal {
         let appended = state.appended;
         if state.committed.get(&active).copied().unwrap_or(0) >= appended {
             self.delete(active);
+        } else {
+            state.current.trim(state.bytes);
         }
         let _ = self.lock.unlock();
     }
@@ -170,9 +185,9 @@ impl Journal {
 
     fn rotate(&self, state: &mut State) -> std::io::Result<()> {
         let next = state.segment + 1;
-        let file = create_segment(&self.dir, next)?;
-        let old = std::mem::replace(&mut state.file, file);
-        drop(old);
+        let current = Segment::create(&self.dir, next, self.segment_bytes + SLACK_BYTES)?;
+        let old = std::mem::replace(&mut state.current, current);
+        old.close(state.bytes);
         let (segment, appended) = (state.segment, state.appended);
         state.closed.insert(segment, appended);
         state.segment = next;
@@ -206,10 +221,11 @@ pub(super) fn read_json_lines<T: serde::de::DeserializeOwned>(
     let mut items = Vec::new();
     for line in reader.split(b'\n') {
         let line = line?;
+        let line = without_zeros(&line);
         if line.is_empty() {
             continue;
         }
-        match serde_json::from_slice(&line) {
+        match serde_json::from_slice(line) {
             Ok(item) => items.push(item),
             Err(err) => {
                 tracing::warn!(error = %err, path = %path.display(), "skipping a torn line")
@@ -219,19 +235,70 @@ pub(super) fn read_json_lines<T: serde::de::DeserializeOwned>(
     Ok(items)
 }
 
+/// A line without the zero bytes around it: a journal segment left by a crash ends in zeros
+/// (allocated, never written). JSON text never contains a raw zero byte.
+fn without_zeros(line: &[u8]) -> &[u8] {
+    let start = line.iter().position(|b| *b != 0).unwrap_or(line.len());
+    let end = line.iter().rposition(|b| *b != 0).map_or(start, |i| i + 1);
+    &line[start..end]
+}
+
 fn segment_path(dir: &Path, segment: SegmentId) -> PathBuf {
     dir.join(format!("{PREFIX}{segment:08}{SUFFIX}"))
 }
 
-fn create_segment(dir: &Path, segment: SegmentId) -> std::io::Result<File> {
-    OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(segment_path(dir, segment))
+/// A segment file and its shared, writable mapping.
+struct Segment {
+    file: File,
+    map: MmapMut,
+}
+
+impl Segment {
+    /// A new segment of `capacity` bytes, allocated on disk in full.
+    fn create(dir: &Path, segment: SegmentId, capacity: u64) -> std::io::Result<Segment> {
+        let file = OpenOptions::new()
+            .create_new(true)
+            .read(true)
+            .write(true)
+            .open(segment_path(dir, segment))?;
+        let len = libc::off_t::try_from(capacity)
+            .map_err(|_| std::io::Error::other("journal segment size"))?;
+        // SAFETY: a plain system call on a file descriptor this function owns.
+        let status = unsafe { libc::posix_fallocate(file.as_raw_fd(), 0, len) };
+        if status != 0 {
+            return Err(std::io::Error::from_raw_os_error(status));
+        }
+        // SAFETY: the file was just created by this process, which holds the directory's
+        // lock; nothing else resizes or writes it while it is mapped.
+        let map = unsafe { MmapMut::map_mut(&file)? };
+        Ok(Segment { file, map })
+    }
+
+    fn capacity(&self) -> u64 {
+        self.map.len() as u64
+    }
+
+    /// Cuts the unused, zeroed tail off a segment whose mapping is still open.
+    fn trim(&self, used: u64) {
+        if let Err(err) = self.file.set_len(used) {
+            tracing::warn!(error = %err, "cannot trim a click journal segment (readers skip its zeroed tail)");
+        }
+    }
+
+    /// Unmaps the segment, then trims its unused tail.
+    fn close(self, used: u64) {
+        let Segment { file, map } = self;
+        drop(map);
+        if let Err(err) = file.set_len(used) {
+            tracing::warn!(error = %err, "cannot trim a click journal segment (readers skip its zeroed tail)");
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write;
+
     use super::*;
     use crate::store::clicks::ClickKind;
 
@@ -339,6 +406,40 @@ mod tests {
             .unwrap();
         let clicks = read_segment(&path).unwrap();
         assert_eq!(clicks, vec![click("a")]);
+    }
+
+    #[test]
+    fn a_segment_left_by_a_crash_is_read_up_to_its_zeroed_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let (journal, _) = Journal::open(dir.path(), SEGMENT_BYTES).unwrap();
+        journal.append(&click("a")).unwrap();
+        journal.append(&click("b")).unwrap();
+        // No finish(): as after kill -9, the file keeps its allocated size.
+        std::mem::forget(journal);
+        let path = dir.path().join(&files(dir.path())[0]);
+        assert_eq!(
+            fs::metadata(&path).unwrap().len(),
+            SEGMENT_BYTES + SLACK_BYTES
+        );
+        let ids: Vec<String> = read_segment(&path)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.click_id)
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn closed_and_kept_segments_are_trimmed_to_their_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let (journal, _) = Journal::open(dir.path(), 10).unwrap();
+        journal.append(&click("a")).unwrap(); // closes segment 1
+        journal.append(&click("b")).unwrap(); // closes segment 2
+        let line = serde_json::to_vec(&click("a")).unwrap().len() as u64 + 1;
+        for name in &files(dir.path())[..2] {
+            assert_eq!(fs::metadata(dir.path().join(name)).unwrap().len(), line);
+        }
+        journal.finish();
     }
 
     #[test]
