@@ -7,6 +7,9 @@
 # Environment (all optional):
 #   DURATION=20s  CONNECTIONS=64  THREADS=2   wrk settings for each measured run
 #   WARMUP=3s                                 warm-up run before each measured run
+#   ROUNDS=1                                  rounds of (bare302, Chorus), alternating, so that
+#                                             drift of the machine hits both; with more than
+#                                             one, a summary of medians follows the rounds
 #   SHARES=10000                              slugs (shares) seeded and drawn at random
 #   TIMEOUT=2s                                wrk's per-request timeout
 #   SKIP_BUILD=1                              use the existing release binaries
@@ -37,6 +40,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 SHARES=${SHARES:-10000}
 TIMEOUT=${TIMEOUT:-2s}
 ONLY=${ONLY:-}
+ROUNDS=${ROUNDS:-1}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
@@ -55,6 +59,7 @@ DURATION_S=$(seconds "${DURATION:-20s}")
 WARMUP_S=$(seconds "${WARMUP:-3s}")
 [[ "$CONNECTIONS" =~ ^[0-9]+$ && "$THREADS" =~ ^[0-9]+$ && "$SHARES" =~ ^[0-9]+$ ]] \
   || die "CONNECTIONS, THREADS and SHARES must be numbers"
+[[ "$ROUNDS" =~ ^[0-9]+$ ]] && (( ROUNDS >= 1 && ROUNDS <= 20 )) || die "ROUNDS must be 1..20"
 
 # --- tools -------------------------------------------------------------------------------
 command -v python3 >/dev/null || die "python3 is required"
@@ -251,34 +256,36 @@ PY
   log "ONLY=bare: $SHARES synthetic slugs"
 fi
 
-# --- bare302 -------------------------------------------------------------------------------
-BARE_PORT=$(free_port)
-"$BARE_BIN" "$SLUGS" "127.0.0.1:$BARE_PORT" >"$WORK/bare302.log" 2>&1 &
-BARE_PID=$!
-PIDS+=("$BARE_PID")
-wait_http "http://127.0.0.1:$BARE_PORT/healthz-probe" "$BARE_PID" bare302
-check_redirect "http://127.0.0.1:$BARE_PORT" "$(head -n1 "$SLUGS")" bare302
-
 # --- measure -------------------------------------------------------------------------------
-log "bare302: warm-up ${WARMUP_S}s, then ${DURATION_S}s at $CONNECTIONS connections, $THREADS wrk threads"
-warn_if_busy bare302
-run_wrk bare302 "http://127.0.0.1:$BARE_PORT" "$WARMUP_S" "$WORK/wrk-bare302-warmup.txt"
-snap0=$(proc_snapshot "$BARE_PID")
-run_wrk bare302 "http://127.0.0.1:$BARE_PORT" "$DURATION_S" "$WORK/wrk-bare302.txt"
-snap1=$(proc_snapshot "$BARE_PID")
-{
-  snapshot_delta "$snap0" "$snap1"
-  grep '^BENCH ' "$WORK/wrk-bare302.txt" | cut -d' ' -f2-
-  echo "connections=$CONNECTIONS rss_peak_kb=$(rss_kb "$BARE_PID" VmHWM) rss_end_kb=$(rss_kb "$BARE_PID" VmRSS)"
-  cat "$WORK/wrk-bare302.txt.cpu"
-} >"$WORK/bare302.res"
-# Stop the baseline so that it takes nothing from Chorus's run.
-kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
-PIDS=("${CHORUS_PID:-}")
+# One round: bare302 (started for the round and stopped after it, so that it takes nothing
+# from Chorus's run), then Chorus, which keeps running across rounds. Results go to
+# $WORK/bare302-N.res and $WORK/chorus-N.res.
+measure_round() { # N
+  local n=$1 BARE_PORT BARE_PID snap0 snap1 before met0 met1 end settled kinds
+  BARE_PORT=$(free_port)
+  "$BARE_BIN" "$SLUGS" "127.0.0.1:$BARE_PORT" >"$WORK/bare302.log" 2>&1 &
+  BARE_PID=$!
+  PIDS+=("$BARE_PID")
+  wait_http "http://127.0.0.1:$BARE_PORT/healthz-probe" "$BARE_PID" bare302
+  check_redirect "http://127.0.0.1:$BARE_PORT" "$(head -n1 "$SLUGS")" bare302
 
-RESULTS=("$WORK/bare302.res")
-if [[ "$ONLY" != bare ]]; then
-  log "chorus: warm-up ${WARMUP_S}s, then ${DURATION_S}s at $CONNECTIONS connections, $THREADS wrk threads"
+  log "round $n/$ROUNDS, bare302: warm-up ${WARMUP_S}s, then ${DURATION_S}s at $CONNECTIONS connections, $THREADS wrk threads"
+  warn_if_busy bare302
+  run_wrk bare302 "http://127.0.0.1:$BARE_PORT" "$WARMUP_S" "$WORK/wrk-bare302-warmup.txt"
+  snap0=$(proc_snapshot "$BARE_PID")
+  run_wrk bare302 "http://127.0.0.1:$BARE_PORT" "$DURATION_S" "$WORK/wrk-bare302-$n.txt"
+  snap1=$(proc_snapshot "$BARE_PID")
+  {
+    snapshot_delta "$snap0" "$snap1"
+    grep '^BENCH ' "$WORK/wrk-bare302-$n.txt" | cut -d' ' -f2-
+    echo "connections=$CONNECTIONS rss_peak_kb=$(rss_kb "$BARE_PID" VmHWM) rss_end_kb=$(rss_kb "$BARE_PID" VmRSS)"
+    cat "$WORK/wrk-bare302-$n.txt.cpu"
+  } >"$WORK/bare302-$n.res"
+  kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
+  PIDS=("${CHORUS_PID:-}")
+  [[ "$ONLY" == bare ]] && return 0
+
+  log "round $n/$ROUNDS, chorus: warm-up ${WARMUP_S}s, then ${DURATION_S}s at $CONNECTIONS connections, $THREADS wrk threads"
   warn_if_busy chorus
   kill -0 "$CHORUS_PID" 2>/dev/null \
     || die "chorus is no longer running (stopped from outside? see the end of $WORK/chorus.log)"
@@ -288,7 +295,7 @@ if [[ "$ONLY" != bare ]]; then
   fi
   met0=$(metrics_snapshot "http://$CHORUS_BIND" "$WORK/metrics-before.txt")
   snap0=$(proc_snapshot "$CHORUS_PID")
-  run_wrk chorus "http://$CHORUS_BIND" "$DURATION_S" "$WORK/wrk-chorus.txt"
+  run_wrk chorus "http://$CHORUS_BIND" "$DURATION_S" "$WORK/wrk-chorus-$n.txt"
   snap1=$(proc_snapshot "$CHORUS_PID")
   met1=$(metrics_snapshot "http://$CHORUS_BIND" "$WORK/metrics-after.txt")
   {
@@ -307,18 +314,32 @@ if [[ "$ONLY" != bare ]]; then
       log "not a SQLite database: click rows are not counted (count them in the database itself)"
       echo "clicks_note=not_a_SQLite_database"
     fi
-    grep '^BENCH ' "$WORK/wrk-chorus.txt" | cut -d' ' -f2-
+    grep '^BENCH ' "$WORK/wrk-chorus-$n.txt" | cut -d' ' -f2-
     echo "connections=$CONNECTIONS rss_peak_kb=$(rss_kb "$CHORUS_PID" VmHWM) rss_end_kb=$(rss_kb "$CHORUS_PID" VmRSS)"
-    cat "$WORK/wrk-chorus.txt.cpu"
-  } >"$WORK/chorus.res"
-  RESULTS+=("$WORK/chorus.res")
-fi
+    cat "$WORK/wrk-chorus-$n.txt.cpu"
+  } >"$WORK/chorus-$n.res"
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  measure_round "$round"
+done
 
 # --- report --------------------------------------------------------------------------------
 echo
 echo "Redirect benchmark, $(date -u +%Y-%m-%dT%H:%MZ): wrk -t$THREADS -c$CONNECTIONS -d${DURATION_S}s" \
-  "(warm-up ${WARMUP_S}s), $SHARES random slugs, $(nproc) cores" \
+  "(warm-up ${WARMUP_S}s), $ROUNDS round(s), $SHARES random slugs, $(nproc) cores" \
   "${ONLY:+(bare302 only)}${SEEDED_BY:+seeded via $SEEDED_BY, visitors=${BENCH_VISITORS:-many}}${CHORUS_SQLITE_SYNCHRONOUS:+, CHORUS_SQLITE_SYNCHRONOUS=$CHORUS_SQLITE_SYNCHRONOUS}"
 echo
-python3 "$BENCH/report.py" "${RESULTS[@]}"
+for round in $(seq 1 "$ROUNDS"); do
+  (( ROUNDS > 1 )) && { echo "#### Round $round of $ROUNDS"; echo; }
+  if [[ "$ONLY" == bare ]]; then
+    python3 "$BENCH/report.py" "$WORK/bare302-$round.res"
+  else
+    python3 "$BENCH/report.py" "$WORK/bare302-$round.res" "$WORK/chorus-$round.res"
+  fi
+  echo
+done
+if (( ROUNDS > 1 )) && [[ "$ONLY" != bare ]]; then
+  python3 "$BENCH/report.py" --summary "$WORK"/bare302-*.res -- "$WORK"/chorus-*.res
+fi
 ok_exit=1

@@ -2,10 +2,12 @@
 """Print the Markdown summary of bench/redirect.sh from its result files.
 
     report.py BARE_RESULT [CHORUS_RESULT]
+    report.py --summary BARE_RESULT... -- CHORUS_RESULT...   (medians over rounds)
 
 Each result file holds `key=value` tokens: the BENCH line printed by random_slug.lua's
 done() plus what redirect.sh adds (rss_peak_kb, rss_end_kb, clicks_* counts).
 """
+import statistics
 import sys
 
 TARGET_RATIO = 0.50
@@ -110,5 +112,39 @@ def main():
         print(f"- click kinds in the database (whole run incl. warm-up): {chorus['clicks_kinds'].replace(',', ' ')}")
 
 
+def summary(bare_paths, chorus_paths):
+    """Medians over alternating rounds: the machine's drift hits both servers alike."""
+    bare = [load(p) for p in bare_paths]
+    chorus = [load(p) for p in chorus_paths]
+    med = lambda rs, k: statistics.median(r[k] for r in rs)
+    print(f"#### Summary: medians of {len(chorus)} rounds")
+    print()
+    print("| server | req/s (median) | req/s per round | p99 ms (median) | p99 ms per round | peak RSS MiB (last round) |")
+    print("|---|---:|---|---:|---|---:|")
+    for name, rs in (("bare actix-web 302", bare), ("Chorus", chorus)):
+        rps = " / ".join(f"{r['rps']:,.0f}" for r in rs)
+        p99s = " / ".join(ms(r["p99_us"]) for r in rs)
+        print(f"| {name} | {med(rs, 'rps'):,.0f} | {rps} | {med(rs, 'p99_us') / 1000:.2f} | {p99s} "
+              f"| {mib(rs[-1].get('rss_peak_kb'))} |")
+    print()
+    ratios = [c["rps"] / b["rps"] for b, c in zip(bare, chorus)]
+    ratio = med(chorus, "rps") / med(bare, "rps")
+    p99 = med(chorus, "p99_us") / 1000
+    per_round = " / ".join(f"{r:.2f}" for r in ratios)
+    print(f"- req/s ratio of the medians, Chorus / bare: **{ratio:.2f}** "
+          f"(per round: {per_round}; "
+          f"target >= {TARGET_RATIO:.2f}: {'met' if ratio >= TARGET_RATIO else 'MISSED'})")
+    print(f"- Chorus p99, median of the rounds: **{p99:.2f} ms** (target <= {TARGET_P99_MS:.0f} ms: "
+          f"{'met' if p99 <= TARGET_P99_MS else 'MISSED'})")
+    if all("writer_committed" in r for r in chorus):
+        rows = statistics.median(r["writer_committed"] / (r["duration_us"] / 1e6) for r in chorus)
+        print(f"- writer: median {rows:,.0f} click rows committed per second during the runs")
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "--summary":
+        args = sys.argv[2:]
+        cut = args.index("--")
+        summary(args[:cut], args[cut + 1:])
+    else:
+        main()
