@@ -7,6 +7,7 @@
 //! an uncertain commit, say — without counting anything twice.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::connection::DefaultLoadingMode;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{per_backend, StoreError};
 use crate::db::schema::{click_rollups, click_visitors, clicks};
+use crate::db::time_text::{DateText, TimestampText};
 use crate::db::DbConnection;
 use crate::domain::visitor_book::{visitor_key, Changes, VisitorBook};
 
@@ -55,9 +57,10 @@ pub struct NewClick {
     pub region: Option<String>,
     pub city: Option<String>,
     pub referrer_host: Option<String>,
-    pub browser: Option<String>,
-    pub os: Option<String>,
-    pub device: Option<String>,
+    /// Shared with every click of the same user agent (see `clicks::enrich`).
+    pub browser: Option<Arc<str>>,
+    pub os: Option<Arc<str>>,
+    pub device: Option<Arc<str>>,
 }
 
 /// `None` is written as NULL, not `DEFAULT`: SQLite has no `DEFAULT` in a VALUES list, so
@@ -68,8 +71,8 @@ pub struct NewClick {
 struct ClickInsert<'a> {
     click_id: &'a str,
     share_id: i64,
-    occurred_at: NaiveDateTime,
-    day: NaiveDate,
+    occurred_at: TimestampText,
+    day: DateText,
     visitor: &'a str,
     kind: &'a str,
     flag_reason: Option<&'a str>,
@@ -87,8 +90,8 @@ impl<'a> From<&'a NewClick> for ClickInsert<'a> {
         ClickInsert {
             click_id: &c.click_id,
             share_id: c.share_id,
-            occurred_at: c.occurred_at,
-            day: c.day,
+            occurred_at: TimestampText(c.occurred_at),
+            day: DateText(c.day),
             visitor: &c.visitor,
             kind: c.kind.as_str(),
             flag_reason: c.flag_reason.as_deref(),
@@ -502,7 +505,7 @@ fn add_to_rollups(
         .map(|((share_id, day), d)| {
             (
                 r::share_id.eq(*share_id),
-                r::day.eq(*day),
+                r::day.eq(DateText(*day)),
                 r::human.eq(d.human),
                 r::unique_visitors.eq(d.unique),
                 r::flagged.eq(d.flagged),

@@ -32,7 +32,8 @@ pub fn new_click_id() -> String {
         *slot = TIME_DIGITS[(millis % 62) as usize];
         millis /= 62;
     }
-    let mut id = String::from_utf8_lossy(&prefix).into_owned();
+    let mut id = String::with_capacity(16);
+    id.extend(prefix.iter().map(|b| char::from(*b)));
     id.push_str(&nanoid::nanoid!(9, &CLICK_ID_ALPHABET));
     id
 }
