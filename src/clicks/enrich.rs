@@ -9,6 +9,9 @@ use chrono::{DateTime, Utc};
 
 use super::geo::GeoDb;
 use crate::domain::classify::{AgentClassifier, AgentInfo, AgentKind};
+use crate::domain::referrer::referrer_host;
+use crate::domain::visitor::{visitor_hash, Salt};
+use crate::store::clicks::{ClickKind, NewClick};
 
 /// A user agent's analysis as clicks carry it: the labels are shared, so a click costs no
 /// string copies of them (they are freed on the writer's thread, where that was noticeable).
@@ -29,9 +32,6 @@ impl From<AgentInfo> for Agent {
         }
     }
 }
-use crate::domain::referrer::referrer_host;
-use crate::domain::visitor::{visitor_hash, Salt};
-use crate::store::clicks::{ClickKind, NewClick};
 
 /// What the redirect handler read from the request.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ impl Enricher {
         }
     }
 
-    /// The local day of an instant, in the configured time zone.
+    /// The analysis of a user agent, from the cache when it was seen before.
     fn agent(&self, user_agent: Option<&str>) -> Arc<Agent> {
         let Some(ua) = user_agent else {
             return Arc::new(self.classifier.analyse(None).into());
@@ -85,6 +85,7 @@ impl Enricher {
         info
     }
 
+    /// The local day of an instant, in the configured time zone.
     pub fn local_day(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
         at.with_timezone(&self.timezone).date_naive()
     }
