@@ -302,27 +302,10 @@ mod tests {
     use std::io::Write;
 
     use super::*;
-    use crate::store::clicks::ClickKind;
+    use crate::store::clicks::sample_click;
 
     fn click(id: &str) -> NewClick {
-        NewClick {
-            click_id: id.into(),
-            share_id: 7,
-            occurred_at: chrono::DateTime::from_timestamp(1_700_000_000, 0)
-                .unwrap()
-                .naive_utc(),
-            day: chrono::NaiveDate::from_ymd_opt(2023, 11, 14).unwrap(),
-            visitor: "v".into(),
-            kind: ClickKind::Human,
-            flag_reason: None,
-            country: Some("KR".into()),
-            region: None,
-            city: Some("서울".into()),
-            referrer_host: None,
-            browser: None,
-            os: None,
-            device: None,
-        }
+        sample_click(id, 7)
     }
 
     fn files(dir: &Path) -> Vec<String> {

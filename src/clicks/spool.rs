@@ -77,27 +77,10 @@ impl Spool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::clicks::ClickKind;
+    use crate::store::clicks::sample_click;
 
     fn click(id: &str) -> NewClick {
-        NewClick {
-            click_id: id.into(),
-            share_id: 1,
-            occurred_at: chrono::DateTime::from_timestamp(1_700_000_000, 0)
-                .unwrap()
-                .naive_utc(),
-            day: chrono::NaiveDate::from_ymd_opt(2023, 11, 14).unwrap(),
-            visitor: "v".into(),
-            kind: ClickKind::Human,
-            flag_reason: None,
-            country: Some("KR".into()),
-            region: None,
-            city: Some("서울".into()),
-            referrer_host: None,
-            browser: None,
-            os: None,
-            device: None,
-        }
+        sample_click(id, 1)
     }
 
     #[test]

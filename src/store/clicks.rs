@@ -63,6 +63,30 @@ pub struct NewClick {
     pub device: Option<Arc<str>>,
 }
 
+/// A click for unit tests of the click path (journal, spool): Korean city included, so
+/// that encodings are exercised.
+#[cfg(test)]
+pub(crate) fn sample_click(id: &str, share_id: i64) -> NewClick {
+    NewClick {
+        click_id: id.into(),
+        share_id,
+        occurred_at: chrono::DateTime::from_timestamp(1_700_000_000, 0)
+            .unwrap_or_default()
+            .naive_utc(),
+        day: NaiveDate::from_ymd_opt(2023, 11, 14).unwrap_or_default(),
+        visitor: "v".into(),
+        kind: ClickKind::Human,
+        flag_reason: None,
+        country: Some("KR".into()),
+        region: None,
+        city: Some("서울".into()),
+        referrer_host: None,
+        browser: None,
+        os: None,
+        device: None,
+    }
+}
+
 /// `None` is written as NULL, not `DEFAULT`: SQLite has no `DEFAULT` in a VALUES list, so
 /// diesel would otherwise insert the rows one statement at a time.
 #[derive(Insertable)]
