@@ -15,7 +15,7 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 
-use super::invalid;
+use super::{invalid, query_period};
 use crate::db::Db;
 use crate::domain::api_key::{origin_allowed, Scope};
 use crate::domain::conversion::{self, ClickRef, Currency, Kind, ValueCents};
@@ -351,23 +351,7 @@ impl FilterQuery {
     /// `from`/`to`: RFC 3339 or a bare date (midnight in the configured zone); `to` is
     /// exclusive.
     fn filter(&self, tz: chrono_tz::Tz) -> Result<ConversionFilter, ApiError> {
-        let time = |value: &Option<String>, field: &'static str, code: &'static str| {
-            value
-                .as_deref()
-                .filter(|v| !v.trim().is_empty())
-                .map(|v| share::parse_time(v, tz).map_err(|e| invalid(code, field, e)))
-                .transpose()
-        };
-        let from = time(&self.from, "from", "invalid_from")?;
-        let to = time(&self.to, "to", "invalid_to")?;
-        if let (Some(from), Some(to)) = (from, to) {
-            if from >= to {
-                return Err(ApiError::unprocessable(
-                    "invalid_period",
-                    "from must be before to (to is exclusive)",
-                ));
-            }
-        }
+        let (from, to) = query_period(self.from.as_deref(), self.to.as_deref(), tz)?;
         let kind = match self.kind.as_deref().filter(|k| !k.is_empty()) {
             None => None,
             Some(k) => Some(

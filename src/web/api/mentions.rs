@@ -11,9 +11,8 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::invalid;
+use super::{invalid, query_period};
 use crate::domain::mention::{self, Channel, MentionFields, Sentiment, MAX_BATCH};
-use crate::domain::share;
 use crate::error::ApiError;
 use crate::store::mentions::{BatchRefused, MentionFilter, NewMention};
 use crate::store::{self};
@@ -157,21 +156,7 @@ fn present(value: &Option<String>) -> Option<&str> {
 impl FilterQuery {
     /// The store filter without the brand (a name is resolved against the database).
     fn filter(&self, tz: chrono_tz::Tz) -> Result<MentionFilter, ApiError> {
-        let time = |value: &Option<String>, field: &'static str, code: &'static str| {
-            present(value)
-                .map(|v| share::parse_time(v, tz).map_err(|e| invalid(code, field, e)))
-                .transpose()
-        };
-        let from = time(&self.from, "from", "invalid_from")?;
-        let to = time(&self.to, "to", "invalid_to")?;
-        if let (Some(from), Some(to)) = (from, to) {
-            if from >= to {
-                return Err(ApiError::unprocessable(
-                    "invalid_period",
-                    "from must be before to (to is exclusive)",
-                ));
-            }
-        }
+        let (from, to) = query_period(self.from.as_deref(), self.to.as_deref(), tz)?;
         let channel = present(&self.channel)
             .map(|c| {
                 Channel::parse(c)

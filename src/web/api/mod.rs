@@ -203,6 +203,32 @@ pub fn invalid(code: &'static str, field: &str, err: impl std::fmt::Display) -> 
     ApiError::unprocessable(code, format!("{field}: {err}"))
 }
 
+/// The `from`/`to` query parameters of a list: RFC 3339 or a bare date (midnight in `tz`),
+/// blank meaning unset; `to` is exclusive, so `from` must come before it.
+pub fn query_period(
+    from: Option<&str>,
+    to: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> Result<(Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>), ApiError> {
+    let time = |value: Option<&str>, field: &'static str, code: &'static str| {
+        value
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| crate::domain::share::parse_time(v, tz).map_err(|e| invalid(code, field, e)))
+            .transpose()
+    };
+    let from = time(from, "from", "invalid_from")?;
+    let to = time(to, "to", "invalid_to")?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from >= to {
+            return Err(ApiError::unprocessable(
+                "invalid_period",
+                "from must be before to (to is exclusive)",
+            ));
+        }
+    }
+    Ok((from, to))
+}
+
 /// A refused record: 422 with the first broken field's code and every broken field in
 /// the message (`followers: must not be negative (got -1); observed_at: …`).
 pub fn refused(err: crate::domain::record::Invalid) -> ApiError {

@@ -10,8 +10,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::conversions::IdValue;
-use super::{invalid, missing, refused};
-use crate::domain::share;
+use super::{invalid, missing, query_period, refused};
 use crate::domain::support::{self, CaseInput, Channel, Summary};
 use crate::error::ApiError;
 use crate::store::support::{CaseFilter, CaseRefused, CaseStatus, Outcome};
@@ -95,23 +94,7 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn filter(&self, tz: chrono_tz::Tz) -> Result<CaseFilter, ApiError> {
-        let time = |value: &Option<String>, field: &'static str, code: &'static str| {
-            value
-                .as_deref()
-                .filter(|v| !v.trim().is_empty())
-                .map(|v| share::parse_time(v, tz).map_err(|e| invalid(code, field, e)))
-                .transpose()
-        };
-        let from = time(&self.from, "from", "invalid_from")?;
-        let to = time(&self.to, "to", "invalid_to")?;
-        if let (Some(from), Some(to)) = (from, to) {
-            if from >= to {
-                return Err(ApiError::unprocessable(
-                    "invalid_period",
-                    "from must be before to (to is exclusive)",
-                ));
-            }
-        }
+        let (from, to) = query_period(self.from.as_deref(), self.to.as_deref(), tz)?;
         let channel = match self.channel.as_deref().filter(|c| !c.trim().is_empty()) {
             None => None,
             Some(c) => {
