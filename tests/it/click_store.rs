@@ -5,17 +5,19 @@
 use chorus::store::clicks::{
     insert_batch, totals_for, ClickKind, ClickTotals, Delivery, NewClick, Visitors,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 
 use crate::common::TestApp;
 
 fn click(id: &str, share_id: i64, visitor: &str, kind: ClickKind) -> NewClick {
+    // The day must be the one of the time (UTC, the tests' zone): a restarted writer
+    // rebuilds a day's visitors from the clicks stored in that day's hours.
     let now = Utc::now().naive_utc();
     NewClick {
         click_id: id.to_string(),
         share_id,
         occurred_at: now,
-        day: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        day: now.date(),
         visitor: format!("{visitor:0>32}"),
         kind,
         flag_reason: None,
