@@ -50,6 +50,22 @@ pub struct RequestFacts<'a> {
 /// Distinct user agents whose analysis is kept. Real traffic repeats a few hundred
 /// browser builds; parsing one costs microseconds of regex work, a hit a hash lookup.
 const AGENT_CACHE: usize = 10_000;
+/// The longest user agent looked at, in bytes. Real ones stay under 300 (an in-app
+/// browser with all its tokens under 500); a longer one is cut, so parsing it costs a
+/// bounded time and the agent cache at most [`AGENT_CACHE`] × this in keys (5 MB).
+const MAX_USER_AGENT_BYTES: usize = 512;
+
+/// `user_agent` cut to at most [`MAX_USER_AGENT_BYTES`], at a character boundary.
+fn cut_user_agent(user_agent: &str) -> &str {
+    if user_agent.len() <= MAX_USER_AGENT_BYTES {
+        return user_agent;
+    }
+    let mut end = MAX_USER_AGENT_BYTES;
+    while !user_agent.is_char_boundary(end) {
+        end -= 1;
+    }
+    &user_agent[..end]
+}
 
 pub struct Enricher {
     classifier: AgentClassifier,
@@ -72,9 +88,10 @@ impl Enricher {
         }
     }
 
-    /// The analysis of a user agent, from the cache when it was seen before.
+    /// The analysis of a user agent, from the cache when it was seen before. Only its
+    /// first [`MAX_USER_AGENT_BYTES`] are parsed and kept as the cache key.
     fn agent(&self, user_agent: Option<&str>) -> Arc<Agent> {
-        let Some(ua) = user_agent else {
+        let Some(ua) = user_agent.map(cut_user_agent) else {
             return Arc::new(self.classifier.analyse(None).into());
         };
         if let Some(known) = self.agents.get(ua) {
@@ -98,7 +115,10 @@ impl Enricher {
         at: DateTime<Utc>,
         salt: &Salt,
     ) -> NewClick {
-        let agent = self.agent(facts.user_agent);
+        // The visitor hash takes the cut agent too: it is the agent the click is classified
+        // by, and bytes padded on beyond the cut cannot make one client many visitors.
+        let user_agent = facts.user_agent.map(cut_user_agent);
+        let agent = self.agent(user_agent);
         let (kind, flag_reason) = match agent.kind {
             AgentKind::Bot => (ClickKind::Bot, None),
             AgentKind::Preview => (ClickKind::Preview, None),
@@ -117,7 +137,7 @@ impl Enricher {
             share_id,
             occurred_at: at.naive_utc(),
             day: self.local_day(at),
-            visitor: visitor_hash(salt, facts.ip, facts.user_agent.unwrap_or("")),
+            visitor: visitor_hash(salt, facts.ip, user_agent.unwrap_or("")),
             kind,
             flag_reason: flag_reason.map(str::to_string),
             country: location.country,
@@ -185,6 +205,41 @@ mod tests {
         );
         assert_eq!(click.visitor.len(), 32);
         assert!(!click.visitor.contains("81.2"), "no address in the row");
+    }
+
+    #[test]
+    fn long_user_agents_are_cut_at_a_character_boundary() {
+        assert_eq!(cut_user_agent(CHROME), CHROME);
+        let exact = "a".repeat(MAX_USER_AGENT_BYTES);
+        assert_eq!(cut_user_agent(&exact), exact);
+        let long = format!("{CHROME} {}", "x".repeat(30 * 1024));
+        assert_eq!(cut_user_agent(&long).len(), MAX_USER_AGENT_BYTES);
+        assert!(cut_user_agent(&long).starts_with(CHROME));
+        // A three-byte character straddling the limit is left out whole.
+        let straddling = format!("{}한국어", "a".repeat(MAX_USER_AGENT_BYTES - 1));
+        assert_eq!(
+            cut_user_agent(&straddling),
+            "a".repeat(MAX_USER_AGENT_BYTES - 1)
+        );
+    }
+
+    #[test]
+    fn a_huge_user_agent_is_analysed_and_hashed_by_its_first_bytes() {
+        let e = enricher(false);
+        let salt = Salt::random("d".into());
+        let padded = |tail: &str| format!("{CHROME} {}{tail}", "x".repeat(30 * 1024));
+        let (one, two) = (padded("1"), padded("2"));
+        let a = e.click(&facts(Some(&one)), 1, "a".into(), at(), &salt);
+        let b = e.click(&facts(Some(&two)), 1, "b".into(), at(), &salt);
+        assert_eq!(a.kind, ClickKind::Human);
+        assert_eq!(a.browser.as_deref(), Some("Chrome"));
+        assert_eq!(
+            a.visitor, b.visitor,
+            "padding past the cut is not a new visitor"
+        );
+        assert_eq!(e.agents.len(), 1, "one cache entry for both");
+        let key_len = e.agents.iter().map(|(k, _)| k.len()).max();
+        assert_eq!(key_len, Some(MAX_USER_AGENT_BYTES));
     }
 
     #[test]

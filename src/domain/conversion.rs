@@ -3,6 +3,7 @@
 //! click ids it carries ([`ClickRef`], [`touch_sequence`]) and optional free-text ids.
 //! Money is shown with [`format_money`].
 
+use std::collections::HashSet;
 use std::fmt;
 
 use thiserror::Error;
@@ -14,7 +15,8 @@ pub const MAX_ID_LEN: usize = 256;
 /// The longest string accepted as a click id. Chorus's own are 16 characters; anything
 /// this long cannot be one, so it is refused as malformed rather than stored as unknown.
 pub const MAX_CLICK_REF_LEN: usize = 128;
-/// How many click ids one conversion keeps (the last click included).
+/// How many click ids one conversion keeps (the last click included), and how many
+/// `touchpoints` a report may list ([`check_touchpoint_count`]).
 pub const MAX_TOUCHPOINTS: usize = 100;
 
 /// A conversion's kind: `lead`, `signup`, `sale`, or a custom name `[a-z0-9_-]{1,64}`.
@@ -189,18 +191,47 @@ impl ClickRef {
     }
 }
 
+/// A report listing more `touchpoints` than [`MAX_TOUCHPOINTS`].
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("at most {MAX_TOUCHPOINTS} touchpoints per conversion (got {0})")]
+pub struct TooManyTouchpoints(pub usize);
+
+/// Checks how many `touchpoints` a report lists, duplicates included, before any of them
+/// is parsed: the publishable key that sends them is public, so the work a report may
+/// cause has to be bounded by its size, not by what it contains. `chorus.js` sends at
+/// most 19.
+///
+/// # Errors
+/// [`TooManyTouchpoints`] beyond [`MAX_TOUCHPOINTS`].
+pub fn check_touchpoint_count(count: usize) -> Result<(), TooManyTouchpoints> {
+    if count > MAX_TOUCHPOINTS {
+        Err(TooManyTouchpoints(count))
+    } else {
+        Ok(())
+    }
+}
+
 /// The click ids of a conversion in the order they are stored, oldest first, with the
 /// *last click* at the end: `click_id` when given (moved to the end if the touchpoints
 /// also list it), otherwise the newest touchpoint. A click listed twice keeps its first
-/// place. Beyond [`MAX_TOUCHPOINTS`], the oldest click and the newest ones are kept, so
-/// first-click and last-click credit survive.
+/// place. Beyond [`MAX_TOUCHPOINTS`] (the touchpoints and a distinct `click_id`), the
+/// oldest click and the newest ones are kept, so first-click and last-click credit
+/// survive. Linear in the number of touchpoints.
 pub fn touch_sequence(click_id: Option<ClickRef>, touchpoints: Vec<ClickRef>) -> Vec<ClickRef> {
+    let keep: Vec<bool> = {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(touchpoints.len());
+        touchpoints
+            .iter()
+            .map(|touch| click_id.as_ref() != Some(touch) && seen.insert(touch.as_str()))
+            .collect()
+    };
     let mut sequence: Vec<ClickRef> = Vec::with_capacity(touchpoints.len() + 1);
-    for touch in touchpoints {
-        if click_id.as_ref() != Some(&touch) && !sequence.contains(&touch) {
-            sequence.push(touch);
-        }
-    }
+    sequence.extend(
+        touchpoints
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(touch, keep)| keep.then_some(touch)),
+    );
     sequence.extend(click_id);
     if sequence.len() > MAX_TOUCHPOINTS {
         let drop = sequence.len() - MAX_TOUCHPOINTS;
@@ -314,6 +345,34 @@ mod tests {
         assert_eq!(seq[1].as_str(), "t52");
         assert_eq!(seq[98].as_str(), "t149");
         assert_eq!(seq[99].as_str(), "last");
+    }
+
+    #[test]
+    fn touchpoint_lists_are_counted_duplicates_included() {
+        assert_eq!(check_touchpoint_count(0), Ok(()));
+        assert_eq!(check_touchpoint_count(MAX_TOUCHPOINTS), Ok(()));
+        assert_eq!(
+            check_touchpoint_count(MAX_TOUCHPOINTS + 1),
+            Err(TooManyTouchpoints(MAX_TOUCHPOINTS + 1))
+        );
+        assert_eq!(
+            TooManyTouchpoints(101).to_string(),
+            "at most 100 touchpoints per conversion (got 101)"
+        );
+    }
+
+    #[test]
+    fn many_repeated_touchpoints_are_deduplicated_in_linear_time() {
+        // 100 000 ids (50 000 distinct): a scan per id took seconds here, a set takes
+        // milliseconds; the limit is checked before, so this shows only the set's result.
+        let touches: Vec<ClickRef> = (0..100_000)
+            .map(|i| r(&format!("t{}", i % 50_000)))
+            .collect();
+        let seq = touch_sequence(Some(r("t7")), touches);
+        assert_eq!(seq.len(), MAX_TOUCHPOINTS);
+        assert_eq!(seq[0].as_str(), "t0");
+        assert_eq!(seq[98].as_str(), "t49999");
+        assert_eq!(seq[99].as_str(), "t7");
     }
 
     #[test]

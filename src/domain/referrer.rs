@@ -4,23 +4,37 @@
 //! from a newsletter, and no path, query or fragment that could carry personal data.
 //! Android apps send `android-app://<package>/` referrers; the package name (for example
 //! `com.linkedin.android`) says which app the click came from, so it is kept the same way.
+//! Oversized values and hosts are refused, so a header cannot cost more than a bounded
+//! parse nor store more than a DNS name's length.
 
 use url::{Host, Url};
+
+/// The longest `Referer` value parsed, in bytes: Chrome cuts what it sends to 4 KB (to the
+/// bare origin beyond that), and cross-site referrers are mostly bare origins anyway.
+/// Longer values are crafted; refusing them unread keeps every click's parsing bounded.
+pub const MAX_REFERER_LEN: usize = 4096;
+/// The longest host kept: a DNS name has at most 253 characters. The `url` crate does not
+/// enforce DNS limits, so a longer "host" would otherwise be stored on the click.
+pub const MAX_HOST_LEN: usize = 253;
 
 /// The host of a `Referer` header value: lower case, international names in their ASCII
 /// (punycode) form, without a trailing dot or a leading `www.`, IPv6 addresses without
 /// brackets. For `android-app://` referrers, the app's package name.
 ///
 /// `None` for an empty or unparsable value, for a scheme other than `http`, `https` and
-/// `android-app` (`file:`, `about:blank`, `chrome-extension:`, …), and for a value without
-/// a host.
+/// `android-app` (`file:`, `about:blank`, `chrome-extension:`, …), for a value without a
+/// host, for a value longer than [`MAX_REFERER_LEN`] bytes and for a host longer than
+/// [`MAX_HOST_LEN`].
 pub fn referrer_host(referer: &str) -> Option<String> {
+    if referer.len() > MAX_REFERER_LEN {
+        return None;
+    }
     let referer = referer.trim();
     if referer.is_empty() {
         return None;
     }
     let url = Url::parse(referer).ok()?;
-    match url.scheme() {
+    let host = match url.scheme() {
         "http" | "https" => match url.host()? {
             Host::Domain(domain) => web_host(domain),
             Host::Ipv4(v4) => Some(v4.to_string()),
@@ -31,7 +45,8 @@ pub fn referrer_host(referer: &str) -> Option<String> {
             Host::Ipv4(_) | Host::Ipv6(_) => None,
         },
         _ => None,
-    }
+    }?;
+    (host.len() <= MAX_HOST_LEN).then_some(host)
 }
 
 fn web_host(domain: &str) -> Option<String> {
@@ -155,6 +170,35 @@ mod tests {
         assert_eq!(host("android-app://").as_deref(), None);
         assert_eq!(host("android-app://bad-package!/").as_deref(), None);
         assert_eq!(host("android-app://com..x/").as_deref(), None);
+    }
+
+    #[test]
+    fn hosts_longer_than_a_dns_name_give_none() {
+        let label = "a".repeat(63);
+        // 4 labels of 63 and 3 dots: 255 characters; drop 2 for 253.
+        let longest = format!("{label}.{label}.{label}.{}", "a".repeat(61));
+        assert_eq!(longest.len(), MAX_HOST_LEN);
+        assert_eq!(
+            host(&format!("https://{longest}/")).as_deref(),
+            Some(longest.as_str())
+        );
+        assert_eq!(host(&format!("https://a{longest}/")), None);
+        assert_eq!(host(&format!("https://{}.com/", "b".repeat(3000))), None);
+        let package = format!("com.{}", "x".repeat(MAX_HOST_LEN));
+        assert_eq!(host(&format!("android-app://{package}/")), None);
+    }
+
+    #[test]
+    fn huge_referers_are_refused_unread() {
+        let path = "p".repeat(MAX_REFERER_LEN);
+        let at_limit = format!("https://example.com/{}", &path[20..]);
+        assert_eq!(at_limit.len(), MAX_REFERER_LEN);
+        assert_eq!(host(&at_limit).as_deref(), Some("example.com"));
+        assert_eq!(host(&format!("{at_limit}p")), None);
+        assert_eq!(
+            host(&format!("https://example.com/{}", "p".repeat(60_000))),
+            None
+        );
     }
 
     #[test]

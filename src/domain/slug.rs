@@ -222,6 +222,15 @@ impl Slug {
     }
 }
 
+/// Whether `candidate` could name a stored slug: [`MIN_LEN`] to [`MAX_LEN`] characters
+/// from `[A-Za-z0-9_-]`. The public paths (`/{slug}`, `/qr/{slug}.svg`) ask this before
+/// any cache or database lookup, so input no slug can match costs nothing to remember,
+/// whatever its size. The length is compared first: a 60 KB path is refused unread.
+/// Reserved words are not checked here: the router already keeps them off those paths.
+pub fn is_plausible(candidate: &str) -> bool {
+    (MIN_LEN..=MAX_LEN).contains(&candidate.len()) && candidate.chars().all(is_slug_char)
+}
+
 /// Whether `s` is a [`RESERVED`] word, ignoring ASCII case.
 pub fn is_reserved(s: &str) -> bool {
     RESERVED.iter().any(|word| word.eq_ignore_ascii_case(s))
@@ -452,6 +461,21 @@ mod tests {
         // 64 symbols; with 14k draws every one shows up (the chance one is missing is
         // below 1e-90).
         assert_eq!(seen.len(), 64, "{seen:?}");
+    }
+
+    #[test]
+    fn plausible_slugs_are_those_a_link_could_have() {
+        for ok in ["abc", "Q3_launch", "a-b", &"a".repeat(MAX_LEN)] {
+            assert!(is_plausible(ok), "{ok}");
+        }
+        for _ in 0..100 {
+            assert!(is_plausible(Slug::generate(DEFAULT_GENERATED_LEN).as_str()));
+        }
+        let too_long = "a".repeat(MAX_LEN + 1);
+        let huge = "a".repeat(60 * 1024);
+        for bad in ["", "ab", " abc", "a.b.c", "café", "a/b/c", &too_long, &huge] {
+            assert!(!is_plausible(bad), "{bad:.80}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Utc;
 
 use crate::clicks::enrich::RequestFacts;
+use crate::domain::slug;
 use crate::domain::utm::append_query_param;
 use crate::error::PageError;
 use crate::web::auth::session_cookie;
@@ -38,13 +39,6 @@ pub fn new_click_id() -> String {
     id
 }
 
-fn plausible_slug(slug: &str) -> bool {
-    (1..=64).contains(&slug.len())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
 fn header_str<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
@@ -54,7 +48,7 @@ pub async fn follow(
     slug: web::Path<String>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    if !plausible_slug(&slug) {
+    if !slug::is_plausible(&slug) {
         return errors::render(StatusCode::NOT_FOUND, &PageError::LinkNotFound);
     }
     let link = match state.links.get(&slug).await {

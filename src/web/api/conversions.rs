@@ -3,7 +3,14 @@
 //! `POST /conversions` is the one route a publishable key (`chr_pk_…`, embedded in a
 //! web page) may call, so it alone speaks CORS: a preflight is answered for origins that
 //! any active publishable key lists, and a publishable key's POST must come from one of
-//! *its* origins. Publishable-key posts are rate limited per key and client address.
+//! *its* origins. Publishable-key posts are rate limited per key and client address, and
+//! every post lists at most [`conversion::MAX_TOUCHPOINTS`] touchpoints, so what one
+//! report costs is bounded too.
+
+/// Conversion bodies above this are refused (413) before they are read: a report with
+/// [`conversion::MAX_TOUCHPOINTS`] click ids and every field filled is a few kilobytes, and
+/// a publishable key (public by design) must not make the server parse megabytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -99,9 +106,12 @@ impl CreateConversion {
             ClickRef::parse(value).map_err(|e| invalid("invalid_click_id", "click_id", e))
         };
         let click_id = self.click_id.as_deref().map(click).transpose()?.flatten();
-        let mut touchpoints = Vec::new();
-        for t in self.touchpoints.unwrap_or_default() {
-            touchpoints.extend(click(&t)?);
+        let sent = self.touchpoints.unwrap_or_default();
+        conversion::check_touchpoint_count(sent.len())
+            .map_err(|e| invalid("too_many_touchpoints", "touchpoints", e))?;
+        let mut touchpoints = Vec::with_capacity(sent.len());
+        for t in &sent {
+            touchpoints.extend(click(t)?);
         }
         let external_id = conversion::optional_id(self.external_id.map(IdValue::into_string))
             .map_err(|e| invalid("invalid_external_id", "external_id", e))?;

@@ -86,6 +86,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/kpis", web::get().to(reports::kpis))
                 .service(
                     web::resource("/conversions")
+                        .app_data(json_config(conversions::BODY_LIMIT))
                         .route(web::post().to(conversions::create))
                         .route(web::get().to(conversions::list))
                         .route(web::method(Method::OPTIONS).to(conversions::preflight)),
