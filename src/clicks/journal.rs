@@ -1,16 +1,23 @@
 //! The click journal: the durable step before a redirect is answered.
 //!
-//! Each click is appended to the current segment file as one JSON line, copied into the
-//! segment's shared memory mapping. The mapping *is* the kernel's page cache of the file, so
-//! once the copy is done the line survives the process dying in any way (kill -9, out of
-//! memory, a panic) exactly as a `write` would — without a system call per click, which was
-//! a tenth of a redirect's cost. Segments are allocated on disk in full when they are
-//! created (`posix_fallocate`), so a full disk shows up as an error there, never as a fault
-//! while copying; a crash leaves zero bytes after the last line, which readers skip.
-//! The redirect can then be answered without waiting for the database. The click writer then moves clicks into the database
-//! in large batches; a segment file is deleted once every click in it is committed (or
-//! spooled). At start-up, leftover segments are replayed; the store inserts idempotently,
-//! so clicks that were committed before a crash are not counted twice.
+//! Each click is appended to the current segment file as one JSON line (a versioned record,
+//! see [`super::record`]), copied into the segment's shared memory mapping. The mapping *is*
+//! the kernel's page cache of the file, so once the copy is done the line survives the
+//! process dying in any way (kill -9, out of memory, a panic) exactly as a `write` would —
+//! without a system call per click, which was a tenth of a redirect's cost. Segments are
+//! allocated on disk in full when they are created (`posix_fallocate`), so a full disk
+//! shows up as an error there, never as a fault while copying; a crash leaves zero bytes
+//! after the last line, which readers skip. The redirect can then be answered without
+//! waiting for the database. The click writer then moves clicks into the database in large
+//! batches; a segment file is deleted once every click in it is committed (or spooled). At
+//! start-up, leftover segments are replayed; the store inserts idempotently, so clicks that
+//! were committed before a crash are not counted twice.
+//!
+//! Reading a segment or the spool (`read_records`) skips one thing only: a last line cut
+//! off by a crash (that click was never answered). Any other line it cannot read — mangled,
+//! or written by a newer release — is an error naming the file and line, and start-up
+//! ([`Journal::open`], [`super::spool::Spool::open`]) refuses to go on rather than lose
+//! answered clicks.
 //!
 //! Not covered: power loss or a kernel crash before the page cache reaches the disk. An
 //! installation that needs that runs with `click_durability = "database"` (every redirect
@@ -25,6 +32,7 @@ use std::sync::Mutex;
 
 use memmap2::MmapMut;
 
+use super::record::{self, RecordError};
 use crate::store::clicks::NewClick;
 
 const PREFIX: &str = "clicks-";
@@ -67,11 +75,46 @@ pub enum JournalError {
     Io(#[from] std::io::Error),
     #[error("{0} is used by another Chorus process (each process needs its own spool directory)")]
     InUse(String),
+    #[error("{0}")]
+    Unreadable(#[from] ReadError),
+}
+
+/// A journal segment or the spool holds a line that cannot be replayed, and skipping it
+/// would lose clicks that were answered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}, line {line}: not a click record ({source}); only a last line cut off by a crash is skipped, so repair the line, or move the file out of the directory to give up its clicks", path.display())]
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        source: serde_json::Error,
+    },
+    #[error("{}, line {line}: click record version {version} is not supported by this release (a newer release wrote it); run that release until it has replayed the file, or move the file out of the directory to give up its clicks", path.display())]
+    Unsupported {
+        path: PathBuf,
+        line: usize,
+        version: u64,
+    },
+}
+
+/// What [`read_records`] read from a file.
+pub(super) struct Records<T> {
+    pub items: Vec<T>,
+    /// Bytes from the start of the file to the end of the last record read (its newline
+    /// included, when written); what follows is a torn line, zeros or nothing.
+    pub end: u64,
 }
 
 impl Journal {
     /// Opens the journal in `dir`; returns it with the segments an earlier run left behind
-    /// (oldest first), which the caller must replay.
+    /// (oldest first), which the caller must replay. Fails with [`JournalError::Unreadable`]
+    /// if a line of one of them cannot be replayed (see `read_records`), before creating
+    /// anything.
     pub fn open(dir: &Path, segment_bytes: u64) -> Result<(Journal, Vec<PathBuf>), JournalError> {
         fs::create_dir_all(dir)?;
         let lock = OpenOptions::new()
@@ -95,6 +138,11 @@ impl Journal {
             })
             .collect();
         leftovers.sort();
+        // Read in full now, and again when replayed: a refusal has to come before the server
+        // starts, and holding every leftover click in memory until then could be a lot.
+        for (_, path) in &leftovers {
+            read_segment(path)?;
+        }
         let segment = leftovers.last().map_or(1, |(n, _)| n + 1);
         let current = Segment::create(dir, segment, segment_bytes + SLACK_BYTES)?;
         let journal = Journal {
@@ -117,7 +165,7 @@ impl Journal {
     pub fn append(&self, click: &NewClick) -> std::io::Result<SegmentId> {
         // A click line is a few hundred bytes: one allocation, no regrowth.
         let mut line = Vec::with_capacity(1024);
-        serde_json::to_writer(&mut line, click)?;
+        record::write_click(&mut line, click)?;
         line.push(b'\n');
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.bytes + line.len() as u64 > state.current.capacity() {
@@ -210,31 +258,77 @@ impl Journal {
 
 /// The clicks of a leftover segment, skipping a torn last line (a click whose write was
 /// cut off, so never answered).
-pub fn read_segment(path: &Path) -> std::io::Result<Vec<NewClick>> {
-    read_json_lines(path)
+pub fn read_segment(path: &Path) -> Result<Vec<NewClick>, ReadError> {
+    Ok(read_records(path, record::read_click)?.items)
 }
 
-/// The complete JSON lines of an append-only file (the journal's or the spool's). A line
-/// that does not parse is a write cut off by a crash — never answered — and is skipped.
-pub(super) fn read_json_lines<T: serde::de::DeserializeOwned>(
+/// The records of an append-only file of lines (the journal's or the spool's), oldest
+/// first. A line that does not parse is skipped only when it is the file's last (after it,
+/// nothing but zeros: the unwritten tail of a segment): a write cut off by a crash, never
+/// answered. A bad line with a line after it, a complete line of the wrong shape, or a
+/// version this release does not read is an error naming the file and line.
+pub(super) fn read_records<T>(
     path: &Path,
-) -> std::io::Result<Vec<T>> {
-    let reader = BufReader::new(File::open(path)?);
-    let mut items = Vec::new();
-    for line in reader.split(b'\n') {
-        let line = line?;
-        let line = without_zeros(&line);
+    read: fn(&[u8]) -> Result<T, RecordError>,
+) -> Result<Records<T>, ReadError> {
+    let io = |source| ReadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = BufReader::new(File::open(path).map_err(io)?);
+    let mut records = Records {
+        items: Vec::new(),
+        end: 0,
+    };
+    // A line that did not parse: fatal unless it turns out to be the last one.
+    let mut torn: Option<(usize, serde_json::Error)> = None;
+    let (mut number, mut offset) = (0, 0);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        offset += n as u64;
+        let line = without_zeros(buf.strip_suffix(b"\n").unwrap_or(&buf));
         if line.is_empty() {
             continue;
         }
-        match serde_json::from_slice(line) {
-            Ok(item) => items.push(item),
-            Err(err) => {
-                tracing::warn!(error = %err, path = %path.display(), "skipping a torn line")
+        if let Some((line, source)) = torn.take() {
+            return Err(ReadError::Corrupt {
+                path: path.to_path_buf(),
+                line,
+                source,
+            });
+        }
+        match read(line) {
+            Ok(item) => {
+                records.items.push(item);
+                records.end = offset;
+            }
+            Err(RecordError::Torn(source)) => torn = Some((number, source)),
+            Err(RecordError::Invalid(source)) => {
+                return Err(ReadError::Corrupt {
+                    path: path.to_path_buf(),
+                    line: number,
+                    source,
+                })
+            }
+            Err(RecordError::Unsupported(version)) => {
+                return Err(ReadError::Unsupported {
+                    path: path.to_path_buf(),
+                    line: number,
+                    version,
+                })
             }
         }
     }
-    Ok(items)
+    if let Some((line, err)) = torn {
+        tracing::warn!(error = %err, path = %path.display(), line, "skipping a torn last line (a write cut off by a crash, never answered)");
+    }
+    Ok(records)
 }
 
 /// A line without the zero bytes around it: a journal segment left by a crash ends in zeros
@@ -302,6 +396,7 @@ mod tests {
     use std::io::Write;
 
     use super::*;
+    use crate::clicks::record::tests::{flagged_click, V0_CLICK_A, V0_CLICK_B};
     use crate::store::clicks::sample_click;
 
     fn click(id: &str) -> NewClick {
@@ -420,11 +515,101 @@ mod tests {
         let (journal, _) = Journal::open(dir.path(), 10).unwrap();
         journal.append(&click("a")).unwrap(); // closes segment 1
         journal.append(&click("b")).unwrap(); // closes segment 2
-        let line = serde_json::to_vec(&click("a")).unwrap().len() as u64 + 1;
+        let mut line = Vec::new();
+        record::write_click(&mut line, &click("a")).unwrap();
+        let line = line.len() as u64 + 1;
         for name in &files(dir.path())[..2] {
             assert_eq!(fs::metadata(dir.path().join(name)).unwrap().len(), line);
         }
         journal.finish();
+    }
+
+    /// Writes a leftover segment as an earlier run would have left it.
+    fn leftover(dir: &Path, lines: &[&str]) -> PathBuf {
+        let path = segment_path(dir, 1);
+        fs::write(
+            &path,
+            lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+        )
+        .unwrap();
+        path
+    }
+
+    #[test]
+    fn a_segment_written_before_records_had_versions_is_replayed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = leftover(dir.path(), &[V0_CLICK_A, V0_CLICK_B]);
+        let (_journal, leftovers) = Journal::open(dir.path(), SEGMENT_BYTES).unwrap();
+        assert_eq!(leftovers, [path]);
+        assert_eq!(
+            read_segment(&leftovers[0]).unwrap(),
+            [click("a"), flagged_click()]
+        );
+    }
+
+    #[test]
+    fn old_and_new_lines_mix_in_one_segment() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut new = Vec::new();
+        record::write_click(&mut new, &click("c")).unwrap();
+        let new = String::from_utf8(new).unwrap();
+        let path = leftover(dir.path(), &[V0_CLICK_A, &new]);
+        assert_eq!(read_segment(&path).unwrap(), [click("a"), click("c")]);
+    }
+
+    #[test]
+    fn a_bad_line_with_lines_after_it_stops_the_start_and_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = leftover(
+            dir.path(),
+            &[V0_CLICK_A, "{\"click_id\":\"b\",\"sha", V0_CLICK_B],
+        );
+        let err = Journal::open(dir.path(), SEGMENT_BYTES).err().unwrap();
+        assert!(
+            matches!(
+                err,
+                JournalError::Unreadable(ReadError::Corrupt { line: 2, .. })
+            ),
+            "{err}"
+        );
+        let message = err.to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("line 2"), "{message}");
+        assert_eq!(
+            files(dir.path()),
+            ["clicks-00000001.journal"],
+            "a refused start creates no segment"
+        );
+    }
+
+    #[test]
+    fn a_complete_line_of_the_wrong_shape_is_refused_even_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = leftover(dir.path(), &[V0_CLICK_A, r#"{"v":1,"click_id":"b"}"#]);
+        let err = read_segment(&path).unwrap_err();
+        assert!(matches!(err, ReadError::Corrupt { line: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn a_segment_from_a_newer_release_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let newer = V0_CLICK_A.replacen('{', r#"{"v":99,"#, 1);
+        let path = leftover(dir.path(), &[V0_CLICK_A, &newer]);
+        let err = Journal::open(dir.path(), SEGMENT_BYTES).err().unwrap();
+        assert!(
+            matches!(
+                err,
+                JournalError::Unreadable(ReadError::Unsupported {
+                    line: 2,
+                    version: 99,
+                    ..
+                })
+            ),
+            "{err}"
+        );
+        let message = err.to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("version 99"), "{message}");
     }
 
     #[test]
