@@ -40,6 +40,8 @@ pub struct RawSettings {
     pub scanner_burst_ms: Option<u32>,
     pub scanner_burst_links: Option<u32>,
     pub import_max_mb: Option<u64>,
+    pub shutdown_seconds: Option<u64>,
+    pub click_lag_seconds: Option<u64>,
 }
 
 /// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
@@ -72,6 +74,8 @@ const KEYS: &[&str] = &[
     "scanner_burst_ms",
     "scanner_burst_links",
     "import_max_mb",
+    "shutdown_seconds",
+    "click_lag_seconds",
 ];
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.
@@ -181,6 +185,12 @@ pub struct Settings {
     pub click_policy: crate::domain::verify::Policy,
     /// The largest CSV file `/admin/import` accepts, in bytes.
     pub import_max_bytes: u64,
+    /// At stop, how long in-flight requests may finish, and then how long the click writer
+    /// may drain its queue; clicks still queued after that stay in the journal and are
+    /// replayed at the next start.
+    pub shutdown_wait: Duration,
+    /// `/healthz` says `degraded` once the oldest click not yet committed is older.
+    pub click_lag_alert: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -418,6 +428,24 @@ impl Settings {
             ));
         }
 
+        let seconds = |setting, v: u64, max: u64| {
+            if v > max {
+                Err(invalid(setting, format!("must be at most {max}")))
+            } else {
+                positive(setting, v).map(Duration::from_secs)
+            }
+        };
+        let shutdown_wait = seconds(
+            "CHORUS_SHUTDOWN_SECONDS",
+            raw.shutdown_seconds.unwrap_or(10),
+            3_600,
+        )?;
+        let click_lag_alert = seconds(
+            "CHORUS_CLICK_LAG_SECONDS",
+            raw.click_lag_seconds.unwrap_or(10),
+            86_400,
+        )?;
+
         Ok(Settings {
             bind,
             database_url,
@@ -443,6 +471,8 @@ impl Settings {
             login_attempts_per_minute,
             click_policy,
             import_max_bytes: import_max_mb * 1024 * 1024,
+            shutdown_wait,
+            click_lag_alert,
         })
     }
 

@@ -54,6 +54,7 @@ pub struct Application {
     writer: ClickWriter,
     clicks: crate::clicks::writer::ClickSink,
     checkpointer: Option<Checkpointer>,
+    shutdown_wait: std::time::Duration,
 }
 
 /// Opens the pool and applies migrations: the part of start-up the CLI commands share.
@@ -169,7 +170,7 @@ impl Application {
             addr: addr.to_string(),
             source,
         })?
-        .shutdown_timeout(30)
+        .shutdown_timeout(settings.shutdown_wait.as_secs())
         .run();
         Ok(Application {
             port,
@@ -178,6 +179,7 @@ impl Application {
             writer,
             clicks,
             checkpointer,
+            shutdown_wait: settings.shutdown_wait,
         })
     }
 
@@ -206,10 +208,12 @@ impl Application {
     }
 
     /// Serves until stopped (SIGINT/SIGTERM or a handle), then lets the click writer
-    /// commit what is queued before returning.
+    /// commit what is queued before returning: in-flight requests get `shutdown_wait`, the
+    /// writer as long again (clicks still queued then are replayed from the journal at the
+    /// next start).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
-        self.writer.shutdown().await;
+        self.writer.shutdown(self.shutdown_wait).await;
         if let Some(checkpointer) = self.checkpointer {
             let _ = actix_web::rt::task::spawn_blocking(move || checkpointer.stop()).await;
         }

@@ -14,8 +14,8 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,7 @@ pub struct WriterConfig {
     pub policy: Policy,
 }
 
-/// Counters for `/metrics` and benchmarks.
+/// Counters for `/metrics`, `/healthz` and benchmarks.
 #[derive(Debug, Default)]
 pub struct WriterStats {
     pub committed: AtomicU64,
@@ -46,12 +46,42 @@ pub struct WriterStats {
     pub replayed: AtomicU64,
     pub batches: AtomicU64,
     pub failed: AtomicU64,
+    /// Clicks handed to the writer and not yet committed or spooled: the queue and the
+    /// batch being written.
+    pub pending: AtomicU64,
+    /// When (Unix milliseconds) the oldest click of the batch being written happened; 0
+    /// while the writer is idle. The queue is first in, first out, so no queued click is
+    /// older.
+    writing_since_ms: AtomicI64,
+    /// When the oldest click waiting in the spool happened; 0 with an empty spool.
+    spooled_since_ms: AtomicI64,
+}
+
+impl WriterStats {
+    /// How long the oldest click that is answered but not yet in the database has been
+    /// waiting (queued, being written, or in the spool); `None` when there is none.
+    pub fn oldest_uncommitted(&self, now_ms: i64) -> Option<Duration> {
+        [&self.writing_since_ms, &self.spooled_since_ms]
+            .into_iter()
+            .map(|at| at.load(Ordering::Relaxed))
+            .filter(|at| *at > 0)
+            .min()
+            .map(|at| Duration::from_millis(u64::try_from(now_ms - at).unwrap_or(0)))
+    }
+}
+
+fn millis(at: chrono::NaiveDateTime) -> i64 {
+    at.and_utc().timestamp_millis()
 }
 
 enum Job {
     Click(Box<NewClick>, Ack),
     /// Answered once every click queued before it is committed.
     Settle(oneshot::Sender<()>),
+    /// The writer's next batch hangs as on a stuck disk, for this long or until the
+    /// shutdown deadline, when it is abandoned as a crash would (tests of a writer that
+    /// fell behind).
+    Stall(Duration),
     Shutdown,
 }
 
@@ -72,6 +102,7 @@ const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
 pub struct ClickSink {
     tx: mpsc::Sender<Job>,
     journal: Option<Arc<Journal>>,
+    stats: Arc<WriterStats>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,10 +117,8 @@ impl ClickSink {
             match journal.append(&click) {
                 Ok(segment) => {
                     return self
-                        .tx
-                        .send(Job::Click(Box::new(click), Ack::Journaled(segment)))
-                        .await
-                        .map_err(|_| NotStored);
+                        .enqueue(Job::Click(Box::new(click), Ack::Journaled(segment)))
+                        .await;
                 }
                 Err(err) => {
                     tracing::error!(error = %err, "cannot append to the click journal; waiting for the database instead")
@@ -97,11 +126,24 @@ impl ClickSink {
             }
         }
         let (done, wait) = oneshot::channel();
-        self.tx
-            .send(Job::Click(Box::new(click), Ack::Waiting(done)))
-            .await
-            .map_err(|_| NotStored)?;
+        self.enqueue(Job::Click(Box::new(click), Ack::Waiting(done)))
+            .await?;
         wait.await.map_err(|_| NotStored)
+    }
+
+    async fn enqueue(&self, job: Job) -> Result<(), NotStored> {
+        self.stats.pending.fetch_add(1, Ordering::Relaxed);
+        self.tx.send(job).await.map_err(|_| {
+            self.stats.pending.fetch_sub(1, Ordering::Relaxed);
+            NotStored
+        })
+    }
+
+    /// Makes the writer stall for `duration` (or until shutdown gives up on it), as a hung
+    /// disk would: clicks keep being answered from the journal and wait. For tests.
+    #[doc(hidden)]
+    pub async fn stall(&self, duration: Duration) {
+        let _ = self.tx.send(Job::Stall(duration)).await;
     }
 
     /// Waits (a bounded time) until every click answered so far is in the database, so
@@ -129,7 +171,14 @@ pub struct ClickWriter {
     tx: mpsc::Sender<Job>,
     thread: Option<JoinHandle<()>>,
     pub stats: Arc<WriterStats>,
+    /// Set by [`ClickWriter::shutdown`]: past it, the writer stops between batches and
+    /// leaves what is still queued to the journal.
+    give_up_at: Arc<OnceLock<Instant>>,
 }
+
+/// How long past the shutdown deadline the writer may take to finish the batch it is
+/// writing (a commit on a sick database times out within about a second).
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 impl ClickWriter {
     /// Replays what an earlier run left in the spool and the journal, then starts the
@@ -142,7 +191,10 @@ impl ClickWriter {
     ) -> std::io::Result<(ClickSink, ClickWriter)> {
         let (tx, rx) = mpsc::channel(config.queue.max(1));
         let stats = Arc::new(WriterStats::default());
+        let give_up_at = Arc::new(OnceLock::new());
         let mut worker = Worker {
+            give_up_at: give_up_at.clone(),
+            stall_next: None,
             connector,
             conn: None,
             visitors: None,
@@ -167,20 +219,36 @@ impl ClickWriter {
             ClickSink {
                 tx: tx.clone(),
                 journal,
+                stats: stats.clone(),
             },
             ClickWriter {
                 tx,
                 thread: Some(thread),
                 stats,
+                give_up_at,
             },
         ))
     }
 
-    /// Commits everything queued so far and stops the thread (graceful shutdown).
-    pub async fn shutdown(mut self) {
-        let _ = self.tx.send(Job::Shutdown).await;
-        if let Some(thread) = self.thread.take() {
-            let _ = actix_web::rt::task::spawn_blocking(move || thread.join()).await;
+    /// Commits what is queued and stops the thread (graceful shutdown), taking at most
+    /// `within` (plus the batch being written): journaled clicks still queued then stay in
+    /// the journal, and the next start stores them. Clicks whose redirects wait for the
+    /// database (no journal) are not answered as stored.
+    pub async fn shutdown(mut self, within: Duration) {
+        let deadline = Instant::now() + within;
+        let _ = self.give_up_at.set(deadline);
+        // A full queue makes this wait; the writer stops at the deadline anyway.
+        let _ = tokio::time::timeout(within, self.tx.send(Job::Shutdown)).await;
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        let left = deadline.saturating_duration_since(Instant::now()) + SHUTDOWN_GRACE;
+        let joined = actix_web::rt::task::spawn_blocking(move || thread.join());
+        if tokio::time::timeout(left, joined).await.is_err() {
+            tracing::error!(
+                pending = self.stats.pending.load(Ordering::Relaxed),
+                "the click writer did not stop in time; its clicks stay in the journal for the next start"
+            );
         }
     }
 }
@@ -196,9 +264,27 @@ struct Worker {
     last_failure: Option<Instant>,
     config: WriterConfig,
     journal: Option<Arc<Journal>>,
+    give_up_at: Arc<OnceLock<Instant>>,
+    /// Set by [`Job::Stall`].
+    stall_next: Option<Duration>,
 }
 
 impl Worker {
+    /// Shutdown was requested and its time is up.
+    fn past_deadline(&self) -> bool {
+        self.give_up_at
+            .get()
+            .is_some_and(|at| Instant::now() >= *at)
+    }
+
+    /// Sleeps like a hung disk, but not past a shutdown deadline.
+    fn stall(&self, duration: Duration) {
+        let until = Instant::now() + duration;
+        while Instant::now() < until && !self.past_deadline() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn run(mut self, mut rx: mpsc::Receiver<Job>) {
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_time()
@@ -226,6 +312,11 @@ impl Worker {
                 }
             };
             let Some(first) = first else { break };
+            if let Job::Click(click, _) = &first {
+                self.stats
+                    .writing_since_ms
+                    .store(millis(click.occurred_at), Ordering::Relaxed);
+            }
             let mut jobs = vec![first];
             let deadline = Instant::now() + self.config.batch_wait;
             // A read waiting to settle ends the batch at once: the clicks before it are
@@ -250,20 +341,32 @@ impl Worker {
                     Err(mpsc::error::TryRecvError::Disconnected) => break,
                 }
             }
-            if self.process(jobs) {
+            if self.process(jobs) || self.past_deadline() {
                 break;
             }
         }
-        // Shutting down: clicks sent after the shutdown request still get written.
+        // Shutting down: clicks sent after the shutdown request still get written, a
+        // batch at a time, until the deadline.
         rx.close();
         let mut rest = Vec::new();
-        while let Ok(job) = rx.try_recv() {
-            rest.push(job);
+        while !self.past_deadline() {
+            match rx.try_recv() {
+                Ok(job) => rest.push(job),
+                Err(_) => break,
+            }
+            if rest.len() >= self.config.batch_max {
+                self.process(std::mem::take(&mut rest));
+            }
         }
-        if !rest.is_empty() {
+        if !rest.is_empty() && !self.past_deadline() {
             self.process(rest);
         }
-        if !self.spool.is_empty() {
+        if self.past_deadline() {
+            tracing::warn!(
+                pending = self.stats.pending.load(Ordering::Relaxed),
+                "stopping the click writer at the shutdown deadline; queued clicks stay in the journal for the next start"
+            );
+        } else if !self.spool.is_empty() {
             self.replay();
         }
         if let Some(journal) = &self.journal {
@@ -292,7 +395,17 @@ impl Worker {
                     }
                 }
                 Job::Settle(done) => settles.push(done),
+                Job::Stall(duration) => self.stall_next = Some(duration),
                 Job::Shutdown => shutdown = true,
+            }
+        }
+        if !batch.is_empty() {
+            if let Some(duration) = self.stall_next.take() {
+                self.stall(duration);
+                if self.past_deadline() {
+                    // Abandoned like a crash: the clicks stay in the journal.
+                    return true;
+                }
             }
         }
         if batch.is_empty() {
@@ -316,6 +429,10 @@ impl Worker {
                     .fetch_add(batch.len() as u64, Ordering::Relaxed);
             }
         }
+        self.stats
+            .pending
+            .fetch_sub(batch.len() as u64, Ordering::Relaxed);
+        self.stats.writing_since_ms.store(0, Ordering::Relaxed);
         for done in settles {
             let _ = done.send(());
         }
@@ -410,6 +527,14 @@ impl Worker {
         }
         match self.spool.append(batch, demote) {
             Ok(()) => {
+                if let Some(oldest) = batch.iter().map(|c| millis(c.occurred_at)).min() {
+                    let _ = self.stats.spooled_since_ms.compare_exchange(
+                        0,
+                        oldest,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    );
+                }
                 self.stats
                     .spooled
                     .fetch_add(batch.len() as u64, Ordering::Relaxed);
@@ -475,6 +600,7 @@ impl Worker {
             tracing::error!(error = %err, "cannot clear the click spool (its batches are committed and will be skipped)");
             return;
         }
+        self.stats.spooled_since_ms.store(0, Ordering::Relaxed);
         self.last_failure = None;
         self.stats
             .replayed

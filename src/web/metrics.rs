@@ -44,6 +44,19 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     for (name, help, value) in counters {
         registry.register(name, help, ConstCounter::new(value.load(Ordering::Relaxed)));
     }
+    registry.register(
+        "clicks_pending",
+        "Clicks answered but not yet committed or spooled (queued or being written)",
+        ConstGauge::new(i64::try_from(stats.pending.load(Ordering::Relaxed)).unwrap_or(i64::MAX)),
+    );
+    let lag = stats
+        .oldest_uncommitted(chrono::Utc::now().timestamp_millis())
+        .map_or(0.0, |age| age.as_secs_f64());
+    registry.register(
+        "clicks_oldest_uncommitted_seconds",
+        "Age of the oldest answered click not yet in the database (0 when there is none)",
+        ConstGauge::new(lag),
+    );
     let pool = state.db.pool_state();
     registry.register(
         "db_connections",
