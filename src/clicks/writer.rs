@@ -472,11 +472,9 @@ impl Worker {
 
     /// Flags repeats and bursts; returns earlier (already written) clicks to demote.
     fn verify(&mut self, batch: &mut [NewClick]) -> Vec<String> {
-        let index: HashMap<String, usize> = batch
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.click_id.clone(), i))
-            .collect();
+        // Where each click of the batch is, built on the first demotion only: most
+        // batches have none, and this was a copy of every click id.
+        let mut index: Option<HashMap<String, usize>> = None;
         let mut demote = Vec::new();
         for i in 0..batch.len() {
             if batch[i].kind != ClickKind::Human {
@@ -494,6 +492,13 @@ impl Worker {
                 batch[i].flag_reason = Some(flag.as_str().to_string());
             }
             for earlier in verdict.demote {
+                let index = index.get_or_insert_with(|| {
+                    batch
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| (c.click_id.clone(), i))
+                        .collect()
+                });
                 match index.get(&earlier) {
                     Some(&j) => {
                         batch[j].kind = ClickKind::Flagged;

@@ -21,6 +21,8 @@
 
 use std::collections::HashMap;
 
+use smallvec::SmallVec;
+
 use super::visitor_book::visitor_key;
 
 /// The windows that decide; the defaults follow what link scanners and double taps do.
@@ -110,29 +112,37 @@ pub const OLDER_CAP: usize = 4_096;
 /// been a burst); the cap only guards against clocks that jump.
 const COUNTED_CAP: usize = 64;
 
-/// One visitor's last few seconds.
+/// One visitor's last few seconds. Nearly every visitor clicks once, so that case needs
+/// no allocation and the entry stays small (the writer holds one per visitor of the last
+/// five seconds: hundreds of thousands at full load).
 #[derive(Debug)]
 struct Visitor {
     /// The newest click's time, for forgetting quiet visitors.
     last_ms: i64,
     /// Distinct shares, most recently clicked first, with the latest click time of each.
-    recent: Vec<(i64, i64)>,
-    /// Shares that fell off `recent`, with their latest click time (repeat checks only).
-    older: HashMap<i64, i64>,
-    /// `older` is pruned once it holds this many shares.
-    prune_older_at: usize,
+    recent: SmallVec<[(i64, i64); 1]>,
     /// Human (counted) clicks within the burst window, oldest first.
-    counted: Vec<(i64, ClickId)>,
+    counted: SmallVec<[(i64, ClickId); 1]>,
+    /// Shares that fell off `recent` (repeat checks only); only busy visitors have any.
+    older: Option<Box<Older>>,
+}
+
+/// Shares with their latest click time, for a visitor who opened more than the recent
+/// list holds.
+#[derive(Debug)]
+struct Older {
+    shares: HashMap<i64, i64>,
+    /// `shares` is pruned once it holds this many.
+    prune_at: usize,
 }
 
 impl Visitor {
     fn new(at_ms: i64) -> Visitor {
         Visitor {
             last_ms: at_ms,
-            recent: Vec::new(),
-            older: HashMap::new(),
-            prune_older_at: 16,
-            counted: Vec::new(),
+            recent: SmallVec::new(),
+            counted: SmallVec::new(),
+            older: None,
         }
     }
 
@@ -140,8 +150,12 @@ impl Visitor {
     fn latest(&self, share_id: i64) -> (Option<i64>, Option<usize>) {
         match self.recent.iter().position(|(s, _)| *s == share_id) {
             Some(i) => (Some(self.recent[i].1), Some(i)),
-            None if self.older.is_empty() => (None, None),
-            None => (self.older.get(&share_id).copied(), None),
+            None => (
+                self.older
+                    .as_ref()
+                    .and_then(|o| o.shares.get(&share_id).copied()),
+                None,
+            ),
         }
     }
 
@@ -155,36 +169,48 @@ impl Visitor {
                 self.recent[0] = (share_id, latest);
             }
             None => {
-                let latest = self.older.remove(&share_id).map_or(at_ms, |t| t.max(at_ms));
+                let latest = self
+                    .older
+                    .as_mut()
+                    .and_then(|o| o.shares.remove(&share_id))
+                    .map_or(at_ms, |t| t.max(at_ms));
                 self.recent.insert(0, (share_id, latest));
                 if self.recent.len() > RECENT_MIN.max(policy.burst_links) {
                     if let Some((spilled, last)) = self.recent.pop() {
                         if at_ms - last <= policy.repeat_ms {
-                            self.older.insert(spilled, last);
-                            self.prune_older(at_ms, policy.repeat_ms);
+                            let older = self.older.get_or_insert_with(|| {
+                                Box::new(Older {
+                                    shares: HashMap::new(),
+                                    prune_at: 16,
+                                })
+                            });
+                            older.shares.insert(spilled, last);
+                            older.prune(at_ms, policy.repeat_ms);
                         }
                     }
                 }
             }
         }
     }
+}
 
+impl Older {
     /// Drops shares older than the repeat window once the map has doubled since the last
     /// pruning (so each entry is looked at O(1) times), then the oldest beyond the cap.
-    fn prune_older(&mut self, now_ms: i64, repeat_ms: i64) {
-        if self.older.len() < self.prune_older_at {
+    fn prune(&mut self, now_ms: i64, repeat_ms: i64) {
+        if self.shares.len() < self.prune_at {
             return;
         }
-        self.older.retain(|_, t| now_ms - *t <= repeat_ms);
-        if self.older.len() > OLDER_CAP {
-            let mut times: Vec<i64> = self.older.values().copied().collect();
+        self.shares.retain(|_, t| now_ms - *t <= repeat_ms);
+        if self.shares.len() > OLDER_CAP {
+            let mut times: Vec<i64> = self.shares.values().copied().collect();
             let keep = OLDER_CAP / 2;
             let cut = times.len() - keep;
             let (_, oldest_kept, _) = times.select_nth_unstable(cut);
             let oldest_kept = *oldest_kept;
-            self.older.retain(|_, t| *t >= oldest_kept);
+            self.shares.retain(|_, t| *t >= oldest_kept);
         }
-        self.prune_older_at = (self.older.len() * 2).max(16);
+        self.prune_at = (self.shares.len() * 2).max(16);
     }
 }
 
@@ -286,9 +312,9 @@ impl Verifier {
     /// Shares and clicks remembered for one visitor (for tests).
     #[cfg(test)]
     fn remembered_of(&self, visitor: &str) -> usize {
-        self.visitors
-            .get(&visitor_key(visitor))
-            .map_or(0, |v| v.recent.len() + v.older.len() + v.counted.len())
+        self.visitors.get(&visitor_key(visitor)).map_or(0, |v| {
+            v.recent.len() + v.counted.len() + v.older.as_ref().map_or(0, |o| o.shares.len())
+        })
     }
 }
 
