@@ -24,6 +24,7 @@
 #   QUIET_WAIT=0                              wait up to this many seconds before each measured
 #                                             run for other processes to leave the CPU idle
 #   KEEP=1                                    keep the work dir (logs, wrk output, database)
+#   BENCH_CHORUS_BIN=path                     another Chorus binary (A/B against an older build)
 #   CHORUS_DATABASE_URL=postgres://…          run Chorus on that database instead of a fresh
 #                                             SQLite file (click rows are then not counted)
 #   CHORUS_SQLITE_SYNCHRONOUS=normal|full, CHORUS_LOG, CHORUS_CLICK_BATCH_MAX, … any other
@@ -78,7 +79,7 @@ if [[ "${SKIP_BUILD:-}" != 1 ]]; then
   log "building bare302 (release)"
   cargo build --release --quiet --manifest-path "$BENCH/bare302/Cargo.toml"
 fi
-CHORUS_BIN="$ROOT/target/release/chorus"
+CHORUS_BIN="${BENCH_CHORUS_BIN:-$ROOT/target/release/chorus}"
 BARE_BIN="$BENCH/bare302/target/release/bare302"
 [[ -x "$BARE_BIN" ]] || die "missing $BARE_BIN"
 [[ "$ONLY" == bare || -x "$CHORUS_BIN" ]] || die "missing $CHORUS_BIN"
@@ -117,6 +118,28 @@ wait_http() { # URL PID NAME
   die "$3 did not answer $1 within 30 s"
 }
 rss_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# Seconds from now until Chorus's GET /metrics shows no click pending (queued or being
+# written), polled every 50 ms for at most 300 s; "timeout" if it never does.
+drain_seconds() { # BASE_URL
+  python3 - "$1" <<'PY'
+import sys, time, urllib.request
+url, start = sys.argv[1] + "/metrics", time.monotonic()
+while time.monotonic() - start < 300:
+    try:
+        body = urllib.request.urlopen(url, timeout=5).read().decode()
+    except OSError:
+        body = ""
+    pending = [l.split()[1] for l in body.splitlines() if l.startswith("chorus_clicks_pending ")]
+    if pending and float(pending[0]) == 0:
+        print(f"{time.monotonic() - start:.2f}")
+        sys.exit(0)
+    if not pending and body:
+        print("n/a")  # a build without the gauge
+        sys.exit(0)
+    time.sleep(0.05)
+print("timeout")
+PY
+}
 UA="${BENCH_UA:-Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36}"
 check_redirect() { # BASE SLUG NAME
   local out
@@ -294,11 +317,14 @@ measure_round() { # N
     before=$(python3 "$BENCH/clicks.py" "$DB_FILE" settle)
   fi
   met0=$(metrics_snapshot "http://$CHORUS_BIND" "$WORK/metrics-before.txt")
+  rss_start=$(rss_kb "$CHORUS_PID" VmRSS)
   snap0=$(proc_snapshot "$CHORUS_PID")
   run_wrk chorus "http://$CHORUS_BIND" "$DURATION_S" "$WORK/wrk-chorus-$n.txt"
   snap1=$(proc_snapshot "$CHORUS_PID")
+  drain=$(drain_seconds "http://$CHORUS_BIND")
   met1=$(metrics_snapshot "http://$CHORUS_BIND" "$WORK/metrics-after.txt")
   {
+    echo "drain_s=$drain rss_start_kb=$rss_start"
     snapshot_delta "$snap0" "$snap1"
     if [[ -n "$met0" && -n "$met1" ]]; then
       read -r b0 c0 s0 f0 <<<"$met0"
