@@ -45,6 +45,23 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
+    /// A `network` share of fresh content (at `https://example.com/{who}`) by a fresh
+    /// employee `{who}@example.com`; returns the share JSON.
+    pub async fn share_by_new_employee(&self, who: &str, network: &str) -> Value {
+        let employee = self
+            .create_employee(
+                &format!("{who}@example.com"),
+                &format!("Person {who}"),
+                None,
+            )
+            .await;
+        let content = self
+            .content_for(&format!("https://example.com/{who}"))
+            .await;
+        self.create_share(&employee["id"], &content["id"], network)
+            .await
+    }
+
     /// `GET {path}` → the array under `key`, asserting 200.
     pub async fn list(&self, path: &str, key: &str) -> Vec<Value> {
         let res = self.get(path).await;

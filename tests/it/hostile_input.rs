@@ -9,20 +9,6 @@ use crate::common::{error_code, TestApp};
 
 const CHROME: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 
-/// A share of fresh content by a fresh employee; returns the share JSON.
-async fn share(app: &TestApp, who: &str) -> Value {
-    let employee = app
-        .create_employee(
-            &format!("{who}@example.com"),
-            &format!("Person {who}"),
-            None,
-        )
-        .await;
-    let content = app.content_for(&format!("https://example.com/{who}")).await;
-    app.create_share(&employee["id"], &content["id"], "linkedin")
-        .await
-}
-
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {
     app.client.get(app.url(path)).send().await.unwrap()
 }
@@ -39,7 +25,7 @@ async fn cached_links(app: &TestApp) -> i64 {
 #[actix_web::test]
 async fn huge_slugs_get_the_404_page_and_are_not_cached() {
     let app = TestApp::spawn().await;
-    let s = share(&app, "ada").await;
+    let s = app.share_by_new_employee("ada", "linkedin").await;
     let slug = s["slug"].as_str().unwrap();
     assert_eq!(
         get(&app, &format!("/{slug}")).await.status(),
@@ -73,7 +59,7 @@ async fn huge_slugs_get_the_404_page_and_are_not_cached() {
 #[actix_web::test]
 async fn a_flood_of_unknown_slugs_leaves_known_links_cached_and_working() {
     let app = TestApp::spawn().await;
-    let s = share(&app, "bea").await;
+    let s = app.share_by_new_employee("bea", "linkedin").await;
     let slug = s["slug"].as_str().unwrap();
     assert_eq!(
         get(&app, &format!("/{slug}")).await.status(),
@@ -105,7 +91,7 @@ async fn a_flood_of_unknown_slugs_leaves_known_links_cached_and_working() {
 #[actix_web::test]
 async fn a_click_with_a_30_kb_user_agent_is_recorded() {
     let app = TestApp::spawn().await;
-    let s = share(&app, "cyd").await;
+    let s = app.share_by_new_employee("cyd", "linkedin").await;
     let slug = s["slug"].as_str().unwrap();
     let agent = format!("{CHROME} {}", "x".repeat(30 * 1024));
     let res = app

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use chorus::config::{RawSettings, Settings};
 use chorus::startup::{Application, StartError};
-use serde_json::{json, Value};
 
 use crate::common::{binary, fresh_database_url, TestApp};
 
@@ -34,33 +33,13 @@ fn settings(database_url: &str, spool_dir: &Path) -> Settings {
     .expect("settings are valid")
 }
 
-async fn share_of(app: &TestApp) -> i64 {
-    let employee = app
-        .create_employee("upgrade@example.com", "Upgrade", None)
-        .await;
-    let content: Value = app
-        .post(
-            "/api/v1/content",
-            &json!({"title": "t", "url": "https://example.com/u"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let share: Value = app
-        .post("/api/v1/shares", &json!({"employee_id": employee["id"], "content_id": content["id"], "network": "linkedin"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    share["id"].as_i64().unwrap()
-}
-
 #[actix_web::test]
 async fn clicks_the_previous_release_left_in_the_journal_and_the_spool_are_stored_after_the_upgrade(
 ) {
     let app = TestApp::spawn().await;
-    let share_id = share_of(&app).await;
+    let share_id = app.share_by_new_employee("upgrade", "linkedin").await["id"]
+        .as_i64()
+        .unwrap();
     // The directory the previous release stopped on; the new release starts on it (next to
     // the test server, which keeps a directory of its own).
     let left = app.dir.path().join("left-by-the-previous-release");

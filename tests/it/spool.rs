@@ -7,7 +7,7 @@ use chorus::config::RawSettings;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::common::{is_postgres, TestApp};
 
@@ -45,24 +45,7 @@ impl Lock {
 #[actix_web::test]
 async fn clicks_wait_in_the_spool_while_the_database_cannot_commit() {
     let app = TestApp::spawn_with(RawSettings::default()).await;
-    let employee = app
-        .create_employee("spool@example.com", "Spool", None)
-        .await;
-    let content: Value = app
-        .post(
-            "/api/v1/content",
-            &json!({"title": "t", "url": "https://example.com/s"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let share: Value = app
-        .post("/api/v1/shares", &json!({"employee_id": employee["id"], "content_id": content["id"], "network": "linkedin"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let share = app.share_by_new_employee("spool", "linkedin").await;
     let slug = share["slug"].as_str().unwrap().to_string();
     // Warm the visitor salt and the link cache while the database still answers.
     let res = app

@@ -6,32 +6,11 @@ use std::time::Duration;
 
 use chorus::config::RawSettings;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::common::TestApp;
 
 const CHROME: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
-
-async fn share(app: &TestApp) -> Value {
-    let employee = app.create_employee("lag@example.com", "Lag", None).await;
-    let content: Value = app
-        .post(
-            "/api/v1/content",
-            &json!({"title": "t", "url": "https://example.com/lag"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.post(
-        "/api/v1/shares",
-        &json!({"employee_id": employee["id"], "content_id": content["id"], "network": "x"}),
-    )
-    .await
-    .json()
-    .await
-    .unwrap()
-}
 
 async fn click(app: &TestApp, slug: &str) {
     let res = app
@@ -68,7 +47,7 @@ async fn a_stalled_writer_is_reported_and_a_stop_leaves_its_clicks_to_the_journa
         ..RawSettings::default()
     })
     .await;
-    let share = share(&app).await;
+    let share = app.share_by_new_employee("lag", "x").await;
     let slug = share["slug"].as_str().unwrap().to_string();
     click(&app, &slug).await;
     app.clicks.settle().await;
