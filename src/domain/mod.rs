@@ -13,6 +13,7 @@ pub mod conversion;
 pub mod csv_cell;
 pub mod csv_import;
 pub mod email;
+pub mod kpi;
 pub mod leaderboard;
 pub mod mention;
 pub mod network;

@@ -73,11 +73,8 @@ impl MetricsReading {
     }
 }
 
-/// Likes + comments + reshares, saturating: stored rows written before counts were
-/// bounded must not overflow a report.
-pub fn engagement(likes: i64, comments: i64, reshares: i64) -> i64 {
-    likes.saturating_add(comments).saturating_add(reshares)
-}
+/// Likes + comments + reshares: the one formula, in [`super::kpi`].
+pub use super::kpi::engagement;
 
 /// A metrics record as it arrived.
 #[derive(Debug, Clone, Copy)]

@@ -9,6 +9,7 @@
 use chrono::NaiveDateTime;
 
 use super::conversion::optional_id;
+use super::kpi;
 use super::record::{self, Errors, Invalid};
 
 pub use super::channel::{Channel, InvalidChannel, MAX_CHANNEL_LEN};
@@ -192,42 +193,22 @@ pub struct Summary {
 /// Summarises cases: unanswered cases count as cases but not in the response times (they
 /// have none yet; the page shows how many await an answer).
 pub fn summarise(cases: &[CaseTimes]) -> Summary {
-    let mut response: Vec<i64> = cases
+    let response: Vec<i64> = cases
         .iter()
         .filter_map(CaseTimes::first_response_seconds)
         .collect();
-    response.sort_unstable();
+    let times = kpi::response_times(&response);
     let resolved = cases.iter().filter(|c| c.is_resolved()).count();
+    let share = kpi::issues_resolved(resolved as i64, cases.len() as i64).share;
     Summary {
         cases: cases.len(),
         answered: response.len(),
-        median_first_response_s: median(&response),
-        p90_first_response_s: percentile(&response, 90),
+        median_first_response_s: times.median_s,
+        // Nearest rank: always one of the durations, so a whole number of seconds.
+        p90_first_response_s: times.p90_s.map(|s| s as i64),
         resolved,
-        resolved_share: (!cases.is_empty()).then(|| resolved as f64 / cases.len() as f64),
+        resolved_share: share,
     }
-}
-
-/// The median of sorted values: the middle one, or the mean of the two middle ones.
-pub fn median(sorted: &[i64]) -> Option<f64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted[n / 2] as f64),
-        _ => Some((sorted[n / 2 - 1] as f64 + sorted[n / 2] as f64) / 2.0),
-    }
-}
-
-/// The `p`-th percentile of sorted values by the nearest-rank method: the smallest value
-/// with at least `p` % of the values at or below it (always one of the values, so "90 %
-/// of first responses came within this time" holds exactly).
-pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let p = p.clamp(1, 100) as usize;
-    let rank = (p * sorted.len()).div_ceil(100);
-    sorted.get(rank.saturating_sub(1)).copied()
 }
 
 /// A duration for people, in its two largest units, rounded down: `45 s`, `12 min`,
@@ -440,21 +421,6 @@ mod tests {
         }]);
         assert_eq!(unanswered.median_first_response_s, None);
         assert_eq!(unanswered.resolved_share, Some(0.0), "one open case: 0 %");
-    }
-
-    #[test]
-    fn medians_and_percentiles() {
-        assert_eq!(median(&[]), None);
-        assert_eq!(median(&[7]), Some(7.0));
-        assert_eq!(median(&[1, 2, 3]), Some(2.0));
-        assert_eq!(median(&[1, 2, 3, 10]), Some(2.5));
-        let ten: Vec<i64> = (1..=10).collect();
-        assert_eq!(percentile(&ten, 90), Some(9));
-        assert_eq!(percentile(&ten, 100), Some(10));
-        assert_eq!(percentile(&ten, 50), Some(5));
-        assert_eq!(percentile(&[5], 90), Some(5));
-        assert_eq!(percentile(&[1, 2], 90), Some(2));
-        assert_eq!(percentile(&[], 90), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::domain::attribution::Model;
+use crate::domain::kpi;
 use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
@@ -120,21 +121,16 @@ pub async fn leaderboard(
     })))
 }
 
-/// A ratio with no denominator is "no data" (`null`), never 0 or NaN.
-fn ratio(numerator: i64, denominator: i64) -> Value {
-    if denominator == 0 {
-        Value::Null
-    } else {
-        json!(numerator as f64 / denominator as f64)
-    }
-}
-
 fn figures(f: &DailyFigures) -> [(&'static str, Value); 6] {
     [
         ("clicks", json!(f.clicks)),
         ("unique_clicks", json!(f.unique_clicks)),
         ("conversions", json!(f.conversions)),
-        ("conversion_rate", ratio(f.conversions, f.clicks)),
+        // No denominator is "no data" (`null`), never 0 or NaN.
+        (
+            "conversion_rate",
+            json!(kpi::conversion_rate(f.conversions, f.clicks)),
+        ),
         ("leads", json!(f.leads)),
         ("revenue_cents", json!(f.revenue_cents)),
     ]
