@@ -1,6 +1,7 @@
 //! One typed `Settings`, read from `chorus.toml` and `CHORUS_*` environment variables
 //! (the environment wins), validated once at start. No other module reads the environment.
 
+use std::collections::BTreeMap;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,6 +42,7 @@ pub struct RawSettings {
     pub scanner_burst_links: Option<u32>,
     pub import_max_mb: Option<u64>,
     pub shutdown_seconds: Option<u64>,
+    pub exchange_rates: Option<String>,
     pub click_lag_seconds: Option<u64>,
 }
 
@@ -75,6 +77,7 @@ const KEYS: &[&str] = &[
     "scanner_burst_links",
     "import_max_mb",
     "shutdown_seconds",
+    "exchange_rates",
     "click_lag_seconds",
 ];
 
@@ -191,6 +194,9 @@ pub struct Settings {
     pub shutdown_wait: Duration,
     /// `/healthz` says `degraded` once the oldest click not yet committed is older.
     pub click_lag_alert: Duration,
+    /// Fixed rates for reports: units of the default currency per unit of each other
+    /// currency (`EUR=1.08` with USD as default: 1 EUR counts as 1.08 USD).
+    pub exchange_rates: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -202,6 +208,55 @@ pub enum ConfigError {
     },
     #[error("cannot read configuration: {0}")]
     Source(String),
+}
+
+/// `EUR=1.08, GBP=1.27`: ISO 4217 codes (any case) and positive rates; the default
+/// currency itself needs none.
+fn parse_exchange_rates(
+    text: &str,
+    default_currency: &str,
+) -> Result<BTreeMap<String, f64>, ConfigError> {
+    const SETTING: &str = "CHORUS_EXCHANGE_RATES";
+    let mut rates = BTreeMap::new();
+    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (code, rate) = pair
+            .split_once('=')
+            .ok_or_else(|| invalid(SETTING, format!("{pair:?} is not CODE=RATE, e.g. EUR=1.08")))?;
+        let code = crate::domain::conversion::Currency::parse(code.trim())
+            .map_err(|_| {
+                invalid(
+                    SETTING,
+                    format!("{:?} is not an ISO 4217 code such as EUR", code.trim()),
+                )
+            })?
+            .code();
+        let rate: f64 = rate
+            .trim()
+            .parse()
+            .ok()
+            .filter(|r: &f64| r.is_finite() && *r > 0.0)
+            .ok_or_else(|| {
+                invalid(
+                    SETTING,
+                    format!(
+                        "the rate of {code} must be a positive number, not {:?}",
+                        rate.trim()
+                    ),
+                )
+            })?;
+        if code == default_currency {
+            return Err(invalid(
+                SETTING,
+                format!(
+                    "{code} is the default currency (CHORUS_DEFAULT_CURRENCY) and needs no rate"
+                ),
+            ));
+        }
+        if rates.insert(code.to_string(), rate).is_some() {
+            return Err(invalid(SETTING, format!("{code} is listed twice")));
+        }
+    }
+    Ok(rates)
 }
 
 fn invalid(setting: &'static str, message: impl Into<String>) -> ConfigError {
@@ -335,6 +390,11 @@ impl Settings {
             })?
             .code()
             .to_string();
+
+        let exchange_rates = parse_exchange_rates(
+            raw.exchange_rates.as_deref().unwrap_or(""),
+            &default_currency,
+        )?;
 
         let log_format = match raw.log_format.as_deref().unwrap_or("text") {
             "text" => LogFormat::Text,
@@ -473,6 +533,7 @@ impl Settings {
             import_max_bytes: import_max_mb * 1024 * 1024,
             shutdown_wait,
             click_lag_alert,
+            exchange_rates,
         })
     }
 
@@ -672,6 +733,33 @@ mod tests {
         })
         .unwrap();
         assert_eq!(eur.default_currency, "EUR");
+        let rated = Settings::validate(RawSettings {
+            exchange_rates: Some(" eur=1.08, GBP = 1.27 ".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(
+            rated.exchange_rates,
+            BTreeMap::from([("EUR".to_string(), 1.08), ("GBP".to_string(), 1.27)])
+        );
+        for bad in [
+            "EUR",
+            "EURO=1",
+            "EUR=0",
+            "EUR=-1",
+            "EUR=x",
+            "USD=1",
+            "EUR=1,EUR=2",
+        ] {
+            assert!(
+                message(RawSettings {
+                    exchange_rates: Some(bad.into()),
+                    ..raw()
+                })
+                .starts_with("CHORUS_EXCHANGE_RATES"),
+                "{bad}"
+            );
+        }
         assert!(message(RawSettings {
             secret_key: Some("abcd".into()),
             ..raw()

@@ -5,7 +5,7 @@
 //! database (`CAST(SUM(…) AS BIGINT)`, since PostgreSQL's SUM of BIGINT is NUMERIC);
 //! names are looked up afterwards for the rows that made it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use diesel::dsl::sql;
@@ -479,29 +479,46 @@ fn conversions_per_employee(
 /// A conversion's kind, value and currency.
 type ConversionFacts = (String, Option<i64>, Option<String>);
 
-/// Daily figures behind the KPI totals and series.
+/// The figures of one local day (or a bucket of days) that the KPI formulas take: counts
+/// and sums only; what they mean is decided in `domain::kpi`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DailyFigures {
+    /// Verified human clicks.
     pub clicks: i64,
     pub unique_clicks: i64,
+    /// Conversions attributed to a click.
     pub conversions: i64,
+    /// Conversions without a valid click (kept, never attributed).
+    pub unattributed_conversions: i64,
+    /// Attributed conversions of kind `lead` or `signup`.
     pub leads: i64,
-    pub revenue_cents: i64,
+    /// Σ value of attributed sales, per currency (a sale without one: the default).
+    pub sales_cents: BTreeMap<String, i64>,
 }
 
-/// KPI figures per local day, and sales in currencies other than the report's.
-#[derive(Debug, Clone, Default)]
-pub struct PeriodFigures {
-    pub days: HashMap<NaiveDate, DailyFigures>,
-    pub other_currencies: HashMap<String, i64>,
+impl DailyFigures {
+    /// Adds another day's figures (saturating: one absurd stored value must not wrap).
+    pub fn add(&mut self, other: &DailyFigures) {
+        self.clicks = self.clicks.saturating_add(other.clicks);
+        self.unique_clicks = self.unique_clicks.saturating_add(other.unique_clicks);
+        self.conversions = self.conversions.saturating_add(other.conversions);
+        self.unattributed_conversions = self
+            .unattributed_conversions
+            .saturating_add(other.unattributed_conversions);
+        self.leads = self.leads.saturating_add(other.leads);
+        for (currency, cents) in &other.sales_cents {
+            let sum = self.sales_cents.entry(currency.clone()).or_default();
+            *sum = sum.saturating_add(*cents);
+        }
+    }
 }
 
-/// KPI figures per local day of the period, plus revenue of other currencies.
+/// KPI figures per local day of the period.
 pub fn daily_figures(
     conn: &mut DbConnection,
     f: &ReportFilter,
     tz: chrono_tz::Tz,
-) -> Result<PeriodFigures, StoreError> {
+) -> Result<HashMap<NaiveDate, DailyFigures>, StoreError> {
     let keep = kept_shares(conn, f)?;
     let mut days: HashMap<NaiveDate, DailyFigures> = HashMap::new();
 
@@ -545,32 +562,28 @@ pub fn daily_figures(
     } else if let Some(id) = f.campaign_id {
         q = q.filter(conversions::campaign_id.eq(id));
     }
-    let mut other_currencies: HashMap<String, i64> = HashMap::new();
     let rows: Vec<(chrono::NaiveDateTime, ConversionFacts, bool)> = q.load(conn)?;
     for (at, (kind, value, currency), attributed) in rows {
         let day = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &at)
             .with_timezone(&tz)
             .date_naive();
         let d = days.entry(day).or_default();
-        if attributed {
-            d.conversions += 1;
+        if !attributed {
+            d.unattributed_conversions += 1;
+            continue;
         }
-        if kind == "lead" || kind == "signup" {
-            d.leads += 1;
-        }
-        if kind == "sale" {
-            let currency = currency.unwrap_or_else(|| f.currency.clone());
-            if currency == f.currency {
-                d.revenue_cents += value.unwrap_or(0);
-            } else {
-                *other_currencies.entry(currency).or_default() += value.unwrap_or(0);
+        d.conversions += 1;
+        match kind.as_str() {
+            "lead" | "signup" => d.leads += 1,
+            "sale" => {
+                let currency = currency.unwrap_or_else(|| f.currency.clone());
+                let sum = d.sales_cents.entry(currency).or_default();
+                *sum = sum.saturating_add(value.unwrap_or(0));
             }
+            _ => {}
         }
     }
-    Ok(PeriodFigures {
-        days,
-        other_currencies,
-    })
+    Ok(days)
 }
 
 /// Sums daily figures into interval buckets, every bucket present (zeros included).
@@ -591,11 +604,7 @@ pub fn bucketed(
         }
         let start = interval.bucket(*day);
         if let Some((_, b)) = buckets.iter_mut().find(|(s, _)| *s == start) {
-            b.clicks += figures.clicks;
-            b.unique_clicks += figures.unique_clicks;
-            b.conversions += figures.conversions;
-            b.leads += figures.leads;
-            b.revenue_cents += figures.revenue_cents;
+            b.add(figures);
         }
     }
     buckets

@@ -47,10 +47,14 @@ async fn click(app: &TestApp, slug: &str, ip: &str) {
 
 /// Ana: 3 clicks on LinkedIn (2 visitors) + 1 on X; Ben: 2 (2 visitors); Cho: 2 (2 visitors).
 async fn world() -> World {
+    world_with(RawSettings::default()).await
+}
+
+async fn world_with(extra: RawSettings) -> World {
     let app = TestApp::spawn_with(RawSettings {
         trusted_proxies: Some("127.0.0.1".into()),
         repeat_click_seconds: Some(0),
-        ..RawSettings::default()
+        ..extra
     })
     .await;
     let id = |v: Value| v["id"].as_i64().unwrap();
@@ -473,9 +477,9 @@ async fn click_id(app: &TestApp, slug: &str, ip: &str) -> String {
         .into_owned()
 }
 
-#[actix_web::test]
-async fn conversion_boards_and_kpis_follow_attribution() {
-    let w = world().await;
+/// Ana: an attributed lead and a 125.00 USD sale; Ben: a 50.00 sale in the default
+/// currency (USD); Cho: a 90.00 EUR sale; plus one unattributed lead.
+async fn sales(w: &World) {
     let app = &w.app;
     let ana_click = click_id(app, &w.ana_li.1, "81.2.70.1").await;
     let ben_click = click_id(app, &w.ben_li.1, "81.2.70.2").await;
@@ -490,6 +494,13 @@ async fn conversion_boards_and_kpis_follow_attribution() {
         let res = app.post("/api/v1/conversions", &body).await;
         assert_eq!(res.status(), StatusCode::CREATED, "{body}");
     }
+}
+
+#[actix_web::test]
+async fn conversion_boards_and_kpis_follow_attribution() {
+    let w = world().await;
+    let app = &w.app;
+    sales(&w).await;
     assert_eq!(
         board(app, "employees-conversions").await,
         [
@@ -512,12 +523,26 @@ async fn conversion_boards_and_kpis_follow_attribution() {
     let totals = &body["totals"];
     assert_eq!(totals["clicks"], 11);
     assert_eq!(totals["conversions"], 4, "attributed conversions");
+    assert_eq!(totals["unattributed_conversions"], 1);
+    assert_eq!(totals["leads"], 1, "attributed leads and signups only");
     assert_eq!(
-        totals["leads"], 2,
-        "leads count attributed and unattributed alike"
+        totals["revenue_cents"], 17500,
+        "USD sales; the EUR one has no rate"
     );
-    assert_eq!(totals["revenue_cents"], 17500);
-    assert_eq!(body["revenue_by_currency"]["EUR"], 9000);
+    assert_eq!(
+        body["revenue_by_currency"],
+        json!({"USD": 17500, "EUR": 9000})
+    );
+    assert_eq!(
+        body["revenue_conversion"],
+        json!({"converted": [], "unconverted": [{"currency": "EUR", "cents": 9000}]}),
+        "a currency without a rate is listed, never dropped silently"
+    );
+    let series = body["series"]["unattributed_conversions"]
+        .as_array()
+        .unwrap();
+    let sum: i64 = series.iter().map(|p| p["value"].as_i64().unwrap()).sum();
+    assert_eq!(sum, 1);
     let rate = totals["conversion_rate"].as_f64().unwrap();
     assert!((rate - 4.0 / 11.0).abs() < 1e-9, "{rate}");
 }
@@ -586,4 +611,37 @@ async fn attribution_models_share_the_credit_of_touchpoints() {
         error_code(res, StatusCode::UNPROCESSABLE_ENTITY).await,
         "invalid_model"
     );
+}
+
+#[actix_web::test]
+async fn revenue_converts_other_currencies_at_the_configured_rates() {
+    let w = world_with(RawSettings {
+        exchange_rates: Some("EUR=1.10".into()),
+        ..RawSettings::default()
+    })
+    .await;
+    sales(&w).await;
+    let body: Value = w
+        .app
+        .get("/api/v1/kpis?interval=month")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["currency"], "USD");
+    assert_eq!(
+        body["totals"]["revenue_cents"],
+        17500 + 9900,
+        "90.00 EUR at 1.10 = 99.00 USD"
+    );
+    assert_eq!(
+        body["revenue_conversion"],
+        json!({
+            "converted": [{"currency": "EUR", "cents": 9000, "rate": 1.1, "converted_cents": 9900}],
+            "unconverted": [],
+        })
+    );
+    let series = body["series"]["revenue_cents"].as_array().unwrap();
+    let sum: i64 = series.iter().map(|p| p["value"].as_i64().unwrap()).sum();
+    assert_eq!(sum, 27400, "the series converts the same way");
 }

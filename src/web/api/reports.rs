@@ -1,5 +1,7 @@
 //! `/api/v1/leaderboards/{board}` and `/api/v1/kpis`.
 
+use std::collections::BTreeMap;
+
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
@@ -121,18 +123,28 @@ pub async fn leaderboard(
     })))
 }
 
-fn figures(f: &DailyFigures) -> [(&'static str, Value); 6] {
-    [
+/// The KPIs of one period or bucket, computed by `domain::kpi` from the store's figures.
+fn figures(
+    f: &DailyFigures,
+    currency: &str,
+    rates: &BTreeMap<String, f64>,
+) -> Vec<(&'static str, Value)> {
+    let revenue = kpi::convert_revenue(&f.sales_cents, currency, rates);
+    vec![
         ("clicks", json!(f.clicks)),
         ("unique_clicks", json!(f.unique_clicks)),
         ("conversions", json!(f.conversions)),
+        (
+            "unattributed_conversions",
+            json!(f.unattributed_conversions),
+        ),
         // No denominator is "no data" (`null`), never 0 or NaN.
         (
             "conversion_rate",
             json!(kpi::conversion_rate(f.conversions, f.clicks)),
         ),
         ("leads", json!(f.leads)),
-        ("revenue_cents", json!(f.revenue_cents)),
+        ("revenue_cents", json!(revenue.total_cents)),
     ]
 }
 
@@ -151,23 +163,17 @@ pub async fn kpis(
     };
     let tz = state.settings.timezone;
     let f = filter.clone();
-    let reports::PeriodFigures {
-        days,
-        other_currencies,
-    } = state
+    let days = state
         .db
         .run(move |conn| reports::daily_figures(conn, &f, tz))
         .await?;
     let (first, last) = (filter.period.first_day, filter.period.last_day);
+    let (currency, rates) = (&filter.currency, &state.settings.exchange_rates);
 
     let mut total = DailyFigures::default();
     for (day, d) in &days {
         if *day >= first && *day <= last {
-            total.clicks += d.clicks;
-            total.unique_clicks += d.unique_clicks;
-            total.conversions += d.conversions;
-            total.leads += d.leads;
-            total.revenue_cents += d.revenue_cents;
+            total.add(d);
         }
     }
     let buckets = reports::bucketed(&days, interval, first, last);
@@ -177,15 +183,19 @@ pub async fn kpis(
             .map(|t| rfc3339(t.with_timezone(&Utc)))
             .unwrap_or_else(|| day.to_string())
     };
+    let bucket_figures: Vec<(NaiveDate, Vec<(&str, Value)>)> = buckets
+        .iter()
+        .map(|(start, b)| (*start, figures(b, currency, rates)))
+        .collect();
     let mut series = Map::new();
-    for (name, _) in figures(&total) {
-        let points: Vec<Value> = buckets
+    for (name, _) in figures(&total, currency, rates) {
+        let points: Vec<Value> = bucket_figures
             .iter()
-            .map(|(start, b)| {
-                let value = figures(b)
-                    .into_iter()
+            .map(|(start, values)| {
+                let value = values
+                    .iter()
                     .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v)
+                    .map(|(_, v)| v.clone())
                     .unwrap_or(Value::Null);
                 json!({"start": start_of(*start), "value": value})
             })
@@ -193,11 +203,20 @@ pub async fn kpis(
         series.insert(name.to_string(), Value::Array(points));
     }
     let mut revenue_by_currency = Map::new();
-    revenue_by_currency.insert(filter.currency.clone(), json!(total.revenue_cents));
-    for (currency, cents) in other_currencies {
-        revenue_by_currency.insert(currency, json!(cents));
+    revenue_by_currency.insert(currency.clone(), json!(0));
+    for (code, cents) in &total.sales_cents {
+        revenue_by_currency.insert(code.clone(), json!(cents));
     }
-    let totals: Map<String, Value> = figures(&total)
+    let converted = kpi::convert_revenue(&total.sales_cents, currency, rates);
+    let revenue_conversion = json!({
+        "converted": converted.converted.iter().map(|c| json!({
+            "currency": c.currency, "cents": c.original_cents, "rate": c.rate, "converted_cents": c.cents,
+        })).collect::<Vec<_>>(),
+        "unconverted": converted.unconverted.iter().map(|u| json!({
+            "currency": u.currency, "cents": u.cents,
+        })).collect::<Vec<_>>(),
+    });
+    let totals: Map<String, Value> = figures(&total, currency, rates)
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
@@ -208,7 +227,8 @@ pub async fn kpis(
         "currency": filter.currency,
         "totals": totals,
         "revenue_by_currency": revenue_by_currency,
+        "revenue_conversion": revenue_conversion,
         "series": series,
-        "note": "Clicks are verified human clicks counted by event time (the local day they happened).",
+        "note": "Clicks are verified human clicks; conversions, leads and revenue count attributed conversions (unattributed_conversions beside them); revenue_cents is in `currency`, other currencies converted at the configured fixed rates (revenue_conversion lists any without a rate). Everything is counted by event time (the local day it happened).",
     })))
 }
