@@ -1,6 +1,7 @@
 //! Chorus: a self-hosted employee-advocacy tracking server with a built-in link shortener.
 //! `docs/ARCHITECTURE.md` maps the layers: web → domain → store → db.
 
+pub mod app;
 pub mod cli;
 pub mod clicks;
 pub mod config;

@@ -16,7 +16,7 @@ use diesel::upsert::excluded;
 use serde::{Deserialize, Serialize};
 
 use super::{per_backend, StoreError};
-use crate::db::schema::{click_rollups, click_visitors, clicks};
+use crate::db::schema::{click_rollups, click_visitors, clicks, shares};
 use crate::db::time_text::{DateText, TimestampText};
 use crate::db::DbConnection;
 use crate::domain::visitor_book::{visitor_key, Changes, VisitorBook};
@@ -659,4 +659,73 @@ pub fn totals_for(
         }
     }
     Ok(totals)
+}
+
+/// A click as the CSV export shows it, with its share's link facts. There is
+/// deliberately no visitor field: the visitor hash is pseudonymous personal data (it links
+/// one person's clicks together), and an export file leaves the server's retention rules.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct ClickExportRow {
+    pub id: i64,
+    pub click_id: String,
+    pub occurred_at: NaiveDateTime,
+    pub day: NaiveDate,
+    pub share_id: i64,
+    pub slug: String,
+    pub employee_id: i64,
+    pub network: String,
+    pub kind: String,
+    pub flag_reason: Option<String>,
+    pub country: Option<String>,
+    pub region: Option<String>,
+    pub city: Option<String>,
+    pub referrer_host: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub device: Option<String>,
+}
+
+/// One page of the clicks export: clicks with `occurred_at` in `[from, to)` (`None` does
+/// not bound), in id order, at most `limit` after id `after_id` (keyset paging: each page
+/// is one indexed range read, however deep the export goes).
+pub fn list_for_export(
+    conn: &mut DbConnection,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+    after_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ClickExportRow>, StoreError> {
+    let mut query = clicks::table.inner_join(shares::table).into_boxed();
+    if let Some(from) = from {
+        query = query.filter(clicks::occurred_at.ge(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(clicks::occurred_at.lt(to));
+    }
+    if let Some(after) = after_id {
+        query = query.filter(clicks::id.gt(after));
+    }
+    Ok(query
+        .select((
+            clicks::id,
+            clicks::click_id,
+            clicks::occurred_at,
+            clicks::day,
+            clicks::share_id,
+            shares::slug,
+            shares::employee_id,
+            shares::network,
+            clicks::kind,
+            clicks::flag_reason,
+            clicks::country,
+            clicks::region,
+            clicks::city,
+            clicks::referrer_host,
+            clicks::browser,
+            clicks::os,
+            clicks::device,
+        ))
+        .order(clicks::id.asc())
+        .limit(limit)
+        .load(conn)?)
 }

@@ -450,3 +450,57 @@ pub fn list_channels(conn: &mut DbConnection) -> Result<Vec<String>, StoreError>
         .order(mentions::channel.asc())
         .load(conn)?)
 }
+
+/// A mention as the CSV export shows it, with its brand.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct MentionExportRow {
+    pub id: i64,
+    pub occurred_at: NaiveDateTime,
+    pub brand: String,
+    pub own: bool,
+    pub channel: String,
+    pub kind: String,
+    pub author: String,
+    pub author_reach: Option<i64>,
+    pub sentiment: String,
+    pub url: Option<String>,
+    pub text: String,
+}
+
+/// One page of the mentions export: mentions with `occurred_at` in `[from, to)` (`None`
+/// does not bound), in id order, at most `limit` after id `after_id` (keyset paging).
+pub fn list_for_export(
+    conn: &mut DbConnection,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+    after_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<MentionExportRow>, StoreError> {
+    let mut query = mentions::table.inner_join(brands::table).into_boxed();
+    if let Some(from) = from {
+        query = query.filter(mentions::occurred_at.ge(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(mentions::occurred_at.lt(to));
+    }
+    if let Some(after) = after_id {
+        query = query.filter(mentions::id.gt(after));
+    }
+    Ok(query
+        .select((
+            mentions::id,
+            mentions::occurred_at,
+            brands::name,
+            brands::own,
+            mentions::channel,
+            mentions::kind,
+            mentions::author,
+            mentions::author_reach,
+            mentions::sentiment,
+            mentions::url,
+            mentions::body,
+        ))
+        .order(mentions::id.asc())
+        .limit(limit)
+        .load(conn)?)
+}

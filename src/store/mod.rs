@@ -18,6 +18,7 @@ pub mod sentiment_words;
 pub mod sessions;
 pub mod shares;
 pub mod snapshots;
+pub mod social;
 pub mod support;
 pub mod teams;
 pub mod topics;

@@ -598,3 +598,105 @@ pub fn stats(
     }
     Ok(stats)
 }
+
+/// A share as the CSV export shows it, with names and all-time click totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareExportRow {
+    pub id: i64,
+    pub created_at: NaiveDateTime,
+    pub slug: String,
+    pub employee_id: i64,
+    pub employee_name: String,
+    pub content_id: i64,
+    pub content_title: String,
+    pub network: String,
+    pub campaign_id: Option<i64>,
+    /// Every recorded request, from the daily rollups.
+    pub raw_clicks: i64,
+    /// Counted human clicks, from the daily rollups.
+    pub human_clicks: i64,
+}
+
+/// One page of the shares export: shares with `created_at` in `[from, to)` (`None` does not
+/// bound), in id order, at most `limit` after id `after_id` (keyset paging). Click totals
+/// come from the rollups in one more query per page, not from the clicks themselves.
+pub fn list_for_export(
+    conn: &mut DbConnection,
+    from: Option<NaiveDateTime>,
+    to: Option<NaiveDateTime>,
+    after_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ShareExportRow>, StoreError> {
+    let mut query = shares::table
+        .inner_join(employees::table)
+        .inner_join(content::table)
+        .into_boxed();
+    if let Some(from) = from {
+        query = query.filter(shares::created_at.ge(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(shares::created_at.lt(to));
+    }
+    if let Some(after) = after_id {
+        query = query.filter(shares::id.gt(after));
+    }
+    type Row = (
+        i64,
+        NaiveDateTime,
+        String,
+        i64,
+        String,
+        i64,
+        String,
+        String,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = query
+        .select((
+            shares::id,
+            shares::created_at,
+            shares::slug,
+            shares::employee_id,
+            employees::name,
+            shares::content_id,
+            content::title,
+            shares::network,
+            content::campaign_id,
+        ))
+        .order(shares::id.asc())
+        .limit(limit)
+        .load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let totals = super::clicks::totals_for(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                created_at,
+                slug,
+                employee_id,
+                employee_name,
+                content_id,
+                content_title,
+                network,
+                campaign_id,
+            )| {
+                let t = totals.get(&id).copied().unwrap_or_default();
+                ShareExportRow {
+                    id,
+                    created_at,
+                    slug,
+                    employee_id,
+                    employee_name,
+                    content_id,
+                    content_title,
+                    network,
+                    campaign_id,
+                    raw_clicks: t.raw(),
+                    human_clicks: t.human,
+                }
+            },
+        )
+        .collect())
+}

@@ -645,3 +645,154 @@ async fn revenue_converts_other_currencies_at_the_configured_rates() {
     let sum: i64 = series.iter().map(|p| p["value"].as_i64().unwrap()).sum();
     assert_eq!(sum, 27400, "the series converts the same way");
 }
+
+/// Acme (own, intended attribute "reliable") and Globex; six mentions and four support
+/// cases in the first week of March 2026, one of each before it.
+async fn brand_world() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.brands_acme_and_globex().await;
+    let mention =
+        |brand: &str, channel: &str, author: &str, text: &str, sentiment: &str, at: &str| {
+            json!({"brand": brand, "channel": channel, "author": author, "text": text,
+               "sentiment": sentiment, "occurred_at": at})
+        };
+    let res = app
+        .post_mentions(vec![
+            mention(
+                "Acme",
+                "linkedin",
+                "ann",
+                "Acme is reliable",
+                "positive",
+                "2026-03-02T09:00:00Z",
+            ),
+            mention(
+                "Acme",
+                "linkedin",
+                "bob",
+                "Acme support was slow",
+                "negative",
+                "2026-03-02T10:00:00Z",
+            ),
+            mention(
+                "Acme",
+                "x",
+                "ann",
+                "acme again",
+                "positive",
+                "2026-03-03T09:00:00Z",
+            ),
+            mention(
+                "Globex",
+                "linkedin",
+                "cy",
+                "Globex is reliable",
+                "positive",
+                "2026-03-03T10:00:00Z",
+            ),
+            mention(
+                "Globex",
+                "x",
+                "dee",
+                "globex, meh",
+                "neutral",
+                "2026-03-05T10:00:00Z",
+            ),
+            mention(
+                "Acme",
+                "linkedin",
+                "eve",
+                "saw acme today",
+                "neutral",
+                "2026-03-05T11:00:00Z",
+            ),
+            mention(
+                "Acme",
+                "linkedin",
+                "old",
+                "acme is reliable",
+                "positive",
+                "2026-02-20T11:00:00Z",
+            ),
+        ])
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    for case in [
+        json!({"channel": "x", "opened_at": "2026-03-02T10:00:00Z", "first_response_at": "2026-03-02T10:10:00Z", "resolved_at": "2026-03-02T12:00:00Z"}),
+        json!({"channel": "x", "opened_at": "2026-03-03T10:00:00Z", "first_response_at": "2026-03-03T10:30:00Z"}),
+        json!({"channel": "linkedin", "opened_at": "2026-03-04T10:00:00Z"}),
+        json!({"channel": "x", "opened_at": "2026-03-06T10:00:00Z", "first_response_at": "2026-03-06T10:01:00Z", "resolved_at": "2026-03-06T11:00:00Z"}),
+        json!({"channel": "x", "opened_at": "2026-02-20T10:00:00Z", "first_response_at": "2026-02-20T18:00:00Z"}),
+    ] {
+        let res = app.post("/api/v1/support-cases", &case).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{case}");
+    }
+    app
+}
+
+#[actix_web::test]
+async fn brand_and_care_kpis_follow_their_definitions() {
+    let app = brand_world().await;
+    let body: Value = app
+        .get("/api/v1/kpis?from=2026-03-01&to=2026-03-08&interval=day")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t = &body["totals"];
+    assert_eq!(t["awareness"], 4, "own-brand mentions of the period");
+    assert_eq!(t["share_of_voice"], 4.0 / 6.0);
+    // Authors: ann, bob, cy, dee, eve; positive about the own brand: ann (cy praised Globex).
+    assert_eq!(t["support_rate"], 0.2);
+    // Own mentions with "reliable": 1 of 4.
+    assert_eq!(t["brand_attribute_recognition"], 0.25);
+    // First responses 600 s, 1 800 s, 60 s; one case unanswered.
+    assert_eq!(t["response_time_median_s"], 600.0);
+    assert_eq!(t["response_time_p90_s"], 1800.0, "nearest rank");
+    assert_eq!(t["issues_resolved"], 2);
+    assert_eq!(t["issues_resolved_share"], 0.5);
+    assert_eq!(t["clicks"], 0);
+    assert_eq!(
+        t["conversion_rate"],
+        Value::Null,
+        "no clicks: no data, not 0"
+    );
+
+    let awareness = body["series"]["awareness"].as_array().unwrap();
+    assert_eq!(awareness.len(), 7);
+    let values: Vec<i64> = awareness
+        .iter()
+        .map(|p| p["value"].as_i64().unwrap())
+        .collect();
+    assert_eq!(values, [0, 2, 1, 0, 1, 0, 0]);
+    let sov = &body["series"]["share_of_voice"];
+    assert_eq!(
+        sov[0]["value"],
+        Value::Null,
+        "a day without mentions has no data"
+    );
+    assert_eq!(sov[1]["value"], 1.0);
+    assert_eq!(sov[2]["value"], 0.5);
+
+    let linkedin: Value = app
+        .get("/api/v1/kpis?from=2026-03-01&to=2026-03-08&channel=LinkedIn")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t = &linkedin["totals"];
+    assert_eq!(linkedin["channel"], "linkedin");
+    assert_eq!(t["awareness"], 3);
+    assert_eq!(t["share_of_voice"], 0.75);
+    assert_eq!(t["support_rate"], 0.25);
+    assert_eq!(t["brand_attribute_recognition"], 1.0 / 3.0);
+    assert_eq!(t["issues_resolved"], 0);
+    assert_eq!(t["issues_resolved_share"], 0.0);
+    assert_eq!(t["response_time_median_s"], Value::Null);
+
+    let res = app.get("/api/v1/kpis?channel=not%20a%20channel").await;
+    assert_eq!(
+        crate::common::error_code(res, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "invalid_channel"
+    );
+}

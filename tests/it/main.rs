@@ -9,6 +9,7 @@ mod fixtures;
 mod api_auth;
 mod api_conversions;
 mod api_employees;
+mod api_export;
 mod api_mentions;
 mod api_reports;
 mod api_shares;

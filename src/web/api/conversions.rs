@@ -1,4 +1,4 @@
-//! `/api/v1/conversions` and `/api/v1/export/conversions.csv`.
+//! `/api/v1/conversions` (the CSV export is in [`super::export`]).
 //!
 //! `POST /conversions` is the one route a publishable key (`chr_pk_…`, embedded in a
 //! web page) may call, so it alone speaks CORS: a preflight is answered for origins that
@@ -17,18 +17,16 @@ use std::num::NonZeroU32;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
-use chrono::{NaiveDateTime, SecondsFormat};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 
 use super::{invalid, query_period};
-use crate::db::Db;
 use crate::domain::api_key::{origin_allowed, Scope};
 use crate::domain::conversion::{self, ClickRef, Currency, Kind, ValueCents};
-use crate::domain::{csv_cell, share};
+use crate::domain::share;
 use crate::error::ApiError;
-use crate::store::conversions::{ConversionFilter, ConversionListing, NewConversion, Touchpoint};
+use crate::store::conversions::{ConversionFilter, NewConversion, Touchpoint};
 use crate::store::{self, StoreError};
 use crate::web::auth::{ApiCaller, FullAccess};
 use crate::web::{client_address, AppState};
@@ -360,7 +358,7 @@ pub struct FilterQuery {
 impl FilterQuery {
     /// `from`/`to`: RFC 3339 or a bare date (midnight in the configured zone); `to` is
     /// exclusive.
-    fn filter(&self, tz: chrono_tz::Tz) -> Result<ConversionFilter, ApiError> {
+    pub(crate) fn filter(&self, tz: chrono_tz::Tz) -> Result<ConversionFilter, ApiError> {
         let (from, to) = query_period(self.from.as_deref(), self.to.as_deref(), tz)?;
         let kind = match self.kind.as_deref().filter(|k| !k.is_empty()) {
             None => None,
@@ -400,102 +398,4 @@ pub async fn list(
         .run(move |conn| store::conversions::list(conn, &filter, limit, offset))
         .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "conversions": rows })))
-}
-
-/// `GET /export/conversions.csv?from&to&kind&attributed&campaign_id&employee_id`: every
-/// matching conversion, attributed or not, oldest first, with a header row.
-pub async fn export_csv(
-    _: FullAccess,
-    state: web::Data<AppState>,
-    query: web::Query<FilterQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let filter = query.filter(state.settings.timezone)?;
-    let body = csv_export(&state.db, filter).await?;
-    Ok(csv_response(body))
-}
-
-/// A CSV attachment named `conversions.csv`.
-pub fn csv_response(body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"conversions.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body)
-}
-
-/// The columns of the conversions export, in order.
-pub const CSV_HEADER: [&str; 14] = [
-    "id",
-    "occurred_at",
-    "kind",
-    "value_cents",
-    "currency",
-    "customer_id",
-    "external_id",
-    "attributed",
-    "click_id",
-    "share_id",
-    "employee_id",
-    "employee_name",
-    "campaign_id",
-    "campaign",
-];
-
-/// Rows read per query while exporting.
-const EXPORT_PAGE: i64 = 5_000;
-
-/// The conversions matching `filter` as CSV (see [`CSV_HEADER`]): times in RFC 3339 UTC,
-/// free-text cells made safe for spreadsheets ([`csv_cell::safe`]).
-pub async fn csv_export(db: &Db, filter: ConversionFilter) -> Result<Vec<u8>, StoreError> {
-    db.run(move |conn| {
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let failed = |e: csv::Error| {
-            tracing::error!(error = %e, "writing CSV to memory failed");
-            StoreError::Unavailable
-        };
-        out.write_record(CSV_HEADER).map_err(failed)?;
-        let mut after: Option<(NaiveDateTime, i64)> = None;
-        loop {
-            let page = store::conversions::list_chronological(conn, &filter, after, EXPORT_PAGE)?;
-            for row in &page {
-                out.write_record(csv_row(row)).map_err(failed)?;
-            }
-            match page.last() {
-                Some(last) if page.len() as i64 == EXPORT_PAGE => {
-                    after = Some((last.conversion.occurred_at.naive_utc(), last.conversion.id));
-                }
-                _ => break,
-            }
-        }
-        out.into_inner().map_err(|e| failed(e.into_error().into()))
-    })
-    .await
-}
-
-fn csv_row(row: &ConversionListing) -> [String; 14] {
-    let c = &row.conversion;
-    let number = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let text = |v: Option<&str>| {
-        v.map(|v| csv_cell::safe(v).into_owned())
-            .unwrap_or_default()
-    };
-    [
-        c.id.to_string(),
-        c.occurred_at.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        text(Some(&c.kind)),
-        number(c.value_cents),
-        text(c.currency.as_deref()),
-        text(c.customer_id.as_deref()),
-        text(c.external_id.as_deref()),
-        c.attributed.to_string(),
-        text(c.click_id.as_deref()),
-        number(c.share_id),
-        number(c.employee_id),
-        text(row.employee_name.as_deref()),
-        number(c.campaign_id),
-        text(row.campaign_name.as_deref()),
-    ]
 }

@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod content;
 pub mod conversions;
 pub mod employees;
+pub mod export;
 pub mod mentions;
 pub mod reports;
 pub mod shares;
@@ -92,10 +93,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::method(Method::OPTIONS).to(conversions::preflight)),
                 )
                 .service(web::resource("/conversions/{id}").route(web::get().to(conversions::show)))
-                .service(
-                    web::resource("/export/conversions.csv")
-                        .route(web::get().to(conversions::export_csv)),
+                .route("/export/clicks.csv", web::get().to(export::clicks))
+                .route(
+                    "/export/conversions.csv",
+                    web::get().to(export::conversions),
                 )
+                .route("/export/shares.csv", web::get().to(export::shares))
+                .route("/export/mentions.csv", web::get().to(export::mentions))
                 .service(
                     web::resource("/brands")
                         .route(web::get().to(brands::list))

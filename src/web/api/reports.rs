@@ -1,19 +1,18 @@
 //! `/api/v1/leaderboards/{board}` and `/api/v1/kpis`.
 
-use std::collections::BTreeMap;
-
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use crate::app::kpis::{self, KpiRequest};
 use crate::domain::attribution::Model;
-use crate::domain::kpi;
+use crate::domain::channel::Channel;
 use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 use crate::error::ApiError;
-use crate::store::reports::{self, DailyFigures, ReportFilter};
+use crate::store::reports::{self, ReportFilter};
 use crate::store::snapshots::Sources;
 use crate::web::auth::FullAccess;
 use crate::web::AppState;
@@ -32,6 +31,8 @@ pub struct ReportQuery {
     revenue: Option<String>,
     /// `false` leaves self-reported snapshots out of engagement and reach.
     self_reported: Option<bool>,
+    /// Mention and support-case channel of the brand KPIs.
+    channel: Option<String>,
 }
 
 impl ReportQuery {
@@ -123,31 +124,6 @@ pub async fn leaderboard(
     })))
 }
 
-/// The KPIs of one period or bucket, computed by `domain::kpi` from the store's figures.
-fn figures(
-    f: &DailyFigures,
-    currency: &str,
-    rates: &BTreeMap<String, f64>,
-) -> Vec<(&'static str, Value)> {
-    let revenue = kpi::convert_revenue(&f.sales_cents, currency, rates);
-    vec![
-        ("clicks", json!(f.clicks)),
-        ("unique_clicks", json!(f.unique_clicks)),
-        ("conversions", json!(f.conversions)),
-        (
-            "unattributed_conversions",
-            json!(f.unattributed_conversions),
-        ),
-        // No denominator is "no data" (`null`), never 0 or NaN.
-        (
-            "conversion_rate",
-            json!(kpi::conversion_rate(f.conversions, f.clicks)),
-        ),
-        ("leads", json!(f.leads)),
-        ("revenue_cents", json!(revenue.total_cents)),
-    ]
-}
-
 pub async fn kpis(
     _: FullAccess,
     state: web::Data<AppState>,
@@ -162,69 +138,65 @@ pub async fn kpis(
         })?,
     };
     let tz = state.settings.timezone;
-    let f = filter.clone();
-    let days = state
+    let channel = match query.channel.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(c) => Some(
+            Channel::parse(c)
+                .map_err(|e| ApiError::unprocessable("invalid_channel", format!("channel: {e}")))?
+                .as_str()
+                .to_string(),
+        ),
+    };
+    let request_channel = channel.clone();
+    let request = KpiRequest {
+        filter: filter.clone(),
+        channel,
+        interval,
+        timezone: tz,
+        rates: state.settings.exchange_rates.clone(),
+    };
+    let report = state
         .db
-        .run(move |conn| reports::daily_figures(conn, &f, tz))
+        .run(move |conn| kpis::kpi_report(conn, &request))
         .await?;
-    let (first, last) = (filter.period.first_day, filter.period.last_day);
-    let (currency, rates) = (&filter.currency, &state.settings.exchange_rates);
-
-    let mut total = DailyFigures::default();
-    for (day, d) in &days {
-        if *day >= first && *day <= last {
-            total.add(d);
-        }
-    }
-    let buckets = reports::bucketed(&days, interval, first, last);
     let start_of = |day: NaiveDate| {
         day.and_hms_opt(0, 0, 0)
             .and_then(|m| tz.from_local_datetime(&m).earliest())
             .map(|t| rfc3339(t.with_timezone(&Utc)))
             .unwrap_or_else(|| day.to_string())
     };
-    let bucket_figures: Vec<(NaiveDate, Vec<(&str, Value)>)> = buckets
-        .iter()
-        .map(|(start, b)| (*start, figures(b, currency, rates)))
-        .collect();
     let mut series = Map::new();
-    for (name, _) in figures(&total, currency, rates) {
-        let points: Vec<Value> = bucket_figures
+    for (i, (name, _)) in report.totals.iter().enumerate() {
+        let points: Vec<Value> = report
+            .series
             .iter()
             .map(|(start, values)| {
-                let value = values
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or(Value::Null);
+                let value = values.get(i).map_or(Value::Null, |(_, v)| json!(v));
                 json!({"start": start_of(*start), "value": value})
             })
             .collect();
         series.insert(name.to_string(), Value::Array(points));
     }
-    let mut revenue_by_currency = Map::new();
-    revenue_by_currency.insert(currency.clone(), json!(0));
-    for (code, cents) in &total.sales_cents {
-        revenue_by_currency.insert(code.clone(), json!(cents));
-    }
-    let converted = kpi::convert_revenue(&total.sales_cents, currency, rates);
     let revenue_conversion = json!({
-        "converted": converted.converted.iter().map(|c| json!({
+        "converted": report.revenue.converted.iter().map(|c| json!({
             "currency": c.currency, "cents": c.original_cents, "rate": c.rate, "converted_cents": c.cents,
         })).collect::<Vec<_>>(),
-        "unconverted": converted.unconverted.iter().map(|u| json!({
+        "unconverted": report.revenue.unconverted.iter().map(|u| json!({
             "currency": u.currency, "cents": u.cents,
         })).collect::<Vec<_>>(),
     });
-    let totals: Map<String, Value> = figures(&total, currency, rates)
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
+    let totals: Map<String, Value> = report
+        .totals
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
         .collect();
+    let revenue_by_currency = json!(report.revenue_by_currency);
     Ok(HttpResponse::Ok().json(json!({
         "from": rfc3339(filter.period.from_utc()),
         "to": rfc3339(filter.period.to_utc()),
         "interval": match interval { Interval::Day => "day", Interval::Week => "week", Interval::Month => "month" },
         "currency": filter.currency,
+        "channel": request_channel,
         "totals": totals,
         "revenue_by_currency": revenue_by_currency,
         "revenue_conversion": revenue_conversion,

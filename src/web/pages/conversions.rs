@@ -17,7 +17,7 @@ use crate::domain::conversion::{format_money, Kind};
 use crate::error::PageError;
 use crate::store::conversions::{ConversionFilter, ConversionListing};
 use crate::store::{self};
-use crate::web::api::conversions::{csv_export, csv_response};
+use crate::web::api::export::conversions_csv;
 use crate::web::auth::AdminUser;
 use crate::web::AppState;
 
@@ -357,5 +357,5 @@ pub async fn csv(
         .unwrap_or_default();
         PageError::BadRequest(first)
     })?;
-    Ok(csv_response(csv_export(&state.db, filter).await?))
+    Ok(conversions_csv(state.db.clone(), filter).await?)
 }

@@ -1,0 +1,6 @@
+//! Use cases: one function per report or action, called alike by the JSON API, the pages
+//! and the CSV exports. Each gathers what it needs from the store (inside the one
+//! database door the caller opened), applies the domain's rules and formulas, and returns
+//! a typed result; handlers only parse, call and render.
+
+pub mod kpis;
