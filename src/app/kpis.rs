@@ -4,13 +4,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeZone};
 use serde::Serialize;
 
 use crate::db::DbConnection;
 use crate::domain::kpi;
 use crate::domain::mention::contains_keyword;
-use crate::domain::period::Interval;
+use crate::domain::period::{Interval, Period};
 use crate::domain::support::CaseTimes;
 use crate::store::reports::{self, DailyFigures, ReportFilter};
 use crate::store::social::{self, MentionFact, SocialFilter};
@@ -47,6 +47,10 @@ pub struct KpiReport {
     pub revenue_by_currency: BTreeMap<String, i64>,
     /// How `revenue_cents` was converted, and what had no rate.
     pub revenue: kpi::Converted,
+    /// What the period's engagement rate was divided by (`None` without data).
+    pub engagement_rate_basis: Option<kpi::EngagementBasis>,
+    /// Impressions → clicks → engagement → leads → sales of the period.
+    pub engagement_levels: kpi::Funnel,
 }
 
 /// Builds the report with the queries it needs, on the caller's connection.
@@ -96,21 +100,105 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
             total.add(d);
         }
     }
-    let series = reports::bucketed(&days, req.interval, first, last)
-        .into_iter()
-        .map(|(start, figures)| {
-            let social = social_buckets.remove(&start).unwrap_or_default();
-            (start, kpis(&figures, &social, req))
-        })
-        .collect();
+    let buckets = reports::bucketed(&days, req.interval, first, last);
+    let mut series = Vec::with_capacity(buckets.len());
+    for (i, (start, figures)) in buckets.iter().enumerate() {
+        let social = social_buckets.remove(start).unwrap_or_default();
+        let next = buckets.get(i + 1).map(|(next, _)| *next);
+        let bucket = ReportFilter {
+            period: bucket_period(period, *start, next, req.timezone),
+            ..req.filter.clone()
+        };
+        let posts = Posts::gather(conn, &bucket)?;
+        series.push((*start, kpis(figures, &social, &posts, req)));
+    }
+    let posts = Posts::gather(conn, &req.filter)?;
     let mut revenue_by_currency = BTreeMap::from([(req.filter.currency.clone(), 0)]);
     revenue_by_currency.extend(total.sales_cents.clone());
     Ok(KpiReport {
-        totals: kpis(&total, &social_total, req),
+        totals: kpis(&total, &social_total, &posts, req),
         series,
         revenue_by_currency,
         revenue: kpi::convert_revenue(&total.sales_cents, &req.filter.currency, &req.rates),
+        engagement_rate_basis: posts.engagement_rate().map(|r| r.basis),
+        engagement_levels: kpi::engagement_levels(
+            posts.impressions,
+            total.clicks,
+            posts.engagement,
+            total.leads,
+            total.sales,
+        ),
     })
+}
+
+/// The part of `period` that a bucket starting on the local day `start` covers, up to the
+/// next bucket's start (or the period's end).
+fn bucket_period(
+    period: &Period,
+    start: NaiveDate,
+    next: Option<NaiveDate>,
+    tz: chrono_tz::Tz,
+) -> Period {
+    let midnight = |day: NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| tz.from_local_datetime(&t).earliest())
+            .map(|t| t.naive_utc())
+    };
+    let from = midnight(start).map_or(period.from, |t| t.max(period.from));
+    let to = next
+        .and_then(midnight)
+        .map_or(period.to, |t| t.min(period.to));
+    Period {
+        from,
+        to,
+        first_day: start.max(period.first_day),
+        last_day: next
+            .and_then(|n| n.pred_opt())
+            .map_or(period.last_day, |d| d.min(period.last_day)),
+    }
+}
+
+/// Engagement and reach of the shares a filter keeps over a period: each share's latest
+/// metrics snapshot in it, and the followers of each (employee, network) with a share.
+#[derive(Debug, Default)]
+struct Posts {
+    engagement: i64,
+    /// Of the shares whose snapshot reports impressions only: the rate's numerator.
+    engagement_with_impressions: i64,
+    impressions: i64,
+    /// Shares with a snapshot in the period: the *per post* denominator.
+    shares: i64,
+    reach: i64,
+}
+
+impl Posts {
+    fn gather(conn: &mut DbConnection, filter: &ReportFilter) -> Result<Posts, StoreError> {
+        let mut posts = Posts::default();
+        for (engagement, impressions) in reports::latest_engagement(conn, filter)?.into_values() {
+            posts.engagement = posts.engagement.saturating_add(engagement);
+            posts.shares += 1;
+            if let Some(impressions) = impressions {
+                posts.impressions = posts.impressions.saturating_add(impressions);
+                posts.engagement_with_impressions =
+                    posts.engagement_with_impressions.saturating_add(engagement);
+            }
+        }
+        posts.reach = kpi::total_employee_reach(&reports::reach_pairs(conn, filter)?);
+        Ok(posts)
+    }
+
+    /// Per impression over the shares that report impressions; per post when none does.
+    fn engagement_rate(&self) -> Option<kpi::EngagementRate> {
+        if self.impressions > 0 {
+            kpi::engagement_rate(
+                self.engagement_with_impressions,
+                self.impressions,
+                self.shares,
+            )
+        } else {
+            kpi::engagement_rate(self.engagement, 0, self.shares)
+        }
+    }
 }
 
 /// The inputs of the brand and customer-care KPIs over a bucket (or the whole period):
@@ -153,7 +241,7 @@ impl Social {
 }
 
 /// Every KPI of one bucket, in the order the API lists them.
-fn kpis(f: &DailyFigures, s: &Social, req: &KpiRequest) -> Vec<(&'static str, Figure)> {
+fn kpis(f: &DailyFigures, s: &Social, p: &Posts, req: &KpiRequest) -> Vec<(&'static str, Figure)> {
     use Figure::{Count, Number};
     let revenue = kpi::convert_revenue(&f.sales_cents, &req.filter.currency, &req.rates);
     let times = kpi::response_times(&s.response_s);
@@ -172,6 +260,13 @@ fn kpis(f: &DailyFigures, s: &Social, req: &KpiRequest) -> Vec<(&'static str, Fi
         ),
         ("leads", Count(f.leads)),
         ("revenue_cents", Count(revenue.total_cents)),
+        ("engagement", Count(p.engagement)),
+        ("impressions", Count(p.impressions)),
+        (
+            "engagement_rate",
+            Number(p.engagement_rate().map(|r| r.value)),
+        ),
+        ("total_employee_reach", Count(p.reach)),
         ("awareness", Count(kpi::awareness(s.own_mentions))),
         (
             "share_of_voice",

@@ -19,6 +19,7 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 use crate::domain::attribution::{self, Model};
+use crate::domain::kpi;
 use crate::domain::leaderboard::Board;
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
@@ -404,7 +405,7 @@ pub fn latest_engagement(
     // Ordered oldest first, so the last write per share is its latest snapshot.
     Ok(rows
         .into_iter()
-        .map(|(share, l, c, r, imp)| (share, (l + c + r, imp)))
+        .map(|(share, l, c, r, imp)| (share, (kpi::engagement(l, c, r), imp)))
         .collect())
 }
 
@@ -414,6 +415,20 @@ fn reach_per_employee(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<HashMap<i64, i64>, StoreError> {
+    let mut reach = HashMap::new();
+    for (employee_id, _, followers) in reach_pairs(conn, f)? {
+        let sum: &mut i64 = reach.entry(employee_id).or_insert(0);
+        *sum = sum.saturating_add(followers);
+    }
+    Ok(reach)
+}
+
+/// Every distinct (employee, network) with a share created in the period, with the
+/// employee's followers there: the latest snapshot at or before the period's end.
+pub fn reach_pairs(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, Network, i64)>, StoreError> {
     let created = shares_created(conn, f)?;
     let info = share_info(conn, &created)?;
     let mut pairs: Vec<(i64, String)> = info
@@ -428,12 +443,10 @@ fn reach_per_employee(
         .collect();
     // The period's last instant: `to` itself is outside it.
     let end = f.period.to - chrono::TimeDelta::microseconds(1);
-    let mut reach = HashMap::new();
-    for ((employee_id, _), followers) in snapshots::followers_at_many(conn, &pairs, end, f.sources)?
-    {
-        *reach.entry(employee_id).or_insert(0) += followers;
-    }
-    Ok(reach)
+    Ok(snapshots::followers_at_many(conn, &pairs, end, f.sources)?
+        .into_iter()
+        .map(|((employee_id, network), followers)| (employee_id, network, followers))
+        .collect())
 }
 
 /// Per employee: attributed conversions and Σ sale value (in the filter's currency).
@@ -492,6 +505,8 @@ pub struct DailyFigures {
     pub unattributed_conversions: i64,
     /// Attributed conversions of kind `lead` or `signup`.
     pub leads: i64,
+    /// Attributed conversions of kind `sale`.
+    pub sales: i64,
     /// Σ value of attributed sales, per currency (a sale without one: the default).
     pub sales_cents: BTreeMap<String, i64>,
 }
@@ -506,6 +521,7 @@ impl DailyFigures {
             .unattributed_conversions
             .saturating_add(other.unattributed_conversions);
         self.leads = self.leads.saturating_add(other.leads);
+        self.sales = self.sales.saturating_add(other.sales);
         for (currency, cents) in &other.sales_cents {
             let sum = self.sales_cents.entry(currency.clone()).or_default();
             *sum = sum.saturating_add(*cents);
@@ -576,6 +592,7 @@ pub fn daily_figures(
         match kind.as_str() {
             "lead" | "signup" => d.leads += 1,
             "sale" => {
+                d.sales += 1;
                 let currency = currency.unwrap_or_else(|| f.currency.clone());
                 let sum = d.sales_cents.entry(currency).or_default();
                 *sum = sum.saturating_add(value.unwrap_or(0));

@@ -274,6 +274,36 @@ async fn engagement_and_reach_boards_use_the_latest_snapshots() {
         board(app, "employees-reach").await,
         [(w.cho, "Cho".into(), 1200), (w.ana, "Ana".into(), 750)]
     );
+
+    let body: Value = app.get("/api/v1/kpis").await.json().await.unwrap();
+    let t = &body["totals"];
+    assert_eq!(t["engagement"], 35, "latest snapshots: Ana 15, Ben 20");
+    assert_eq!(t["impressions"], 900);
+    assert_eq!(
+        t["engagement_rate"],
+        15.0 / 900.0,
+        "per impression, over the shares that report impressions"
+    );
+    assert_eq!(body["engagement_rate_basis"], "per_impression");
+    assert_eq!(
+        t["total_employee_reach"], 1950,
+        "Cho on LinkedIn, Ana on LinkedIn and X; Ben has no follower count"
+    );
+    let levels = body["engagement_levels"].as_array().unwrap();
+    let names: Vec<&str> = levels
+        .iter()
+        .map(|l| l["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["lurking", "casual", "active", "committed", "loyalist"]
+    );
+    assert_eq!(levels[0]["count"], 900);
+    assert_eq!(levels[0]["from_previous"], Value::Null);
+    assert_eq!(levels[1]["count"], t["clicks"]);
+    assert_eq!(levels[2]["count"], 35);
+    assert_eq!(levels[3]["count"], 0);
+    assert_eq!(levels[4]["from_previous"], Value::Null, "no leads: no data");
 }
 
 #[actix_web::test]

@@ -191,6 +191,15 @@ pub async fn kpis(
         .map(|(k, v)| (k.to_string(), json!(v)))
         .collect();
     let revenue_by_currency = json!(report.revenue_by_currency);
+    let engagement_levels: Vec<Value> = report
+        .engagement_levels
+        .steps
+        .iter()
+        .map(|step| {
+            json!({"level": step.level.as_str(), "measure": step.level.measure(),
+                   "count": step.count, "from_previous": step.from_previous})
+        })
+        .collect();
     Ok(HttpResponse::Ok().json(json!({
         "from": rfc3339(filter.period.from_utc()),
         "to": rfc3339(filter.period.to_utc()),
@@ -200,6 +209,8 @@ pub async fn kpis(
         "totals": totals,
         "revenue_by_currency": revenue_by_currency,
         "revenue_conversion": revenue_conversion,
+        "engagement_rate_basis": report.engagement_rate_basis.map(|b| b.as_str()),
+        "engagement_levels": engagement_levels,
         "series": series,
         "note": "Clicks are verified human clicks; conversions, leads and revenue count attributed conversions (unattributed_conversions beside them); revenue_cents is in `currency`, other currencies converted at the configured fixed rates (revenue_conversion lists any without a rate). Everything is counted by event time (the local day it happened).",
     })))
