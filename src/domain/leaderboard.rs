@@ -16,10 +16,11 @@ pub enum Board {
     EmployeesReach,
     EmployeesConversions,
     EmployeesRevenue,
+    Supporters,
 }
 
 impl Board {
-    pub const ALL: [Board; 11] = [
+    pub const ALL: [Board; 12] = [
         Board::TopShares,
         Board::PopularContent,
         Board::MostSharedContent,
@@ -31,6 +32,7 @@ impl Board {
         Board::EmployeesReach,
         Board::EmployeesConversions,
         Board::EmployeesRevenue,
+        Board::Supporters,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +48,7 @@ impl Board {
             Board::EmployeesReach => "employees-reach",
             Board::EmployeesConversions => "employees-conversions",
             Board::EmployeesRevenue => "employees-revenue",
+            Board::Supporters => "supporters",
         }
     }
 

@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use super::snapshots::{self, Sources};
+use super::social;
 use super::StoreError;
 use crate::db::schema::{
     click_rollups, content, conversions, employees, metrics_snapshots, shares, teams,
@@ -43,6 +44,10 @@ pub struct ReportFilter {
     /// Which metrics and follower snapshots count: with or without what employees
     /// reported themselves.
     pub sources: Sources,
+    /// Mention channel of the supporters board.
+    pub channel: Option<String>,
+    /// What a supporter's influence is (supporters board).
+    pub influence: kpi::Influence,
 }
 
 impl ReportFilter {
@@ -168,6 +173,9 @@ pub fn board_rows(
     board: Board,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, String, f64)>, StoreError> {
+    if board == Board::Supporters {
+        return supporter_rows(conn, f);
+    }
     let credit_based = matches!(board, Board::EmployeesConversions | Board::EmployeesRevenue)
         && (f.model != Model::LastClick || f.influenced);
     if credit_based {
@@ -255,6 +263,9 @@ fn counted_rows(
     f: &ReportFilter,
 ) -> Result<Vec<(i64, String, i64)>, StoreError> {
     match board {
+        // Valued by a share of influence, not a count: `board_rows` answers it with
+        // `supporter_rows` before ever coming here.
+        Board::Supporters => Ok(Vec::new()),
         Board::TopShares | Board::PopularContent | Board::EmployeesClicks => {
             let per_share = clicks_per_share(conn, f)?;
             let ids: Vec<i64> = per_share.iter().map(|r| r.0).collect();
@@ -355,6 +366,43 @@ fn counted_rows(
                 .collect())
         }
     }
+}
+
+/// Authors with a positive own-brand mention in the period, valued by influence share
+/// (DESIGN.md §6); the row's id is the author's latest such mention.
+fn supporter_rows(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, String, f64)>, StoreError> {
+    let filter = social::SocialFilter {
+        first_day: f.period.first_day,
+        last_day: f.period.last_day,
+        from: f.period.from,
+        to: f.period.to,
+        channel: f.channel.clone(),
+    };
+    let supporters = social::supporters(conn, &filter)?;
+    let latest: HashMap<&str, i64> = supporters
+        .iter()
+        .map(|s| (s.author.as_str(), s.latest_mention_id))
+        .collect();
+    let influence: Vec<(String, i64)> = supporters
+        .iter()
+        .map(|s| {
+            let value = match f.influence {
+                kpi::Influence::Reach => s.reach,
+                kpi::Influence::Mentions => s.mentions,
+            };
+            (s.author.clone(), value)
+        })
+        .collect();
+    Ok(kpi::rank_supporters(&influence)
+        .into_iter()
+        .filter_map(|row| {
+            let id = *latest.get(row.author.as_str())?;
+            Some((id, row.author, row.share.unwrap_or(0.0)))
+        })
+        .collect())
 }
 
 /// Shares created in the period that the filter keeps.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
+use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 
 use super::StoreError;
@@ -78,6 +78,51 @@ pub fn mention_facts(
             own: own.get(&brand).copied().unwrap_or(false),
             positive: sentiment == positive,
             mentions,
+        })
+        .collect())
+}
+
+/// An author with a positive own-brand mention in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Supporter {
+    pub author: String,
+    /// The largest reach reported with those mentions (0 when none was).
+    pub reach: i64,
+    /// How many positive own-brand mentions they wrote.
+    pub mentions: i64,
+    pub latest_mention_id: i64,
+}
+
+/// Every author with a positive own-brand mention in the period.
+pub fn supporters(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<Supporter>, StoreError> {
+    let own_brands = brands::table
+        .filter(brands::own.eq(true))
+        .select(brands::id);
+    let mut q = mentions::table
+        .filter(mentions::brand_id.eq_any(own_brands))
+        .filter(mentions::sentiment.eq(Sentiment::Positive.as_str()))
+        .filter(mentions::day.ge(f.first_day))
+        .filter(mentions::day.le(f.last_day))
+        .group_by(mentions::author)
+        .select((
+            mentions::author,
+            max(mentions::author_reach),
+            count_star(),
+            max(mentions::id),
+        ))
+        .into_boxed();
+    if let Some(channel) = &f.channel {
+        q = q.filter(mentions::channel.eq(channel.clone()));
+    }
+    Ok(q.load::<(String, Option<i64>, i64, Option<i64>)>(conn)?
+        .into_iter()
+        .filter_map(|(author, reach, mentions, latest)| {
+            Some(Supporter {
+                author,
+                reach: reach.unwrap_or(0).max(0),
+                mentions,
+                latest_mention_id: latest?,
+            })
         })
         .collect())
 }

@@ -826,3 +826,72 @@ async fn brand_and_care_kpis_follow_their_definitions() {
         "invalid_channel"
     );
 }
+
+#[actix_web::test]
+async fn supporters_rank_by_influence_share() {
+    let app = brand_world().await;
+    let mention = |brand: &str, channel: &str, author: &str, sentiment: &str, reach: i64| {
+        json!({"brand": brand, "channel": channel, "author": author, "text": "about acme",
+               "sentiment": sentiment, "author_reach": reach, "occurred_at": "2026-03-04T12:00:00Z"})
+    };
+    let res = app
+        .post_mentions(vec![
+            mention("Acme", "linkedin", "ann", "positive", 1000),
+            mention("Acme", "x", "zed", "positive", 3000),
+            mention("Acme", "linkedin", "yul", "positive", 1000),
+            mention("Acme", "linkedin", "hater", "negative", 99_999),
+            mention("Globex", "linkedin", "fan", "positive", 5000),
+        ])
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let rows = |query: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .get(&format!(
+                    "/api/v1/leaderboards/supporters?from=2026-03-01&to=2026-03-08{query}"
+                ))
+                .await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let body: Value = res.json().await.unwrap();
+            body["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["label"].as_str().unwrap().to_string(),
+                        r["value"].as_f64().unwrap(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    // Reach 1 000 + 3 000 + 1 000; ann's earlier mentions report none.
+    assert_eq!(
+        rows("").await,
+        [
+            ("zed".to_string(), 0.6),
+            ("ann".into(), 0.2),
+            ("yul".into(), 0.2)
+        ],
+        "ties by name; negative and competitor mentions earn nothing"
+    );
+    // ann: three positive Acme mentions in the week, zed and yul one each.
+    assert_eq!(
+        rows("&influence=mentions").await,
+        [
+            ("ann".to_string(), 0.6),
+            ("yul".into(), 0.2),
+            ("zed".into(), 0.2)
+        ]
+    );
+    assert_eq!(rows("&channel=x").await, [("zed".to_string(), 1.0)]);
+    let res = app
+        .get("/api/v1/leaderboards/supporters?influence=shares")
+        .await;
+    assert_eq!(
+        crate::common::error_code(res, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "invalid_influence"
+    );
+}

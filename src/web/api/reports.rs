@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use crate::app::kpis::{self, KpiRequest};
 use crate::domain::attribution::Model;
 use crate::domain::channel::Channel;
+use crate::domain::kpi::Influence;
 use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
@@ -31,8 +32,10 @@ pub struct ReportQuery {
     revenue: Option<String>,
     /// `false` leaves self-reported snapshots out of engagement and reach.
     self_reported: Option<bool>,
-    /// Mention and support-case channel of the brand KPIs.
+    /// Mention and support-case channel of the brand KPIs and the supporters board.
     channel: Option<String>,
+    /// Supporters board: `reach` (default) or `mentions`.
+    influence: Option<String>,
 }
 
 impl ReportQuery {
@@ -81,6 +84,26 @@ impl ReportQuery {
             },
             sources: Sources {
                 include_self_reported: self.self_reported.unwrap_or(true),
+            },
+            channel: match self.channel.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(c) => Some(
+                    Channel::parse(c)
+                        .map_err(|e| {
+                            ApiError::unprocessable("invalid_channel", format!("channel: {e}"))
+                        })?
+                        .as_str()
+                        .to_string(),
+                ),
+            },
+            influence: match self.influence.as_deref() {
+                None => Influence::Reach,
+                Some(v) => Influence::parse(v).ok_or_else(|| {
+                    ApiError::unprocessable(
+                        "invalid_influence",
+                        "influence must be reach or mentions",
+                    )
+                })?,
             },
         })
     }
@@ -138,15 +161,7 @@ pub async fn kpis(
         })?,
     };
     let tz = state.settings.timezone;
-    let channel = match query.channel.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(c) => Some(
-            Channel::parse(c)
-                .map_err(|e| ApiError::unprocessable("invalid_channel", format!("channel: {e}")))?
-                .as_str()
-                .to_string(),
-        ),
-    };
+    let channel = filter.channel.clone();
     let request_channel = channel.clone();
     let request = KpiRequest {
         filter: filter.clone(),

@@ -49,6 +49,8 @@ pub async fn home(
         model: crate::domain::attribution::Model::LastClick,
         influenced: false,
         sources: crate::store::snapshots::Sources::ALL,
+        channel: None,
+        influence: crate::domain::kpi::Influence::Reach,
     };
     let (counts, employees, shares) = state
         .db
