@@ -34,6 +34,8 @@ pub struct KpiRequest {
 #[serde(untagged)]
 pub enum Figure {
     Count(i64),
+    /// Whole minor units, or no data.
+    Amount(Option<i64>),
     Number(Option<f64>),
 }
 
@@ -242,7 +244,7 @@ impl Social {
 
 /// Every KPI of one bucket, in the order the API lists them.
 fn kpis(f: &DailyFigures, s: &Social, p: &Posts, req: &KpiRequest) -> Vec<(&'static str, Figure)> {
-    use Figure::{Count, Number};
+    use Figure::{Amount, Count, Number};
     let revenue = kpi::convert_revenue(&f.sales_cents, &req.filter.currency, &req.rates);
     let times = kpi::response_times(&s.response_s);
     let resolved = kpi::issues_resolved(s.resolved, s.cases);
@@ -260,6 +262,13 @@ fn kpis(f: &DailyFigures, s: &Social, p: &Posts, req: &KpiRequest) -> Vec<(&'sta
         ),
         ("leads", Count(f.leads)),
         ("revenue_cents", Count(revenue.total_cents)),
+        (
+            "value_per_customer_cents",
+            Amount(kpi::value_per_customer_cents(
+                revenue.total_cents,
+                f.customers.len() as i64,
+            )),
+        ),
         ("engagement", Count(p.engagement)),
         ("impressions", Count(p.impressions)),
         (

@@ -5,7 +5,7 @@
 //! database (`CAST(SUM(…) AS BIGINT)`, since PostgreSQL's SUM of BIGINT is NUMERIC);
 //! names are looked up afterwards for the rows that made it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use diesel::dsl::sql;
@@ -557,6 +557,8 @@ pub struct DailyFigures {
     pub sales: i64,
     /// Σ value of attributed sales, per currency (a sale without one: the default).
     pub sales_cents: BTreeMap<String, i64>,
+    /// Distinct customers of those sales.
+    pub customers: BTreeSet<String>,
 }
 
 impl DailyFigures {
@@ -570,6 +572,7 @@ impl DailyFigures {
             .saturating_add(other.unattributed_conversions);
         self.leads = self.leads.saturating_add(other.leads);
         self.sales = self.sales.saturating_add(other.sales);
+        self.customers.extend(other.customers.iter().cloned());
         for (currency, cents) in &other.sales_cents {
             let sum = self.sales_cents.entry(currency.clone()).or_default();
             *sum = sum.saturating_add(*cents);
@@ -619,6 +622,8 @@ pub fn daily_figures(
                 conversions::currency,
             ),
             conversions::attributed,
+            conversions::id,
+            conversions::customer_id,
         ))
         .into_boxed();
     if let Some(ids) = keep {
@@ -626,8 +631,15 @@ pub fn daily_figures(
     } else if let Some(id) = f.campaign_id {
         q = q.filter(conversions::campaign_id.eq(id));
     }
-    let rows: Vec<(chrono::NaiveDateTime, ConversionFacts, bool)> = q.load(conn)?;
-    for (at, (kind, value, currency), attributed) in rows {
+    type Row = (
+        chrono::NaiveDateTime,
+        ConversionFacts,
+        bool,
+        i64,
+        Option<String>,
+    );
+    let rows: Vec<Row> = q.load(conn)?;
+    for (at, (kind, value, currency), attributed, id, customer) in rows {
         let day = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &at)
             .with_timezone(&tz)
             .date_naive();
@@ -641,6 +653,9 @@ pub fn daily_figures(
             "lead" | "signup" => d.leads += 1,
             "sale" => {
                 d.sales += 1;
+                // A sale without a customer id is a customer of its own.
+                d.customers
+                    .insert(customer.unwrap_or_else(|| format!("\u{0}sale-{id}")));
                 let currency = currency.unwrap_or_else(|| f.currency.clone());
                 let sum = d.sales_cents.entry(currency).or_default();
                 *sum = sum.saturating_add(value.unwrap_or(0));

@@ -674,6 +674,10 @@ async fn revenue_converts_other_currencies_at_the_configured_rates() {
     let series = body["series"]["revenue_cents"].as_array().unwrap();
     let sum: i64 = series.iter().map(|p| p["value"].as_i64().unwrap()).sum();
     assert_eq!(sum, 27400, "the series converts the same way");
+    assert_eq!(
+        body["totals"]["value_per_customer_cents"], 9133,
+        "three sales without customer ids: three customers"
+    );
 }
 
 /// Acme (own, intended attribute "reliable") and Globex; six mentions and four support
@@ -781,6 +785,7 @@ async fn brand_and_care_kpis_follow_their_definitions() {
     assert_eq!(t["response_time_p90_s"], 1800.0, "nearest rank");
     assert_eq!(t["issues_resolved"], 2);
     assert_eq!(t["issues_resolved_share"], 0.5);
+    assert_eq!(t["value_per_customer_cents"], Value::Null, "no sales");
     assert_eq!(t["clicks"], 0);
     assert_eq!(
         t["conversion_rate"],
