@@ -900,3 +900,75 @@ async fn supporters_rank_by_influence_share() {
         "invalid_influence"
     );
 }
+
+#[actix_web::test]
+async fn boards_and_the_kpi_table_download_as_csv() {
+    let app = brand_world().await;
+    let res = app
+        .get("/api/v1/export/kpis.csv?from=2026-03-01&to=2026-03-04&interval=day")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    let text = res.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(header[0], "period_start");
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert_eq!(lines.len(), 1 + 3 + 1, "header, three days, totals");
+    let cells = |line: &str| line.split(',').map(str::to_string).collect::<Vec<_>>();
+    let day2 = cells(lines[2]);
+    assert_eq!(day2[0], "2026-03-02");
+    assert_eq!(day2[column("awareness")], "2");
+    let total = cells(lines[4]);
+    assert_eq!(total[0], "total");
+    assert_eq!(total[column("awareness")], "3");
+    assert_eq!(
+        total[column("conversion_rate")],
+        "",
+        "no data is an empty cell"
+    );
+
+    // The board CSV holds exactly the rows the board answers.
+    let res = app
+        .post_mentions(vec![
+            json!({"brand": "Acme", "channel": "x", "author": "=cmd()",
+            "text": "acme", "sentiment": "positive", "author_reach": 10,
+            "occurred_at": "2026-03-04T12:00:00Z"}),
+        ])
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let query = "from=2026-03-01&to=2026-03-08&influence=mentions";
+    let board: Value = app
+        .get(&format!("/api/v1/leaderboards/supporters?{query}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let csv = app
+        .get(&format!(
+            "/api/v1/export/leaderboards/supporters.csv?{query}"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "rank,id,label,value");
+    assert_eq!(lines.len(), 1 + board["rows"].as_array().unwrap().len());
+    assert_eq!(
+        lines[1],
+        format!(
+            "1,{},ann,{}",
+            board["rows"][0]["id"], board["rows"][0]["value"]
+        )
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("'=cmd()")),
+        "a label that a spreadsheet would run is neutralised: {csv}"
+    );
+    let res = app.get("/api/v1/export/leaderboards/nope.csv").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

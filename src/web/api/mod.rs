@@ -85,6 +85,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/support-cases/{id}").route(web::get().to(support::show)))
                 .route("/leaderboards/{board}", web::get().to(reports::leaderboard))
                 .route("/kpis", web::get().to(reports::kpis))
+                .route(
+                    "/export/leaderboards/{board}.csv",
+                    web::get().to(reports::leaderboard_csv),
+                )
+                .route("/export/kpis.csv", web::get().to(reports::kpis_csv))
                 .service(
                     web::resource("/conversions")
                         .app_data(json_config(conversions::BODY_LIMIT))

@@ -1,5 +1,6 @@
 //! `/api/v1/leaderboards/{board}` and `/api/v1/kpis`.
 
+use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
@@ -8,6 +9,7 @@ use serde_json::{json, Map, Value};
 use crate::app::kpis::{self, KpiRequest};
 use crate::domain::attribution::Model;
 use crate::domain::channel::Channel;
+use crate::domain::csv_cell;
 use crate::domain::kpi::Influence;
 use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
@@ -113,18 +115,17 @@ fn rfc3339(at: chrono::DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-pub async fn leaderboard(
-    _: FullAccess,
-    state: web::Data<AppState>,
-    board: web::Path<String>,
-    query: web::Query<ReportQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let name = board.into_inner();
-    let board = Board::parse(&name).ok_or_else(|| {
+/// The rows of a board as `/leaderboards/{board}` and its CSV show them.
+async fn ranked_board(
+    state: &AppState,
+    name: &str,
+    query: &ReportQuery,
+) -> Result<(Board, ReportFilter, Vec<leaderboard::Ranked>), ApiError> {
+    let board = Board::parse(name).ok_or_else(|| {
         let known: Vec<&str> = Board::ALL.iter().map(|b| b.name()).collect();
         ApiError::NotFound(format!("no board {name:?}; boards: {}", known.join(", ")))
     })?;
-    let filter = query.filter(&state)?;
+    let filter = query.filter(state)?;
     let limit = query.limit.unwrap_or(10);
     state.clicks.settle().await;
     if !(1..=1000).contains(&limit) {
@@ -138,7 +139,16 @@ pub async fn leaderboard(
         .db
         .run(move |conn| reports::board_rows(conn, board, &f))
         .await?;
-    let rows = leaderboard::rank(rows, limit);
+    Ok((board, filter, leaderboard::rank(rows, limit)))
+}
+
+pub async fn leaderboard(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    board: web::Path<String>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (board, filter, rows) = ranked_board(&state, &board, &query).await?;
     Ok(HttpResponse::Ok().json(json!({
         "board": board.name(),
         "from": rfc3339(filter.period.from_utc()),
@@ -147,12 +157,85 @@ pub async fn leaderboard(
     })))
 }
 
-pub async fn kpis(
+/// `GET /export/leaderboards/{board}.csv`: exactly the rows `/leaderboards/{board}`
+/// answers for the same query.
+pub async fn leaderboard_csv(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    board: web::Path<String>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (board, _, rows) = ranked_board(&state, &board, &query).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut write = |cells: &[String]| out.write_record(cells).map_err(csv_failed);
+    write(&["rank", "id", "label", "value"].map(String::from))?;
+    for row in &rows {
+        write(&[
+            row.rank.to_string(),
+            row.id.to_string(),
+            csv_cell::safe(&row.label).into_owned(),
+            serde_json::to_value(row)
+                .ok()
+                .and_then(|v| v.get("value").map(Value::to_string))
+                .unwrap_or_default(),
+        ])?;
+    }
+    csv_attachment(out, &format!("{}.csv", board.name()))
+}
+
+/// `GET /export/kpis.csv`: the `/kpis` report as a table, one row per bucket and a last
+/// row with the period's totals.
+pub async fn kpis_csv(
     _: FullAccess,
     state: web::Data<AppState>,
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = query.filter(&state)?;
+    let (_, _, report) = kpi_report(&state, &query).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut write = |cells: Vec<String>| out.write_record(&cells).map_err(csv_failed);
+    let mut header = vec!["period_start".to_string()];
+    header.extend(report.totals.iter().map(|(name, _)| name.to_string()));
+    write(header)?;
+    let cell = |figure: &kpis::Figure| match json!(figure) {
+        Value::Null => String::new(),
+        value => value.to_string(),
+    };
+    for (start, values) in &report.series {
+        let mut row = vec![start.to_string()];
+        row.extend(values.iter().map(|(_, v)| cell(v)));
+        write(row)?;
+    }
+    let mut row = vec!["total".to_string()];
+    row.extend(report.totals.iter().map(|(_, v)| cell(v)));
+    write(row)?;
+    csv_attachment(out, "kpis.csv")
+}
+
+fn csv_failed(err: csv::Error) -> ApiError {
+    tracing::error!(error = %err, "cannot write a CSV report");
+    ApiError::Internal
+}
+
+fn csv_attachment(out: csv::Writer<Vec<u8>>, filename: &str) -> Result<HttpResponse, ApiError> {
+    let body = out
+        .into_inner()
+        .map_err(|err| csv_failed(err.into_error().into()))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body))
+}
+
+/// The KPI report for a query, as `/kpis` and its CSV show it.
+async fn kpi_report(
+    state: &AppState,
+    query: &ReportQuery,
+) -> Result<(ReportFilter, Interval, kpis::KpiReport), ApiError> {
+    let filter = query.filter(state)?;
     state.clicks.settle().await;
     let interval = match query.interval.as_deref() {
         None => Interval::Day,
@@ -161,11 +244,9 @@ pub async fn kpis(
         })?,
     };
     let tz = state.settings.timezone;
-    let channel = filter.channel.clone();
-    let request_channel = channel.clone();
     let request = KpiRequest {
         filter: filter.clone(),
-        channel,
+        channel: filter.channel.clone(),
         interval,
         timezone: tz,
         rates: state.settings.exchange_rates.clone(),
@@ -174,6 +255,16 @@ pub async fn kpis(
         .db
         .run(move |conn| kpis::kpi_report(conn, &request))
         .await?;
+    Ok((filter, interval, report))
+}
+
+pub async fn kpis(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    query: web::Query<ReportQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (filter, interval, report) = kpi_report(&state, &query).await?;
+    let tz = state.settings.timezone;
     let start_of = |day: NaiveDate| {
         day.and_hms_opt(0, 0, 0)
             .and_then(|m| tz.from_local_datetime(&m).earliest())
@@ -220,7 +311,7 @@ pub async fn kpis(
         "to": rfc3339(filter.period.to_utc()),
         "interval": match interval { Interval::Day => "day", Interval::Week => "week", Interval::Month => "month" },
         "currency": filter.currency,
-        "channel": request_channel,
+        "channel": filter.channel,
         "totals": totals,
         "revenue_by_currency": revenue_by_currency,
         "revenue_conversion": revenue_conversion,
