@@ -99,16 +99,20 @@ impl Application {
             queue: settings.click_queue,
             policy: settings.click_policy,
         };
-        let journal = match settings.click_durability {
-            ClickDurability::Journal => Some(
-                Journal::open(&settings.spool_dir, journal::SEGMENT_BYTES)
-                    .map_err(StartError::Journal)?,
-            ),
-            ClickDurability::Database => None,
-        };
+        // Opened in both modes: leftovers of an earlier journal-mode run are replayed, and
+        // the directory is locked against a second process either way.
+        let journal = Journal::open(&settings.spool_dir, journal::SEGMENT_BYTES)
+            .map_err(StartError::Journal)?;
+        let answer_from_journal = settings.click_durability == ClickDurability::Journal;
         let checkpointer = Checkpointer::start(&connector);
-        let (clicks, writer) = ClickWriter::start(connector, spool, journal, writer_config)
-            .map_err(StartError::Spool)?;
+        let (clicks, writer) = ClickWriter::start(
+            connector,
+            spool,
+            journal,
+            answer_from_journal,
+            writer_config,
+        )
+        .map_err(StartError::Spool)?;
         tracing::debug!(links = warmed, "link cache warmed");
         let parts = ClickParts {
             links,

@@ -182,11 +182,15 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 impl ClickWriter {
     /// Replays what an earlier run left in the spool and the journal, then starts the
-    /// thread. Without a journal every redirect waits for its commit.
+    /// thread. The journal directory is opened (locked, leftovers replayed) whatever the
+    /// durability: a run in `database` mode after one in `journal` mode must still store
+    /// the clicks that run answered. With `answer_from_journal` false, no click is
+    /// appended to it and every redirect waits for its commit.
     pub fn start(
         connector: Connector,
         spool: Spool,
-        journal: Option<(Journal, Vec<PathBuf>)>,
+        (journal, leftovers): (Journal, Vec<PathBuf>),
+        answer_from_journal: bool,
         config: WriterConfig,
     ) -> std::io::Result<(ClickSink, ClickWriter)> {
         let (tx, rx) = mpsc::channel(config.queue.max(1));
@@ -206,12 +210,10 @@ impl ClickWriter {
             journal: None,
         };
         worker.replay();
-        let journal = journal.map(|(journal, leftovers)| {
-            let journal = Arc::new(journal);
-            worker.journal = Some(journal.clone());
-            worker.replay_journal(&leftovers);
-            journal
-        });
+        let journal = Arc::new(journal);
+        worker.journal = Some(journal.clone());
+        worker.replay_journal(&leftovers);
+        let journal = answer_from_journal.then_some(journal);
         let thread = std::thread::Builder::new()
             .name("click-writer".into())
             .spawn(move || worker.run(rx))?;

@@ -148,3 +148,44 @@ async fn a_spool_written_by_a_newer_release_stops_the_start() {
     assert!(message.contains("clicks.spool"), "{message}");
     assert!(message.contains("version 2"), "{message}");
 }
+
+#[actix_web::test]
+async fn a_start_in_database_mode_stores_what_a_journal_mode_run_left() {
+    let app = TestApp::spawn().await;
+    let share_id = app.share_by_new_employee("modes", "linkedin").await["id"]
+        .as_i64()
+        .unwrap();
+    let left = app.dir.path().join("left-by-a-journal-mode-run");
+    std::fs::create_dir_all(&left).unwrap();
+    std::fs::write(
+        left.join("clicks-00000001.journal"),
+        format!("{}\n", for_share(PREVIOUS_JOURNAL_LINE, share_id)),
+    )
+    .unwrap();
+    let mut settings = settings(&app.database_url, &left);
+    settings.click_durability = chorus::config::ClickDurability::Database;
+    let restarted =
+        Application::build(settings).unwrap_or_else(|err| panic!("starts in database mode: {err}"));
+    assert_eq!(restarted.writer_stats().replayed.load(Ordering::Relaxed), 1);
+    let handle = restarted.handle();
+    let running = actix_web::rt::spawn(restarted.run_until_stopped());
+    handle.stop(true).await;
+    running.await.unwrap().unwrap();
+
+    let stored: Vec<String> = app
+        .clicks_of(share_id)
+        .await
+        .into_iter()
+        .map(|c| c.click_id)
+        .collect();
+    assert_eq!(stored, ["from-the-journal"]);
+    let journals = std::fs::read_dir(&left)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".journal"))
+        .count();
+    assert_eq!(
+        journals, 0,
+        "replayed segments are deleted, no new one is left"
+    );
+}
