@@ -171,6 +171,8 @@ struct Posts {
     /// Shares with a snapshot in the period: the *per post* denominator.
     shares: i64,
     reach: i64,
+    /// Σ followers gained (or lost) over the employees' profiles.
+    follower_growth: i64,
 }
 
 impl Posts {
@@ -186,6 +188,11 @@ impl Posts {
             }
         }
         posts.reach = kpi::total_employee_reach(&reports::reach_pairs(conn, filter)?);
+        posts.follower_growth = reports::follower_counts(conn, filter)?
+            .into_iter()
+            .fold(0i64, |sum, (start, end)| {
+                sum.saturating_add(kpi::follower_growth(start, end))
+            });
         Ok(posts)
     }
 
@@ -276,6 +283,7 @@ fn kpis(f: &DailyFigures, s: &Social, p: &Posts, req: &KpiRequest) -> Vec<(&'sta
             Number(p.engagement_rate().map(|r| r.value)),
         ),
         ("total_employee_reach", Count(p.reach)),
+        ("follower_growth", Count(p.follower_growth)),
         ("awareness", Count(kpi::awareness(s.own_mentions))),
         (
             "share_of_voice",

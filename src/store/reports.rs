@@ -16,7 +16,8 @@ use super::snapshots::{self, Sources};
 use super::social;
 use super::StoreError;
 use crate::db::schema::{
-    click_rollups, content, conversions, employees, metrics_snapshots, shares, teams,
+    click_rollups, content, conversions, employees, follower_snapshots, metrics_snapshots, shares,
+    teams,
 };
 use crate::db::DbConnection;
 use crate::domain::attribution::{self, Model};
@@ -494,6 +495,64 @@ pub fn reach_pairs(
     Ok(snapshots::followers_at_many(conn, &pairs, end, f.sources)?
         .into_iter()
         .map(|((employee_id, network), followers)| (employee_id, network, followers))
+        .collect())
+}
+
+/// Per (employee, network) with a follower count observed before the period's end: the
+/// count the period's growth starts from (the latest at or before its start; for a profile
+/// first counted during the period, that first count) and the count at its end. Narrowed
+/// by the team and network filters; a follower count belongs to no campaign.
+pub fn follower_counts(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let mut q = follower_snapshots::table
+        .filter(follower_snapshots::observed_at.lt(f.period.to))
+        .filter(follower_snapshots::source.ne_all(f.sources.excluded()))
+        .select((follower_snapshots::employee_id, follower_snapshots::network))
+        .distinct()
+        .into_boxed();
+    if let Some(network) = &f.network {
+        q = q.filter(follower_snapshots::network.eq(network.clone()));
+    }
+    if let Some(team) = &f.team {
+        q = q.filter(
+            follower_snapshots::employee_id.eq_any(
+                employees::table
+                    .filter(
+                        employees::team_id.eq_any(
+                            teams::table
+                                .filter(teams::name.eq(team.clone()))
+                                .select(teams::id.nullable()),
+                        ),
+                    )
+                    .select(employees::id),
+            ),
+        );
+    }
+    let pairs: Vec<(i64, Network)> = q
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .filter_map(|(e, n)| Some((e, Network::parse(&n).ok()?)))
+        .collect();
+    // The period's last instant: `to` itself is outside it.
+    let end_at = f.period.to - chrono::TimeDelta::microseconds(1);
+    let end = snapshots::followers_at_many(conn, &pairs, end_at, f.sources)?;
+    let start = snapshots::followers_at_many(conn, &pairs, f.period.from, f.sources)?;
+    let new: Vec<(i64, Network)> = pairs
+        .iter()
+        .filter(|p| !start.contains_key(p))
+        .copied()
+        .collect();
+    let first =
+        snapshots::earliest_followers_in(conn, &new, f.period.from, f.period.to, f.sources)?;
+    Ok(pairs
+        .iter()
+        .filter_map(|pair| {
+            let at_end = *end.get(pair)?;
+            let baseline = start.get(pair).or_else(|| first.get(pair)).copied()?;
+            Some((baseline, at_end))
+        })
         .collect())
 }
 

@@ -972,3 +972,60 @@ async fn boards_and_the_kpi_table_download_as_csv() {
     let res = app.get("/api/v1/export/leaderboards/nope.csv").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[actix_web::test]
+async fn follower_growth_starts_from_the_last_count_before_the_period() {
+    let app = TestApp::spawn().await;
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    let ada = id(app.create_employee("ada@example.com", "Ada", None).await);
+    let bo = id(app.create_employee("bo@example.com", "Bo", None).await);
+    let cy = id(app.create_employee("cy@example.com", "Cy", None).await);
+    for (employee, network, followers, at) in [
+        (ada, "linkedin", 100, "2026-02-20T12:00:00Z"),
+        (ada, "linkedin", 130, "2026-03-03T12:00:00Z"),
+        (ada, "linkedin", 150, "2026-03-06T12:00:00Z"),
+        // First counted during the period: grows from that first count.
+        (bo, "x", 40, "2026-03-02T12:00:00Z"),
+        (bo, "x", 45, "2026-03-05T12:00:00Z"),
+        // Unchanged, counted long before.
+        (cy, "linkedin", 70, "2026-02-10T12:00:00Z"),
+        // After the period: does not count.
+        (ada, "linkedin", 9_999, "2026-03-20T12:00:00Z"),
+    ] {
+        let res = app
+            .post(
+                &format!("/api/v1/employees/{employee}/followers"),
+                &json!({"network": network, "followers": followers, "observed_at": at}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let kpis = |query: &'static str| {
+        let app = &app;
+        async move {
+            let body: Value = app
+                .get(&format!(
+                    "/api/v1/kpis?from=2026-03-01&to=2026-03-08{query}"
+                ))
+                .await
+                .json()
+                .await
+                .unwrap();
+            body
+        }
+    };
+    let body = kpis("&interval=day").await;
+    assert_eq!(body["totals"]["follower_growth"], 50 + 5);
+    let days: Vec<i64> = body["series"]["follower_growth"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["value"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        days,
+        [0, 0, 30, 0, 5, 20, 0],
+        "each day from the count before it"
+    );
+    assert_eq!(kpis("&network=x").await["totals"]["follower_growth"], 5);
+}
