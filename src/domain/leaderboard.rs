@@ -72,13 +72,36 @@ pub struct Ranked {
     pub value: f64,
 }
 
-/// Counts stay integers in JSON (`3`, not `3.0`); shared credit (linear attribution) keeps
-/// its fraction, rounded to 4 places.
-fn whole_when_possible<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+/// A row's value as it is shown: counts stay integers (`3`, not `3.0`); shared credit
+/// (linear attribution) and shares keep their fraction, rounded to 4 places.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shown {
+    Whole(i64),
+    Fraction(f64),
+}
+
+fn shown(value: f64) -> Shown {
     if value.fract() == 0.0 && value.abs() < 9.0e15 {
-        s.serialize_i64(*value as i64)
+        Shown::Whole(value as i64)
     } else {
-        s.serialize_f64((value * 10_000.0).round() / 10_000.0)
+        Shown::Fraction((value * 10_000.0).round() / 10_000.0)
+    }
+}
+
+fn whole_when_possible<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+    match shown(*value) {
+        Shown::Whole(n) => s.serialize_i64(n),
+        Shown::Fraction(x) => s.serialize_f64(x),
+    }
+}
+
+impl Ranked {
+    /// The value as the JSON shows it, for CSV cells.
+    pub fn value_text(&self) -> String {
+        match shown(self.value) {
+            Shown::Whole(n) => n.to_string(),
+            Shown::Fraction(x) => x.to_string(),
+        }
     }
 }
 

@@ -1,19 +1,16 @@
 //! `GET /qr/{slug}.svg` and `/qr/{slug}.png`: the QR code of a short link. Like the
-//! redirect, it refuses a path no slug could have before looking anything up.
+//! redirect, a path no slug could have is refused (by the link cache) before any lookup.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpResponse};
 
-use crate::domain::{qr, slug};
+use crate::domain::qr;
 use crate::error::PageError;
 use crate::web::pages::errors;
 use crate::web::AppState;
 
 pub async fn image(path: web::Path<(String, String)>, state: web::Data<AppState>) -> HttpResponse {
     let (slug, format) = path.into_inner();
-    if !slug::is_plausible(&slug) {
-        return errors::render(StatusCode::NOT_FOUND, &PageError::LinkNotFound);
-    }
     match state.links.get(&slug).await {
         Ok(Some(_)) => {}
         Ok(None) => return errors::render(StatusCode::NOT_FOUND, &PageError::LinkNotFound),

@@ -7,11 +7,6 @@
 //! every post lists at most [`conversion::MAX_TOUCHPOINTS`] touchpoints, so what one
 //! report costs is bounded too.
 
-/// Conversion bodies above this are refused (413) before they are read: a report with
-/// [`conversion::MAX_TOUCHPOINTS`] click ids and every field filled is a few kilobytes, and
-/// a publishable key (public by design) must not make the server parse megabytes.
-pub const BODY_LIMIT: usize = 64 * 1024;
-
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 
@@ -30,6 +25,11 @@ use crate::store::conversions::{ConversionFilter, NewConversion, Touchpoint};
 use crate::store::{self, StoreError};
 use crate::web::auth::{ApiCaller, FullAccess};
 use crate::web::{client_address, AppState};
+
+/// Conversion bodies above this are refused (413) before they are read: a report with
+/// [`conversion::MAX_TOUCHPOINTS`] click ids and every field filled is a few kilobytes, and
+/// a publishable key (public by design) must not make the server parse megabytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Sustained conversions per minute from one publishable key and client address …
 pub const RATE_PER_MINUTE: u32 = 60;

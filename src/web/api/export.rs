@@ -230,14 +230,20 @@ where
             Some((Ok(chunk), next.map_or(Step::Done, Step::After)))
         }
     });
-    Ok(HttpResponse::Ok()
+    Ok(csv_attachment(filename).streaming(body))
+}
+
+/// A `200 text/csv` attachment named `filename`, never cached (every CSV download here).
+pub fn csv_attachment(filename: &str) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{filename}\""),
         ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(body))
+        .insert_header((header::CACHE_CONTROL, "no-store"));
+    response
 }
 
 /// One page as CSV bytes (preceded by the header row when `with_header`), and the cursor

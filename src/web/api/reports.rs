@@ -1,6 +1,5 @@
 //! `/api/v1/leaderboards/{board}` and `/api/v1/kpis`.
 
-use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde::Deserialize;
@@ -174,10 +173,7 @@ pub async fn leaderboard_csv(
             row.rank.to_string(),
             row.id.to_string(),
             csv_cell::safe(&row.label).into_owned(),
-            serde_json::to_value(row)
-                .ok()
-                .and_then(|v| v.get("value").map(Value::to_string))
-                .unwrap_or_default(),
+            row.value_text(),
         ])?;
     }
     csv_attachment(out, &format!("{}.csv", board.name()))
@@ -220,14 +216,7 @@ fn csv_attachment(out: csv::Writer<Vec<u8>>, filename: &str) -> Result<HttpRespo
     let body = out
         .into_inner()
         .map_err(|err| csv_failed(err.into_error().into()))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body))
+    Ok(super::export::csv_attachment(filename).body(body))
 }
 
 /// The KPI report for a query, as `/kpis` and its CSV show it.
