@@ -401,6 +401,13 @@ impl Worker {
                 Job::Shutdown => shutdown = true,
             }
         }
+        // The batch's first click is the oldest not yet committed (the queue is first in,
+        // first out); set here too because the batch may have begun with a read's settle.
+        if let Some(oldest) = batch.first() {
+            self.stats
+                .writing_since_ms
+                .store(millis(oldest.occurred_at), Ordering::Relaxed);
+        }
         if !batch.is_empty() {
             if let Some(duration) = self.stall_next.take() {
                 self.stall(duration);
