@@ -1,6 +1,6 @@
 //! Command-line interface: `serve` (the default), `migrate`, `admin create`, `apikey …`,
-//! `import KIND FILE`. Each command loads the same validated settings; a bad setting ends
-//! the program with one line naming it and exit status 2.
+//! `import KIND FILE`, `demo`, `seed`. Each command loads the same validated settings; a
+//! bad setting ends the program with one line naming it and exit status 2.
 //!
 //! Exit status: 0 done; 1 could not run (database, unreadable file); 2 configuration or
 //! usage error; 3 (`import` only) the file was refused — bad rows or columns — and nothing
@@ -54,6 +54,45 @@ enum Command {
     /// all rows or none.
     #[command(after_long_help = import_help())]
     Import(ImportArgs),
+    /// Fill an empty database with a demo company: five teams, 40 employees, 60 days of
+    /// shares, clicks, conversions, mentions and support cases (the same data for the same
+    /// --today and --seed). Creates no login: run `admin create` afterwards.
+    Demo(DemoArgs),
+    /// Fill an empty database with generated data of the given size, for benchmarks (the
+    /// demo's shape; clicks go through the click writer in batches).
+    Seed(SeedArgs),
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// The last day of the data (YYYY-MM-DD); default: today in CHORUS_TIMEZONE.
+    #[arg(long)]
+    today: Option<chrono::NaiveDate>,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+    seed: u64,
+}
+
+#[derive(Args)]
+struct SeedArgs {
+    /// Employees to create.
+    #[arg(long)]
+    employees: usize,
+    /// Shares (short links) to create.
+    #[arg(long)]
+    shares: usize,
+    /// Clicks to record.
+    #[arg(long)]
+    clicks: u64,
+    /// Days the data spans, ending with --today.
+    #[arg(long, default_value_t = 60)]
+    days: u32,
+    /// The last day of the data (YYYY-MM-DD); default: today in CHORUS_TIMEZONE.
+    #[arg(long)]
+    today: Option<chrono::NaiveDate>,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = crate::demo::DEFAULT_SEED)]
+    seed: u64,
 }
 
 #[derive(Args)]
@@ -69,6 +108,9 @@ struct ImportArgs {
     /// Skip columns Chorus does not know (with a warning) instead of refusing the file.
     #[arg(long)]
     ignore_unknown_columns: bool,
+    /// Conversions: the column names of the file (default: detected from its first line).
+    #[arg(long, value_parser = ["chorus", "salesforce", "hubspot"])]
+    layout: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -77,6 +119,7 @@ enum KindArg {
     Metrics,
     Followers,
     SupportCases,
+    Conversions,
 }
 
 impl From<KindArg> for ImportKind {
@@ -86,6 +129,7 @@ impl From<KindArg> for ImportKind {
             KindArg::Metrics => ImportKind::Metrics,
             KindArg::Followers => ImportKind::Followers,
             KindArg::SupportCases => ImportKind::SupportCases,
+            KindArg::Conversions => ImportKind::Conversions,
         }
     }
 }
@@ -169,6 +213,33 @@ pub fn run() -> ExitCode {
         Command::Admin(AdminCommand::Create(args)) => create_admin(settings, args),
         Command::Apikey(cmd) => apikey(settings, cmd),
         Command::Import(args) => return import_file(&settings, args),
+        Command::Demo(args) => {
+            let options = crate::demo::Options {
+                shape: crate::demo::Shape::demo(),
+                today: args.today,
+                seed: args.seed,
+                command: "demo",
+            };
+            return fill(&settings, &options);
+        }
+        Command::Seed(args) => {
+            let shape =
+                match crate::demo::Shape::seed(args.employees, args.shares, args.clicks, args.days)
+                {
+                    Ok(shape) => shape,
+                    Err(e) => {
+                        eprintln!("chorus: {e}");
+                        return ExitCode::from(2);
+                    }
+                };
+            let options = crate::demo::Options {
+                shape,
+                today: args.today,
+                seed: args.seed,
+                command: "seed",
+            };
+            return fill(&settings, &options);
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -302,6 +373,100 @@ fn apikey(settings: Settings, cmd: ApiKeyCommand) -> Result<(), String> {
     Ok(())
 }
 
+/// `demo` and `seed`: generate, store, say what was made and how to sign in. No login is
+/// made up here: printing an invented password would put a secret in terminal scroll-back
+/// and logs, and `serve` already offers a one-time setup link while no admin exists.
+fn fill(settings: &Settings, options: &crate::demo::Options) -> ExitCode {
+    let db = match startup::open_database(settings) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("chorus: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut progress = crate::demo::load::terminal_progress();
+    let summary = match crate::demo::run(settings, &db, options, &mut progress) {
+        Ok(summary) => summary,
+        Err(e) => {
+            eprintln!("chorus: {e}");
+            return if e.is_usage() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
+    let g = |n: usize| import::group(n as u64);
+    let (first, last) = (
+        summary.first_day.map(|d| d.to_string()).unwrap_or_default(),
+        summary.last_day.map(|d| d.to_string()).unwrap_or_default(),
+    );
+    println!(
+        "{} data from {first} to {last} ({}, seed {}):",
+        if options.command == "demo" {
+            "Demo"
+        } else {
+            "Seed"
+        },
+        settings.timezone,
+        options.seed
+    );
+    println!(
+        "  {} teams, {} employees ({} follower counts), {} campaigns, {} content items",
+        g(summary.teams),
+        g(summary.employees),
+        g(summary.follower_snapshots),
+        g(summary.campaigns),
+        g(summary.content)
+    );
+    println!(
+        "  {} shares ({} metrics snapshots)",
+        g(summary.shares),
+        g(summary.metrics_snapshots)
+    );
+    println!(
+        "  {} clicks through the click writer in {:.1} s ({:.0} clicks/s)",
+        import::group(summary.clicks),
+        summary.click_seconds,
+        summary.clicks as f64 / summary.click_seconds.max(0.001)
+    );
+    println!(
+        "  {} conversions ({} attributed to a click)",
+        g(summary.conversions),
+        g(summary.attributed)
+    );
+    println!(
+        "  {} brands, {} mentions, {} support cases",
+        g(summary.brands),
+        g(summary.mentions),
+        g(summary.support_cases)
+    );
+    if summary.example_emv_rates {
+        println!(
+            "  example earned-media rates (CPM/CPC per network) stored; set yours with \
+             CHORUS_EMV_RATES or PUT /api/v1/settings/emv-rates"
+        );
+    }
+    let phases: Vec<String> = summary
+        .phases
+        .iter()
+        .map(|(phase, seconds)| format!("{phase} {seconds:.1}"))
+        .collect();
+    println!(
+        "done in {:.1} s ({} s)",
+        summary.total_seconds,
+        phases.join(", ")
+    );
+    println!(
+        "\nThe employees have no passwords. To sign in, create an admin:\n\n    \
+         chorus admin create --email you@example.com --name \"Your Name\" --password-stdin\n\n\
+         then run `chorus serve` and open {}/admin (or just run `chorus serve`: while no admin \
+         exists it prints a one-time setup link).",
+        settings.public_base()
+    );
+    ExitCode::SUCCESS
+}
+
 fn import_file(settings: &Settings, args: ImportArgs) -> ExitCode {
     let fail = |message: String| {
         eprintln!("chorus: {message}");
@@ -330,6 +495,13 @@ fn import_file(settings: &Settings, args: ImportArgs) -> ExitCode {
         ignore_unknown_columns: args.ignore_unknown_columns,
         timezone: settings.timezone,
         now: store::now(),
+        layout: args
+            .layout
+            .as_deref()
+            .and_then(crate::domain::csv_import::Layout::parse),
+        attribution_window_days: settings.attribution_window_days,
+        default_currency: crate::domain::conversion::Currency::parse(&settings.default_currency)
+            .unwrap_or(crate::domain::conversion::Currency::USD),
     };
     let started = std::time::Instant::now();
     // Progress is for people watching a large file; scripts read the summary.

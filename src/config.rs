@@ -44,6 +44,7 @@ pub struct RawSettings {
     pub shutdown_seconds: Option<u64>,
     pub exchange_rates: Option<String>,
     pub click_lag_seconds: Option<u64>,
+    pub emv_rates: Option<String>,
 }
 
 /// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
@@ -79,6 +80,7 @@ const KEYS: &[&str] = &[
     "shutdown_seconds",
     "exchange_rates",
     "click_lag_seconds",
+    "emv_rates",
 ];
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.
@@ -197,6 +199,9 @@ pub struct Settings {
     /// Fixed rates for reports: units of the default currency per unit of each other
     /// currency (`EUR=1.08` with USD as default: 1 EUR counts as 1.08 USD).
     pub exchange_rates: BTreeMap<String, f64>,
+    /// Earned-media prices per network (CPM/CPC in default minor units); the API can
+    /// replace them (stored in the database, read at each report).
+    pub emv_rates: crate::domain::emv::EmvRates,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -396,6 +401,14 @@ impl Settings {
             &default_currency,
         )?;
 
+        let exponent = crate::domain::conversion::Currency::parse(&default_currency)
+            .ok()
+            .and_then(|c| c.exponent())
+            .unwrap_or(2);
+        let emv_rates =
+            crate::domain::emv::EmvRates::parse(raw.emv_rates.as_deref().unwrap_or(""), exponent)
+                .map_err(|e| invalid("CHORUS_EMV_RATES", e.0))?;
+
         let log_format = match raw.log_format.as_deref().unwrap_or("text") {
             "text" => LogFormat::Text,
             "json" => LogFormat::Json,
@@ -534,6 +547,7 @@ impl Settings {
             shutdown_wait,
             click_lag_alert,
             exchange_rates,
+            emv_rates,
         })
     }
 

@@ -159,6 +159,17 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::app::kpis::KpiError> for ApiError {
+    fn from(err: crate::app::kpis::KpiError) -> ApiError {
+        match err {
+            crate::app::kpis::KpiError::UnknownBrand(_) => {
+                ApiError::unprocessable("unknown_brand", err.to_string())
+            }
+            crate::app::kpis::KpiError::Store(err) => err.into(),
+        }
+    }
+}
+
 /// An error answered on a page.
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {

@@ -5,8 +5,8 @@
 //!    (`domain::csv_import`), references are looked up in chunks (brands, shares by id or
 //!    slug, employees by id or e-mail, stored support cases), and every bad row is counted
 //!    (the first [`MAX_REPORTED_ERRORS`] kept with their line numbers). A dry run stops
-//!    here and says what an import would do (duplicates of stored mentions exactly, repeats
-//!    within the file by 8-byte fingerprints).
+//!    here and says what an import would do (duplicates of stored mentions and conversions
+//!    exactly, repeats within the file by 8-byte fingerprints).
 //! 2. **Store**, only when the check found nothing: one write transaction for the whole
 //!    file, so an import is all or nothing. A second thread reads and validates the file
 //!    again and scores mention sentiment while the connection's thread writes the previous
@@ -16,6 +16,11 @@
 //!    queue between the threads holds a few chunks, so memory stays flat.
 //!    Should the file or the database change between the passes (a row no longer valid,
 //!    a brand deleted), the transaction is rolled back and the report names that row.
+//!
+//! Conversions are recorded one by one with the API's own store function
+//! (`store::conversions::record_within`), in file order, so attribution — last click, and
+//! customer continuity, which sees the rows stored before it, earlier rows of the same file
+//! included — is the API's; the report counts how rows were attributed, and why not.
 //!
 //! On SQLite the long transaction holds the write lock: the click writer meanwhile answers
 //! redirects from its journal and catches up afterwards; other writes wait or fail after
@@ -31,14 +36,17 @@ use chrono::NaiveDateTime;
 use diesel::result::Error as DieselError;
 
 use crate::db::DbConnection;
+use crate::domain::attribution::{Attribution, Unattributed};
+use crate::domain::conversion::Currency;
 use crate::domain::csv_import::{
-    fingerprint, CsvFile, EmployeeRef, ErrorLog, FileError, ImportKind, Problem, Record, RowError,
-    ShareRef,
+    fingerprint, CsvFile, EmployeeRef, ErrorLog, FileError, FileFormat, ImportKind, Layout,
+    Problem, Record, RowError, ShareRef,
 };
 use crate::domain::record::Source;
 use crate::domain::sentiment::Lexicon;
 use crate::domain::snapshot::{FollowerReading, MetricsReading};
 use crate::domain::support::{self, NewCase};
+use crate::store::conversions::NewConversion;
 use crate::store::mentions::{BatchRefused, NewMention};
 use crate::store::snapshots::{NewFollowerSnapshot, NewMetricsSnapshot, SnapshotRefused};
 use crate::store::support::CaseRefused;
@@ -72,6 +80,22 @@ pub struct Options {
     pub timezone: chrono_tz::Tz,
     /// UTC; bounds future times and stands in for a blank `observed_at`.
     pub now: NaiveDateTime,
+    /// The column layout of a conversions file; `None`: detected from its first line.
+    pub layout: Option<Layout>,
+    /// Conversions: how long before a conversion a click may earn it (the API's setting).
+    pub attribution_window_days: u32,
+    /// Conversions: the currency of rows that name none (the API's default).
+    pub default_currency: Currency,
+}
+
+impl Options {
+    fn format(&self) -> FileFormat {
+        FileFormat {
+            kind: self.kind,
+            layout: self.layout,
+            default_currency: self.default_currency,
+        }
+    }
 }
 
 /// Which pass a progress report is about.
@@ -92,6 +116,85 @@ pub struct Counts {
     pub updated: u64,
     /// … that already said the same.
     pub unchanged: u64,
+    /// How stored conversions were attributed (an import only; a dry run does not say).
+    pub attribution: AttributionCounts,
+}
+
+/// How the conversions of an import were attributed, or why not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AttributionCounts {
+    /// Earned by their last click.
+    pub by_click: u64,
+    /// Earned by customer continuity.
+    pub by_customer: u64,
+    /// Unattributed, per reason in the order of [`Unattributed::ALL`].
+    pub unattributed: [u64; Unattributed::ALL.len()],
+}
+
+impl AttributionCounts {
+    pub fn add(&mut self, attribution: Attribution) {
+        match attribution {
+            Attribution::Click => self.by_click += 1,
+            Attribution::Customer => self.by_customer += 1,
+            Attribution::Unattributed(reason) => self.unattributed[reason.index()] += 1,
+        }
+    }
+
+    pub fn attributed(&self) -> u64 {
+        self.by_click + self.by_customer
+    }
+
+    pub fn unattributed_total(&self) -> u64 {
+        self.unattributed.iter().sum()
+    }
+
+    /// The reasons with their counts, those that occurred only.
+    pub fn reasons(&self) -> Vec<(Unattributed, u64)> {
+        Unattributed::ALL
+            .into_iter()
+            .map(|r| (r, self.unattributed[r.index()]))
+            .filter(|(_, n)| *n > 0)
+            .collect()
+    }
+
+    /// `Attributed 2 (1 by click, 1 by customer id); 1 unattributed (1 with an unknown
+    /// click id).`, or `None` when no conversion was stored.
+    pub fn sentence(&self) -> Option<String> {
+        let stored = self.attributed() + self.unattributed_total();
+        if stored == 0 {
+            return None;
+        }
+        let mut parts = Vec::new();
+        if self.attributed() > 0 {
+            let mut how = Vec::new();
+            if self.by_click > 0 {
+                how.push(format!("{} by click", group(self.by_click)));
+            }
+            if self.by_customer > 0 {
+                how.push(format!("{} by customer id", group(self.by_customer)));
+            }
+            parts.push(format!(
+                "Attributed {} ({})",
+                group(self.attributed()),
+                how.join(", ")
+            ));
+        } else {
+            parts.push("None attributed".to_owned());
+        }
+        if self.unattributed_total() > 0 {
+            let why: Vec<String> = self
+                .reasons()
+                .into_iter()
+                .map(|(r, n)| format!("{} {}", group(n), r.describe()))
+                .collect();
+            parts.push(format!(
+                "{} unattributed ({})",
+                group(self.unattributed_total()),
+                why.join(", ")
+            ));
+        }
+        Some(format!("{}.", parts.join("; ")))
+    }
 }
 
 /// The outcome of [`run`].
@@ -166,7 +269,12 @@ impl Report {
                 self.effects(false)
             )
         } else {
-            format!("{} from {rows}{blank}.", self.effects(true))
+            match self.counts.attribution.sentence() {
+                Some(attribution) => {
+                    format!("{} from {rows}{blank}. {attribution}", self.effects(true))
+                }
+                None => format!("{} from {rows}{blank}.", self.effects(true)),
+            }
         }
     }
 
@@ -179,6 +287,7 @@ impl Report {
             ImportKind::Metrics => ("metrics snapshot", "metrics snapshots"),
             ImportKind::Followers => ("follower snapshot", "follower snapshots"),
             ImportKind::SupportCases => ("support case", "support cases"),
+            ImportKind::Conversions => ("conversion", "conversions"),
         };
         let verb = |now: &'static str, past: &'static str| if done { past } else { now };
         let mut parts = vec![format!(
@@ -298,9 +407,9 @@ pub fn run(
 }
 
 fn open(path: &Path, options: &Options) -> Result<CsvFile<File>, FileError> {
-    CsvFile::open(
+    CsvFile::open_as(
         File::open(path)?,
-        options.kind,
+        &options.format(),
         options.ignore_unknown_columns,
     )
 }
@@ -406,6 +515,11 @@ impl Checker {
                 return Ok(());
             }
         }
+        // Nor does a conversion need it but to count duplicates: click ids that name no
+        // click are not errors (such conversions are kept, unattributed).
+        if matches!(record, Record::Conversion(_)) && !self.dry_run {
+            return Ok(());
+        }
         self.pending.push((line, record));
         if self.pending.len() >= CHUNK_ROWS {
             self.flush(conn)?;
@@ -445,7 +559,46 @@ impl Checker {
                 Ok(())
             }
             ImportKind::SupportCases => self.flush_cases(conn, &pending),
+            ImportKind::Conversions => self.flush_conversions(conn, &pending),
         }
+    }
+
+    /// Dry run: conversions already stored under their `(kind, external_id)` are
+    /// duplicates; the others' keys are kept to count repeats within the file.
+    fn flush_conversions(
+        &mut self,
+        conn: &mut DbConnection,
+        pending: &[(u64, Record)],
+    ) -> Result<(), StoreError> {
+        let mut by_kind: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (_, record) in pending {
+            if let Record::Conversion(c) = record {
+                if let Some(id) = &c.external_id {
+                    by_kind.entry(c.kind.as_str()).or_default().push(id);
+                }
+            }
+        }
+        let mut stored: HashSet<(&str, String)> = HashSet::new();
+        for (kind, ids) in &by_kind {
+            for id in store::conversions::stored_external_ids(conn, kind, ids)? {
+                stored.insert((kind, id));
+            }
+        }
+        for (_, record) in pending {
+            let Record::Conversion(c) = record else {
+                continue;
+            };
+            match &c.external_id {
+                None => self.counts.added += 1,
+                Some(id) if stored.contains(&(c.kind.as_str(), id.clone())) => {
+                    self.counts.duplicates += 1;
+                }
+                Some(id) => self
+                    .keys
+                    .push(fingerprint(&["conversion", c.kind.as_str(), id])),
+            }
+        }
+        Ok(())
     }
 
     fn flush_mentions(
@@ -521,7 +674,9 @@ impl Checker {
         let distinct = self.keys.len() as u64;
         self.counts.added += distinct;
         match self.kind {
-            ImportKind::Mentions => self.counts.duplicates += total - distinct,
+            ImportKind::Mentions | ImportKind::Conversions => {
+                self.counts.duplicates += total - distinct
+            }
             ImportKind::SupportCases => self.counts.updated += total - distinct,
             ImportKind::Metrics | ImportKind::Followers => {}
         }
@@ -668,6 +823,8 @@ enum Item {
     Metrics(ShareRef, MetricsReading),
     Followers(EmployeeRef, FollowerReading),
     Case(NewCase),
+    /// With the instant its clicks are judged at.
+    Conversion(Box<NewConversion>, NaiveDateTime),
 }
 
 type Chunk = Vec<(u64, Item)>;
@@ -732,7 +889,7 @@ fn store_chunks(
         let mut outcome = Ok(());
         for chunk in receiver.iter() {
             let rows = chunk.len() as u64;
-            if let Err(abort) = store_chunk(conn, options.kind, chunk, &mut counts) {
+            if let Err(abort) = store_chunk(conn, &options, chunk, &mut counts) {
                 outcome = Err(abort);
                 break;
             }
@@ -781,6 +938,13 @@ fn produce(
             Record::Metrics { share, reading } => Item::Metrics(share, reading),
             Record::Followers { employee, reading } => Item::Followers(employee, reading),
             Record::Case(case) => Item::Case(case),
+            Record::Conversion(valid) => {
+                let judged_at = valid.judged_at;
+                Item::Conversion(
+                    Box::new(NewConversion::from_valid(valid, options.timezone, None)),
+                    judged_at,
+                )
+            }
         };
         chunk.push((line, item));
         if chunk.len() >= CHUNK_ROWS || text_bytes >= CHUNK_TEXT_BYTES {
@@ -818,11 +982,32 @@ fn changed(line: u64, column: &str, message: String) -> Abort {
 /// chunk touches into a statement journal).
 fn store_chunk(
     conn: &mut DbConnection,
-    kind: ImportKind,
+    options: &Options,
     chunk: Chunk,
     counts: &mut Counts,
 ) -> Result<(), Abort> {
-    match kind {
+    match options.kind {
+        ImportKind::Conversions => {
+            for (_, item) in chunk {
+                let Item::Conversion(new, judged_at) = item else {
+                    continue;
+                };
+                let recorded = store::conversions::record_within(
+                    conn,
+                    &new,
+                    options.attribution_window_days,
+                    judged_at,
+                )?;
+                match recorded.attribution {
+                    Some(attribution) if recorded.created => {
+                        counts.added += 1;
+                        counts.attribution.add(attribution);
+                    }
+                    _ => counts.duplicates += 1,
+                }
+            }
+            Ok(())
+        }
         ImportKind::Mentions => {
             let (lines, batch): (Vec<u64>, Vec<NewMention>) = chunk
                 .into_iter()
@@ -1002,6 +1187,7 @@ mod tests {
             updated: 2,
             unchanged: 1,
             duplicates: 0,
+            ..Counts::default()
         };
         assert_eq!(
             report(ImportKind::SupportCases, false, cases).summary(),
@@ -1030,6 +1216,42 @@ mod tests {
             "The file has no rows (2 blank rows skipped); there is nothing to import."
         );
         assert_eq!(group(1_000_000), "1,000,000");
+
+        let mut conversions = Counts {
+            added: 4,
+            duplicates: 1,
+            ..Counts::default()
+        };
+        conversions.attribution.add(Attribution::Click);
+        conversions.attribution.add(Attribution::Customer);
+        conversions
+            .attribution
+            .add(Attribution::Unattributed(Unattributed::UnknownClick));
+        conversions
+            .attribution
+            .add(Attribution::Unattributed(Unattributed::NewCustomer));
+        let mut imported = report(ImportKind::Conversions, false, conversions);
+        imported.rows = 5;
+        assert_eq!(
+            imported.summary(),
+            "Added 4 conversions, skipped 1 duplicate from 5 rows. Attributed 2 (1 by click, \
+             1 by customer id); 2 unattributed (1 of a customer seen for the first time, 1 \
+             with an unknown click id)."
+        );
+        imported.dry_run = true;
+        assert_eq!(
+            imported.summary(),
+            "All 5 rows are valid. An import would add 4 conversions, skip 1 duplicate. \
+             Nothing was stored (dry run).",
+            "a dry run does not attribute"
+        );
+        let mut none = AttributionCounts::default();
+        assert_eq!(none.sentence(), None);
+        none.add(Attribution::Unattributed(Unattributed::NoClickId));
+        assert_eq!(
+            none.sentence().as_deref(),
+            Some("None attributed; 1 unattributed (1 without a click id).")
+        );
         assert_eq!(group(999), "999");
     }
 }

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clicks;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod import;

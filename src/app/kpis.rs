@@ -4,12 +4,16 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use serde::Serialize;
 
+use super::settings;
 use crate::db::DbConnection;
+use crate::domain::emv::EmvRates;
+use crate::domain::follower_history::FollowerHistory;
 use crate::domain::kpi;
 use crate::domain::mention::contains_keyword;
+use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 use crate::domain::support::CaseTimes;
 use crate::store::reports::{self, DailyFigures, ReportFilter};
@@ -27,6 +31,20 @@ pub struct KpiRequest {
     pub timezone: chrono_tz::Tz,
     /// Units of `filter.currency` per unit of each other currency.
     pub rates: BTreeMap<String, f64>,
+    /// The brand (by name) the mention KPIs are about: share of voice, support rate and
+    /// the rest seen from that brand, own or competitor. `None`: the own brand.
+    pub brand: Option<String>,
+    /// The configured earned-media prices; rates stored through the API replace them.
+    pub emv_rates: EmvRates,
+}
+
+/// Why a KPI report cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum KpiError {
+    #[error("no brand is named {0:?}")]
+    UnknownBrand(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// One KPI's value: a count, or a number that may be "no data" (`null`).
@@ -53,10 +71,45 @@ pub struct KpiReport {
     pub engagement_rate_basis: Option<kpi::EngagementBasis>,
     /// Impressions → clicks → engagement → leads → sales of the period.
     pub engagement_levels: kpi::Funnel,
+    /// Share of voice and support rate of each mention channel over the period.
+    pub by_channel: Vec<ChannelFigures>,
+    /// Share of voice of each topic over the period.
+    pub by_topic: Vec<TopicFigures>,
+}
+
+/// The mention KPIs of one channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChannelFigures {
+    pub channel: String,
+    pub own_mentions: i64,
+    pub all_mentions: i64,
+    pub share_of_voice: Option<f64>,
+    /// Distinct authors with a positive mention of the brand on that channel.
+    pub supporters: i64,
+    /// Distinct authors who mentioned any brand on that channel.
+    pub authors: i64,
+    pub support_rate: Option<f64>,
+}
+
+/// Share of voice within one topic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopicFigures {
+    pub topic: String,
+    pub own_mentions: i64,
+    pub all_mentions: i64,
+    pub share_of_voice: Option<f64>,
 }
 
 /// Builds the report with the queries it needs, on the caller's connection.
-pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport, StoreError> {
+pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport, KpiError> {
+    let brand_id = match &req.brand {
+        None => None,
+        Some(name) => Some(
+            social::brand_id_by_name(conn, name)?
+                .ok_or_else(|| KpiError::UnknownBrand(name.clone()))?,
+        ),
+    };
+    let (emv_rates, _) = settings::emv_rates(conn, &req.emv_rates)?;
     let period = &req.filter.period;
     let (first, last) = (period.first_day, period.last_day);
     let days = reports::daily_figures(conn, &req.filter, req.timezone)?;
@@ -66,11 +119,20 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
         from: period.from,
         to: period.to,
         channel: req.channel.clone(),
+        brand_id,
     };
     let facts = social::mention_facts(conn, &social_filter)?;
-    let texts = social::own_mention_texts(conn, &social_filter)?;
-    let attributes = social::intended_attributes(conn)?;
+    let attributes = social::intended_attributes(conn, &social_filter)?;
+    // Without intended attributes recognition has no data (not 0 %): no text is read.
+    let texts = if attributes.is_empty() {
+        Vec::new()
+    } else {
+        social::own_mention_texts(conn, &social_filter)?
+    };
     let cases = social::case_times(conn, &social_filter)?;
+    let topics = social::topic_facts(conn, &social_filter)?;
+    let customers = Customers::gather(conn, req)?;
+    let inputs = PostInputs::gather(conn, &req.filter)?;
 
     let mut social_total = Social::default();
     let mut social_buckets: HashMap<NaiveDate, Social> = HashMap::new();
@@ -81,8 +143,13 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
         apply(&mut social_total);
         apply(social_buckets.entry(req.interval.bucket(day)).or_default());
     };
+    let mut channels: BTreeMap<&str, Social> = BTreeMap::new();
     for fact in &facts {
         add(fact.day, &|s| s.mention(fact));
+        channels
+            .entry(fact.channel.as_str())
+            .or_default()
+            .mention(fact);
     }
     for (day, text) in &texts {
         let folded = text.to_lowercase();
@@ -107,18 +174,20 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     for (i, (start, figures)) in buckets.iter().enumerate() {
         let social = social_buckets.remove(start).unwrap_or_default();
         let next = buckets.get(i + 1).map(|(next, _)| *next);
-        let bucket = ReportFilter {
-            period: bucket_period(period, *start, next, req.timezone),
-            ..req.filter.clone()
-        };
-        let posts = Posts::gather(conn, &bucket)?;
-        series.push((*start, kpis(figures, &social, &posts, req)));
+        let bucket = bucket_period(period, *start, next, req.timezone);
+        let posts = inputs.posts(bucket.from, bucket.to);
+        let lifetime = customers.lifetime_value(&bucket, req);
+        series.push((
+            *start,
+            kpis(figures, &social, &posts, lifetime, &emv_rates, req),
+        ));
     }
-    let posts = Posts::gather(conn, &req.filter)?;
+    let posts = inputs.posts(period.from, period.to);
+    let lifetime = customers.lifetime_value(period, req);
     let mut revenue_by_currency = BTreeMap::from([(req.filter.currency.clone(), 0)]);
     revenue_by_currency.extend(total.sales_cents.clone());
     Ok(KpiReport {
-        totals: kpis(&total, &social_total, &posts, req),
+        totals: kpis(&total, &social_total, &posts, lifetime, &emv_rates, req),
         series,
         revenue_by_currency,
         revenue: kpi::convert_revenue(&total.sales_cents, &req.filter.currency, &req.rates),
@@ -130,7 +199,56 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
             total.leads,
             total.sales,
         ),
+        by_channel: channels
+            .into_iter()
+            .map(|(channel, s)| ChannelFigures {
+                channel: channel.to_string(),
+                own_mentions: s.own_mentions,
+                all_mentions: s.all_mentions,
+                share_of_voice: kpi::share_of_voice(s.own_mentions, s.all_mentions),
+                supporters: s.positive_own_authors.len() as i64,
+                authors: s.authors.len() as i64,
+                support_rate: kpi::support_rate(
+                    s.positive_own_authors.len() as i64,
+                    s.authors.len() as i64,
+                ),
+            })
+            .collect(),
+        by_topic: topics
+            .into_iter()
+            .map(|t| TopicFigures {
+                share_of_voice: kpi::share_of_voice(t.own_mentions, t.all_mentions),
+                topic: t.topic,
+                own_mentions: t.own_mentions,
+                all_mentions: t.all_mentions,
+            })
+            .collect(),
     })
+}
+
+/// The customers first acquired through an attributed click of the report's shares, with
+/// their lifetime sales (customer lifetime value).
+struct Customers(Vec<kpi::AcquiredCustomer<chrono::NaiveDateTime>>);
+
+impl Customers {
+    fn gather(conn: &mut DbConnection, req: &KpiRequest) -> Result<Customers, StoreError> {
+        let conversions = reports::customer_conversions(conn, &req.filter)?;
+        Ok(Customers(kpi::acquired_customers(&conversions)))
+    }
+
+    /// Lifetime value of the customers acquired in a period; sales in a currency without
+    /// a rate are left out, as from `revenue_cents`.
+    fn lifetime_value(&self, period: &Period, req: &KpiRequest) -> Option<i64> {
+        let values: Vec<i64> = self
+            .0
+            .iter()
+            .filter(|c| c.acquired_at >= period.from && c.acquired_at < period.to)
+            .map(|c| {
+                kpi::convert_revenue(&c.sales_cents, &req.filter.currency, &req.rates).total_cents
+            })
+            .collect();
+        kpi::customer_lifetime_value_cents(&values)
+    }
 }
 
 /// The part of `period` that a bucket starting on the local day `start` covers, up to the
@@ -168,6 +286,8 @@ struct Posts {
     /// Of the shares whose snapshot reports impressions only: the rate's numerator.
     engagement_with_impressions: i64,
     impressions: i64,
+    /// The same impressions per network of their share.
+    impressions_by_network: BTreeMap<String, i64>,
     /// Shares with a snapshot in the period: the *per post* denominator.
     shares: i64,
     reach: i64,
@@ -175,27 +295,71 @@ struct Posts {
     follower_growth: i64,
 }
 
-impl Posts {
-    fn gather(conn: &mut DbConnection, filter: &ReportFilter) -> Result<Posts, StoreError> {
-        let mut posts = Posts::default();
-        for (engagement, impressions) in reports::latest_engagement(conn, filter)?.into_values() {
-            posts.engagement = posts.engagement.saturating_add(engagement);
-            posts.shares += 1;
-            if let Some(impressions) = impressions {
-                posts.impressions = posts.impressions.saturating_add(impressions);
-                posts.engagement_with_impressions =
-                    posts.engagement_with_impressions.saturating_add(engagement);
-            }
-        }
-        posts.reach = kpi::total_employee_reach(&reports::reach_pairs(conn, filter)?);
-        posts.follower_growth = reports::follower_counts(conn, filter)?
-            .into_iter()
-            .fold(0i64, |sum, (start, end)| {
-                sum.saturating_add(kpi::follower_growth(start, end))
-            });
-        Ok(posts)
+/// What the engagement and reach KPIs of any part of the period are computed from,
+/// loaded once for the whole period: a year of daily buckets then costs three queries,
+/// not three per bucket.
+struct PostInputs {
+    /// Metrics snapshots, oldest first.
+    metrics: Vec<reports::MetricsRow>,
+    /// (created at, employee, network) of the shares created in the period, oldest first.
+    created: Vec<(NaiveDateTime, i64, Network)>,
+    followers: FollowerHistory<(i64, Network)>,
+}
+
+impl PostInputs {
+    fn gather(conn: &mut DbConnection, filter: &ReportFilter) -> Result<PostInputs, StoreError> {
+        Ok(PostInputs {
+            metrics: reports::metrics_rows(conn, filter)?,
+            created: reports::shares_created_in(conn, filter)?,
+            followers: FollowerHistory::new(reports::follower_history(conn, filter)?),
+        })
     }
 
+    /// Engagement and reach over `[from, to)` (a bucket, or the whole period): each
+    /// share's latest snapshot in it, the followers at its last instant of each
+    /// (employee, network) with a share created in it, and the follower growth.
+    fn posts(&self, from: NaiveDateTime, to: NaiveDateTime) -> Posts {
+        let mut posts = Posts::default();
+        let first = self.metrics.partition_point(|m| m.observed_at < from);
+        let last = self.metrics.partition_point(|m| m.observed_at < to);
+        // Oldest first, so the last write per share is its latest snapshot.
+        let latest: HashMap<i64, &reports::MetricsRow> = self.metrics[first..last]
+            .iter()
+            .map(|m| (m.share_id, m))
+            .collect();
+        for m in latest.into_values() {
+            posts.engagement = posts.engagement.saturating_add(m.engagement);
+            posts.shares += 1;
+            if let Some(impressions) = m.impressions {
+                posts.impressions = posts.impressions.saturating_add(impressions);
+                let sum = posts
+                    .impressions_by_network
+                    .entry(m.network.clone())
+                    .or_default();
+                *sum = sum.saturating_add(impressions);
+                posts.engagement_with_impressions = posts
+                    .engagement_with_impressions
+                    .saturating_add(m.engagement);
+            }
+        }
+        let first = self.created.partition_point(|(at, _, _)| *at < from);
+        let last = self.created.partition_point(|(at, _, _)| *at < to);
+        let last_instant = to - chrono::TimeDelta::microseconds(1);
+        let pairs: HashSet<(i64, Network)> = self.created[first..last]
+            .iter()
+            .map(|(_, employee, network)| (*employee, *network))
+            .collect();
+        let reach: Vec<(i64, Network, i64)> = pairs
+            .into_iter()
+            .filter_map(|pair| Some((pair.0, pair.1, self.followers.at(&pair, last_instant)?)))
+            .collect();
+        posts.reach = kpi::total_employee_reach(&reach);
+        posts.follower_growth = self.followers.growth(from, to);
+        posts
+    }
+}
+
+impl Posts {
     /// Per impression over the shares that report impressions; per post when none does.
     fn engagement_rate(&self) -> Option<kpi::EngagementRate> {
         if self.impressions > 0 {
@@ -249,8 +413,58 @@ impl Social {
     }
 }
 
+/// Earned media value over the networks with clicks or impressions, each at its rates;
+/// no data when the admin set no rate at all.
+fn earned_media_value(f: &DailyFigures, p: &Posts, rates: &EmvRates) -> Option<i64> {
+    if rates.is_empty() {
+        return None;
+    }
+    let networks: std::collections::BTreeSet<&String> = f
+        .clicks_by_network
+        .keys()
+        .chain(p.impressions_by_network.keys())
+        .collect();
+    let figures: Vec<kpi::EmvFigures> = networks
+        .into_iter()
+        .map(|network| {
+            let rate = rates.get(network);
+            kpi::EmvFigures {
+                impressions: p.impressions_by_network.get(network).copied().unwrap_or(0),
+                clicks: f.clicks_by_network.get(network).copied().unwrap_or(0),
+                cpm_cents: rate.cpm_cents,
+                cpc_cents: rate.cpc_cents,
+            }
+        })
+        .collect();
+    Some(kpi::total_earned_media_value_cents(&figures))
+}
+
+/// Distinct customers of the sales that count in `revenue_cents`: in the default
+/// currency or one with a rate.
+fn counted_customers(f: &DailyFigures, req: &KpiRequest) -> i64 {
+    let mut customers = HashSet::new();
+    for (currency, list) in &f.customers {
+        if *currency == req.filter.currency
+            || req
+                .rates
+                .get(currency)
+                .is_some_and(|r| r.is_finite() && *r > 0.0)
+        {
+            customers.extend(list.iter());
+        }
+    }
+    customers.len() as i64
+}
+
 /// Every KPI of one bucket, in the order the API lists them.
-fn kpis(f: &DailyFigures, s: &Social, p: &Posts, req: &KpiRequest) -> Vec<(&'static str, Figure)> {
+fn kpis(
+    f: &DailyFigures,
+    s: &Social,
+    p: &Posts,
+    lifetime_value: Option<i64>,
+    emv_rates: &EmvRates,
+    req: &KpiRequest,
+) -> Vec<(&'static str, Figure)> {
     use Figure::{Amount, Count, Number};
     let revenue = kpi::convert_revenue(&f.sales_cents, &req.filter.currency, &req.rates);
     let times = kpi::response_times(&s.response_s);
@@ -273,9 +487,10 @@ fn kpis(f: &DailyFigures, s: &Social, p: &Posts, req: &KpiRequest) -> Vec<(&'sta
             "value_per_customer_cents",
             Amount(kpi::value_per_customer_cents(
                 revenue.total_cents,
-                f.customers.len() as i64,
+                counted_customers(f, req),
             )),
         ),
+        ("customer_lifetime_value_cents", Amount(lifetime_value)),
         ("engagement", Count(p.engagement)),
         ("impressions", Count(p.impressions)),
         (
@@ -304,5 +519,9 @@ fn kpis(f: &DailyFigures, s: &Social, p: &Posts, req: &KpiRequest) -> Vec<(&'sta
         ("response_time_p90_s", Number(times.p90_s)),
         ("issues_resolved", Count(resolved.count)),
         ("issues_resolved_share", Number(resolved.share)),
+        (
+            "earned_media_value_cents",
+            Amount(earned_media_value(f, p, emv_rates)),
+        ),
     ]
 }

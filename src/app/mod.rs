@@ -3,4 +3,6 @@
 //! database door the caller opened), applies the domain's rules and formulas, and returns
 //! a typed result; handlers only parse, call and render.
 
+pub mod breakdowns;
 pub mod kpis;
+pub mod settings;

@@ -171,6 +171,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Verified human clicks per facet value (`dimension`: 1 country, 2 device, 3 browser,
+    /// 4 referrer host; `value` '' when unknown), share and local day.
+    click_breakdowns (dimension, day, share_id, value) {
+        dimension -> BigInt,
+        day -> Date,
+        share_id -> BigInt,
+        value -> Text,
+        human -> BigInt,
+    }
+}
+
+diesel::table! {
     click_visitors (share_id, day, visitor) {
         share_id -> BigInt,
         day -> Date,
@@ -340,6 +352,7 @@ diesel::joinable!(shares -> employees (employee_id));
 diesel::joinable!(shares -> content (content_id));
 diesel::joinable!(clicks -> shares (share_id));
 diesel::joinable!(click_rollups -> shares (share_id));
+diesel::joinable!(click_breakdowns -> shares (share_id));
 diesel::joinable!(metrics_snapshots -> shares (share_id));
 diesel::joinable!(conversions -> clicks (click_id));
 diesel::joinable!(conversions -> shares (share_id));
@@ -371,6 +384,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     shares,
     clicks,
     click_rollups,
+    click_breakdowns,
     click_visitors,
     metrics_snapshots,
     conversions,

@@ -12,6 +12,16 @@
 //!   touchpoints with [`credit`]; *sourced* revenue is last click, *influenced* revenue
 //!   ([`influenced`]) gives every employee with a creditable touchpoint the full value once.
 //!
+//! - **Customer continuity** ([`customer_continuity`]): a conversion reported with no
+//!   click id at all but a `customer_id` earns what that customer's *first* conversion
+//!   (the earliest stored at or before it) earned — the same click, share, employee and
+//!   campaign — when that first one was attributed: a customer acquired through an
+//!   employee's share stays theirs for later leads and sales (the customer lifetime value
+//!   of DESIGN.md §5 counts the same way). The window does not apply again: it was met
+//!   when the customer was acquired. A conversion that carries a click id is judged by
+//!   that click alone.
+//! - Everything else is stored unattributed, for one [`Unattributed`] reason.
+//!
 //! Credit comes as fractions (summing to 1 over a conversion with any credit) and as
 //! whole minor units apportioned by largest remainder, so split revenue adds up to the
 //! conversion's value exactly.
@@ -41,6 +51,108 @@ pub const CLOCK_SKEW: TimeDelta = TimeDelta::minutes(5);
 pub fn in_window(clicked_at: NaiveDateTime, converted_at: NaiveDateTime, window_days: u32) -> bool {
     clicked_at <= converted_at + CLOCK_SKEW
         && converted_at - clicked_at <= TimeDelta::days(window_days.into())
+}
+
+/// Why a conversion was stored without attribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unattributed {
+    /// Neither a click id nor a customer id.
+    NoClickId,
+    /// No click id, and the customer id was not seen before.
+    NewCustomer,
+    /// No click id, and the customer's first conversion was itself unattributed.
+    CustomerNotAcquired,
+    /// The click id names no stored click.
+    UnknownClick,
+    /// The click was a bot, a link preview or the sharer's own.
+    NotCreditable,
+    /// The click happened after the conversion, or more than the window before it.
+    OutsideWindow,
+}
+
+impl Unattributed {
+    pub const ALL: [Unattributed; 6] = [
+        Unattributed::NoClickId,
+        Unattributed::NewCustomer,
+        Unattributed::CustomerNotAcquired,
+        Unattributed::UnknownClick,
+        Unattributed::NotCreditable,
+        Unattributed::OutsideWindow,
+    ];
+
+    /// Position in [`Unattributed::ALL`], for counters.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unattributed::NoClickId => "no_click_id",
+            Unattributed::NewCustomer => "new_customer",
+            Unattributed::CustomerNotAcquired => "customer_not_acquired",
+            Unattributed::UnknownClick => "unknown_click",
+            Unattributed::NotCreditable => "not_creditable",
+            Unattributed::OutsideWindow => "outside_window",
+        }
+    }
+
+    /// For people, after a count: "2 without a click id".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unattributed::NoClickId => "without a click id",
+            Unattributed::NewCustomer => "of a customer seen for the first time",
+            Unattributed::CustomerNotAcquired => "of a customer not acquired through a share",
+            Unattributed::UnknownClick => "with an unknown click id",
+            Unattributed::NotCreditable => "with a bot, preview or self click",
+            Unattributed::OutsideWindow => "with a click outside the attribution window",
+        }
+    }
+}
+
+/// How a stored conversion came to be attributed, or why it was not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Attribution {
+    /// Its last click earned it.
+    Click,
+    /// Customer continuity: its customer's first conversion was attributed.
+    Customer,
+    Unattributed(Unattributed),
+}
+
+/// Whether a stored click of `kind` and `flag_reason` at `clicked_at` earns a conversion
+/// judged at `converted_at` ([`earns_credit`] and [`in_window`]), or why not.
+///
+/// # Errors
+/// [`Unattributed::NotCreditable`] or [`Unattributed::OutsideWindow`].
+pub fn judge_click(
+    kind: &str,
+    flag_reason: Option<&str>,
+    clicked_at: NaiveDateTime,
+    converted_at: NaiveDateTime,
+    window_days: u32,
+) -> Result<(), Unattributed> {
+    if !earns_credit(kind, flag_reason) {
+        Err(Unattributed::NotCreditable)
+    } else if !in_window(clicked_at, converted_at, window_days) {
+        Err(Unattributed::OutsideWindow)
+    } else {
+        Ok(())
+    }
+}
+
+/// Customer continuity for a conversion without click ids: `first_attributed` tells
+/// whether the customer's first conversion (the earliest stored at or before this one)
+/// was attributed, `None` when there is none. `Ok` means this conversion earns what that
+/// first one earned.
+///
+/// # Errors
+/// [`Unattributed::NewCustomer`] or [`Unattributed::CustomerNotAcquired`].
+pub fn customer_continuity(first_attributed: Option<bool>) -> Result<(), Unattributed> {
+    match first_attributed {
+        None => Err(Unattributed::NewCustomer),
+        Some(false) => Err(Unattributed::CustomerNotAcquired),
+        Some(true) => Ok(()),
+    }
 }
 
 /// What a creditable touchpoint resolves to.
@@ -303,6 +415,52 @@ mod tests {
         ));
         assert!(in_window(at(1, 12), at(2, 11), 1));
         assert!(!in_window(at(1, 12), at(2, 13), 1));
+    }
+
+    #[test]
+    fn a_refused_click_says_why() {
+        let converted = at(10, 12);
+        assert_eq!(judge_click("human", None, at(9, 12), converted, 30), Ok(()));
+        assert_eq!(
+            judge_click("flagged", Some("repeat"), at(9, 12), converted, 30),
+            Ok(())
+        );
+        for (kind, flag) in [("bot", None), ("preview", None), ("flagged", Some("self"))] {
+            assert_eq!(
+                judge_click(kind, flag, at(9, 12), converted, 30),
+                Err(Unattributed::NotCreditable),
+                "{kind}"
+            );
+        }
+        assert_eq!(
+            judge_click("human", None, at(1, 11), converted, 9),
+            Err(Unattributed::OutsideWindow),
+            "too old"
+        );
+        assert_eq!(
+            judge_click("human", None, at(11, 12), converted, 30),
+            Err(Unattributed::OutsideWindow),
+            "after the conversion"
+        );
+        assert_eq!(
+            judge_click("bot", None, at(1, 1), converted, 1),
+            Err(Unattributed::NotCreditable),
+            "a bot is a bot, in time or not"
+        );
+    }
+
+    #[test]
+    fn a_customer_is_continued_only_when_acquired_through_a_click() {
+        assert_eq!(customer_continuity(Some(true)), Ok(()));
+        assert_eq!(
+            customer_continuity(Some(false)),
+            Err(Unattributed::CustomerNotAcquired)
+        );
+        assert_eq!(customer_continuity(None), Err(Unattributed::NewCustomer));
+        for (i, reason) in Unattributed::ALL.into_iter().enumerate() {
+            assert_eq!(reason.index(), i);
+            assert!(!reason.describe().is_empty() && !reason.as_str().is_empty());
+        }
     }
 
     #[test]

@@ -1,12 +1,20 @@
 //! What a reported conversion is made of, parsed (DESIGN.md §4, API.md "Conversions"):
 //! its [`Kind`], its [`Currency`] (ISO 4217), a non-negative value in minor units, the
 //! click ids it carries ([`ClickRef`], [`touch_sequence`]) and optional free-text ids.
-//! Money is shown with [`format_money`].
+//! Money is shown with [`format_money`] and read from text with [`parse_amount`].
+//!
+//! [`validate`] is the one check of a reported conversion: `POST /conversions` and the CSV
+//! import of conversions both call it, so a row is refused exactly when the same fields
+//! sent to the API would be.
 
 use std::collections::HashSet;
 use std::fmt;
 
+use chrono::{NaiveDate, NaiveDateTime};
 use thiserror::Error;
+
+use super::record::{Errors, Invalid};
+use super::share::parse_time;
 
 /// The longest custom kind, in characters.
 pub const MAX_KIND_LEN: usize = 64;
@@ -79,6 +87,9 @@ pub struct Currency(iso_currency::Currency);
 pub struct InvalidCurrency(pub String);
 
 impl Currency {
+    /// The US dollar, the configuration's default currency.
+    pub const USD: Currency = Currency(iso_currency::Currency::USD);
+
     /// Accepts a code in any letter case (`eur` → `EUR`).
     ///
     /// # Errors
@@ -129,6 +140,81 @@ impl ValueCents {
     pub fn get(self) -> i64 {
         self.0
     }
+}
+
+/// Why an amount written as text was refused ([`parse_amount`]).
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InvalidAmount {
+    #[error("must not be negative (got {0})")]
+    Negative(String),
+    #[error("{0:?} is not an amount; write digits with a point before the decimals, such as 1250.00 or 1,250.00")]
+    NotAnAmount(String),
+    #[error("{text:?} has more decimals than {currency} has ({digits})")]
+    TooPrecise {
+        text: String,
+        currency: &'static str,
+        digits: u16,
+    },
+    #[error("{0:?} is too large")]
+    TooLarge(String),
+}
+
+/// Reads an amount in `currency`'s main unit, as CRM exports and spreadsheets write it,
+/// into minor units: `1250`, `1250.5`, `1,250.00` (commas only between groups of three
+/// digits) are 125 000 cents in EUR; `1,200` is 1 200 in JPY. Decimals beyond the
+/// currency's own are refused unless they are zeros (`1200.00` JPY is 1 200). A comma
+/// before the decimals (`12,50`) is refused rather than guessed.
+///
+/// # Errors
+/// [`InvalidAmount`]: blank or other text, a negative amount, too many decimals, more
+/// than `i64` minor units.
+pub fn parse_amount(text: &str, currency: Currency) -> Result<ValueCents, InvalidAmount> {
+    let trimmed = text.trim();
+    let not_an_amount = || InvalidAmount::NotAnAmount(trimmed.to_owned());
+    if trimmed.starts_with('-') {
+        return Err(InvalidAmount::Negative(trimmed.to_owned()));
+    }
+    let unsigned = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (unsigned, ""),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let groups: Vec<&str> = whole.split(',').collect();
+    // Commas only between thousands: `1,250` and `12,500,000`, never `12,50`.
+    let grouped_well = match groups.as_slice() {
+        [_] => true,
+        [first, rest @ ..] => (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3),
+        [] => false,
+    };
+    if (whole.is_empty() && fraction.is_empty())
+        || !grouped_well
+        || !groups.iter().all(|g| digits(g))
+        || !digits(fraction)
+    {
+        return Err(not_an_amount());
+    }
+    let exponent = usize::from(currency.exponent().unwrap_or(0));
+    let (kept, dropped) = fraction.split_at(fraction.len().min(exponent));
+    if dropped.bytes().any(|b| b != b'0') {
+        return Err(InvalidAmount::TooPrecise {
+            text: trimmed.to_owned(),
+            currency: currency.code(),
+            digits: currency.exponent().unwrap_or(0),
+        });
+    }
+    let mut minor: String = groups.concat();
+    minor.push_str(kept);
+    minor.extend(std::iter::repeat_n('0', exponent - kept.len()));
+    let cents: i64 = if minor.bytes().all(|b| b == b'0') {
+        0
+    } else {
+        minor
+            .trim_start_matches('0')
+            .parse()
+            .map_err(|_| InvalidAmount::TooLarge(trimmed.to_owned()))?
+    };
+    Ok(ValueCents(cents))
 }
 
 /// An amount for people: `1,234.56 EUR`, `1,200 JPY`; digits grouped by thousands. A
@@ -256,6 +342,189 @@ pub fn optional_id(value: Option<String>) -> Result<Option<String>, IdTooLong> {
     }
 }
 
+/// A conversion's value as it arrived: minor units from the API's `value_cents`, or an
+/// amount in the currency's main unit from an import's `value` ([`parse_amount`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Amount<'a> {
+    Cents(i64),
+    Text(&'a str),
+}
+
+/// A conversion as reported, before any check: the API's body or an import's row. Text
+/// fields are as sent: a blank `currency` or `occurred_at` is refused (an import passes
+/// `None` for a blank optional cell), `None` takes the default.
+#[derive(Debug, Clone, Default)]
+pub struct ConversionInput<'a> {
+    pub kind: &'a str,
+    pub value: Option<Amount<'a>>,
+    /// `None`: the configured default currency.
+    pub currency: Option<&'a str>,
+    pub click_id: Option<&'a str>,
+    /// Earlier click ids, oldest first.
+    pub touchpoints: &'a [String],
+    pub external_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// `None`: now.
+    pub occurred_at: Option<&'a str>,
+}
+
+/// A conversion that passed [`validate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidConversion {
+    pub kind: Kind,
+    pub value_cents: Option<ValueCents>,
+    pub currency: Currency,
+    pub external_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// UTC.
+    pub occurred_at: NaiveDateTime,
+    /// The instant its clicks are judged against ([`judged_at`]): `occurred_at`, or the
+    /// end of the day for a conversion known only by its date.
+    pub judged_at: NaiveDateTime,
+    /// Every click id, oldest first, the last click last ([`touch_sequence`]).
+    pub touches: Vec<ClickRef>,
+}
+
+/// When a conversion's clicks are judged: at `occurred_at`, except for a time given as a
+/// bare date (`2026-03-14`, a CRM's close date), which is stored as the local midnight
+/// starting that day but happened *some time* that day, so a click of the same day
+/// precedes it: such a conversion is judged at the next local midnight.
+pub fn judged_at(text: &str, occurred_at: NaiveDateTime, tz: chrono_tz::Tz) -> NaiveDateTime {
+    let trimmed = text.trim();
+    let next_day = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+        .ok()
+        .filter(|_| trimmed.len() == 10)
+        .and_then(|day| day.succ_opt());
+    match next_day.and_then(|d| parse_time(&d.format("%Y-%m-%d").to_string(), tz).ok()) {
+        // Never before the conversion itself (whatever a time zone's rules do).
+        Some(end) if end > occurred_at => end,
+        _ => occurred_at,
+    }
+}
+
+/// Checks a reported conversion: the rules of `POST /conversions` (API.md), for the API
+/// and the CSV import alike. Fields are checked in the API's order, so the first error
+/// (whose code the API answers with) is the same whatever else is wrong:
+///
+/// | field | code | rule |
+/// |---|---|---|
+/// | `kind` | `invalid_kind` | [`Kind::parse`] |
+/// | `value_cents` / `value` | `invalid_value` | not negative; text through [`parse_amount`] |
+/// | `currency` | `invalid_currency` | ISO 4217; absent: `default_currency` |
+/// | `click_id` | `invalid_click_id` | [`ClickRef::parse`]; blank means none |
+/// | `touchpoints` | `too_many_touchpoints`, `invalid_click_id` | at most [`MAX_TOUCHPOINTS`], counted before any is read |
+/// | `external_id`, `customer_id` | `invalid_external_id`, `invalid_customer_id` | [`optional_id`] |
+/// | `occurred_at` | `invalid_occurred_at` | RFC 3339 or a bare date in `tz`; absent: `now` |
+///
+/// # Errors
+/// [`Invalid`] listing every broken field.
+pub fn validate(
+    input: &ConversionInput<'_>,
+    default_currency: Currency,
+    now: NaiveDateTime,
+    tz: chrono_tz::Tz,
+) -> Result<ValidConversion, Invalid> {
+    let mut errors = Errors::default();
+    let kind = errors.check(
+        "kind",
+        "invalid_kind",
+        Kind::parse(input.kind).map_err(|e| {
+            format!(
+                "must be lead, signup, sale or a name of 1 to {MAX_KIND_LEN} characters \
+                 a-z, 0-9, '_' or '-' (got {:?})",
+                e.0
+            )
+        }),
+    );
+    // The value is read in its currency's units; its error still comes first.
+    let parsed_currency = input.currency.map(Currency::parse);
+    let known_currency = match &parsed_currency {
+        None => Some(default_currency),
+        Some(parsed) => parsed.as_ref().ok().copied(),
+    };
+    let value_cents = match (input.value, known_currency) {
+        (None, _) => Some(None),
+        (Some(Amount::Cents(cents)), _) => errors
+            .check(
+                "value_cents",
+                "invalid_value",
+                ValueCents::new(cents).map_err(|e| format!("must not be negative (got {})", e.0)),
+            )
+            .map(Some),
+        (Some(Amount::Text(text)), Some(currency)) => errors
+            .check("value", "invalid_value", parse_amount(text, currency))
+            .map(Some),
+        // Unreadable without a currency; the currency's error says why.
+        (Some(Amount::Text(_)), None) => None,
+    };
+    let currency = match parsed_currency {
+        None => Some(default_currency),
+        Some(parsed) => errors.check("currency", "invalid_currency", parsed),
+    };
+    let click_id = match input.click_id {
+        None => Some(None),
+        Some(id) => errors.check("click_id", "invalid_click_id", ClickRef::parse(id)),
+    };
+    let touchpoints = match check_touchpoint_count(input.touchpoints.len()) {
+        Err(e) => {
+            errors.add("touchpoints", "too_many_touchpoints", e.to_string());
+            None
+        }
+        Ok(()) => {
+            let mut refs = Vec::with_capacity(input.touchpoints.len());
+            let mut ok = true;
+            for t in input.touchpoints {
+                match ClickRef::parse(t) {
+                    Ok(r) => refs.extend(r),
+                    Err(e) => {
+                        errors.add("touchpoints", "invalid_click_id", e.to_string());
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            ok.then_some(refs)
+        }
+    };
+    let external_id = errors.check(
+        "external_id",
+        "invalid_external_id",
+        optional_id(input.external_id.clone()),
+    );
+    let customer_id = errors.check(
+        "customer_id",
+        "invalid_customer_id",
+        optional_id(input.customer_id.clone()),
+    );
+    let occurred_at = match input.occurred_at {
+        None => Some((now, now)),
+        Some(text) if text.trim().is_empty() => {
+            errors.add(
+                "occurred_at",
+                "invalid_occurred_at",
+                "is blank; give the time of the conversion (RFC 3339, or a date such as 2026-03-01)",
+            );
+            None
+        }
+        Some(text) => errors
+            .check("occurred_at", "invalid_occurred_at", parse_time(text, tz))
+            .map(|at| (at, judged_at(text, at, tz))),
+    };
+    errors.finish(|| {
+        let (occurred_at, judged_at) = occurred_at?;
+        Some(ValidConversion {
+            kind: kind?,
+            value_cents: value_cents?,
+            currency: currency?,
+            external_id: external_id?,
+            customer_id: customer_id?,
+            occurred_at,
+            judged_at,
+            touches: touch_sequence(click_id?, touchpoints?),
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,6 +642,191 @@ mod tests {
         assert_eq!(seq[0].as_str(), "t0");
         assert_eq!(seq[98].as_str(), "t49999");
         assert_eq!(seq[99].as_str(), "t7");
+    }
+
+    fn eur() -> Currency {
+        Currency::parse("EUR").unwrap()
+    }
+
+    #[test]
+    fn amounts_are_read_in_the_currencys_units() {
+        let cents = |text: &str, code: &str| {
+            parse_amount(text, Currency::parse(code).unwrap()).map(ValueCents::get)
+        };
+        assert_eq!(cents("1250", "EUR"), Ok(125_000));
+        assert_eq!(cents(" 1250.5 ", "EUR"), Ok(125_050));
+        assert_eq!(cents("1,250.00", "EUR"), Ok(125_000));
+        assert_eq!(cents("12,500,000", "USD"), Ok(1_250_000_000));
+        assert_eq!(cents("0.05", "USD"), Ok(5));
+        assert_eq!(cents("0", "USD"), Ok(0));
+        assert_eq!(cents("+7", "USD"), Ok(700));
+        assert_eq!(cents("1,200", "JPY"), Ok(1_200));
+        assert_eq!(cents("1200.00", "JPY"), Ok(1_200), "zeros beyond the unit");
+        assert_eq!(cents("1.234", "BHD"), Ok(1_234));
+        assert!(matches!(
+            cents("12.345", "EUR"),
+            Err(InvalidAmount::TooPrecise { digits: 2, .. })
+        ));
+        assert!(matches!(
+            cents("12.5", "JPY"),
+            Err(InvalidAmount::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            cents("-5", "EUR"),
+            Err(InvalidAmount::Negative(_))
+        ));
+        for bad in [
+            "", ".", "12,50", "1.234,56", "€12", "12 EUR", "1,2345", ",123", "1e3", "1..2",
+        ] {
+            assert!(
+                matches!(cents(bad, "EUR"), Err(InvalidAmount::NotAnAmount(_))),
+                "{bad:?}: {:?}",
+                cents(bad, "EUR")
+            );
+        }
+        assert!(matches!(
+            cents("99999999999999999999", "EUR"),
+            Err(InvalidAmount::TooLarge(_))
+        ));
+        assert_eq!(
+            cents("12,50", "EUR").unwrap_err().to_string(),
+            "\"12,50\" is not an amount; write digits with a point before the decimals, such as 1250.00 or 1,250.00"
+        );
+    }
+
+    fn at(s: &str) -> NaiveDateTime {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().naive_utc()
+    }
+
+    const NOW: &str = "2026-03-10T12:00:00Z";
+
+    fn check(input: &ConversionInput<'_>) -> Result<ValidConversion, Invalid> {
+        validate(input, eur(), at(NOW), chrono_tz::Asia::Seoul)
+    }
+
+    fn codes(input: &ConversionInput<'_>) -> Vec<(&'static str, &'static str)> {
+        check(input)
+            .unwrap_err()
+            .0
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_conversion_has_defaults_for_what_is_absent() {
+        let v = check(&ConversionInput {
+            kind: "lead",
+            ..ConversionInput::default()
+        })
+        .unwrap();
+        assert_eq!(v.currency, eur(), "the configured default");
+        assert_eq!(v.occurred_at, at(NOW), "now");
+        assert_eq!(v.judged_at, v.occurred_at);
+        assert!(v.touches.is_empty() && v.value_cents.is_none());
+
+        let touchpoints = vec!["t1".to_owned(), " ".to_owned()];
+        let v = check(&ConversionInput {
+            kind: "sale",
+            value: Some(Amount::Text("1,250.50")),
+            currency: Some("usd"),
+            click_id: Some(" c9 "),
+            touchpoints: &touchpoints,
+            external_id: Some("o-1".into()),
+            customer_id: Some(" ".into()),
+            occurred_at: Some("2026-03-01T09:30:00+09:00"),
+        })
+        .unwrap();
+        assert_eq!(v.value_cents.map(ValueCents::get), Some(125_050));
+        assert_eq!(v.currency.code(), "USD");
+        assert_eq!(
+            v.touches.iter().map(ClickRef::as_str).collect::<Vec<_>>(),
+            ["t1", "c9"]
+        );
+        assert_eq!(v.customer_id, None, "blank is none");
+        assert_eq!(v.occurred_at, at("2026-03-01T00:30:00Z"));
+        assert_eq!(v.judged_at, v.occurred_at, "a time is judged as it is");
+    }
+
+    #[test]
+    fn a_bare_date_is_judged_at_the_end_of_its_day() {
+        let v = check(&ConversionInput {
+            kind: "sale",
+            occurred_at: Some("2026-03-01"),
+            ..ConversionInput::default()
+        })
+        .unwrap();
+        assert_eq!(v.occurred_at, at("2026-02-28T15:00:00Z"), "local midnight");
+        assert_eq!(v.judged_at, at("2026-03-01T15:00:00Z"), "the next one");
+        assert_eq!(
+            judged_at(
+                "2026-03-01T10:00:00Z",
+                at("2026-03-01T10:00:00Z"),
+                chrono_tz::UTC
+            ),
+            at("2026-03-01T10:00:00Z")
+        );
+    }
+
+    #[test]
+    fn every_broken_field_is_listed_in_the_apis_order() {
+        let many: Vec<String> = (0..=MAX_TOUCHPOINTS).map(|i| format!("t{i}")).collect();
+        let long = "x".repeat(MAX_ID_LEN + 1);
+        assert_eq!(
+            codes(&ConversionInput {
+                kind: "Sale",
+                value: Some(Amount::Cents(-1)),
+                currency: Some("EURO"),
+                click_id: Some(&"c".repeat(MAX_CLICK_REF_LEN + 1)),
+                touchpoints: &many,
+                external_id: Some(long.clone()),
+                customer_id: Some(long),
+                occurred_at: Some("yesterday"),
+            }),
+            [
+                ("kind", "invalid_kind"),
+                ("value_cents", "invalid_value"),
+                ("currency", "invalid_currency"),
+                ("click_id", "invalid_click_id"),
+                ("touchpoints", "too_many_touchpoints"),
+                ("external_id", "invalid_external_id"),
+                ("customer_id", "invalid_customer_id"),
+                ("occurred_at", "invalid_occurred_at"),
+            ]
+        );
+        assert_eq!(
+            codes(&ConversionInput {
+                kind: "lead",
+                value: Some(Amount::Text("12,50")),
+                currency: Some(""),
+                occurred_at: Some(" "),
+                ..ConversionInput::default()
+            }),
+            [
+                ("currency", "invalid_currency"),
+                ("occurred_at", "invalid_occurred_at")
+            ],
+            "a text amount waits for a valid currency; blank text is not absent"
+        );
+        assert_eq!(
+            codes(&ConversionInput {
+                kind: "sale",
+                value: Some(Amount::Text("12.345")),
+                ..ConversionInput::default()
+            }),
+            [("value", "invalid_value")]
+        );
+        let message = check(&ConversionInput {
+            kind: "Sale",
+            ..ConversionInput::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            message.starts_with("kind: must be lead, signup, sale or a name")
+                && message.ends_with("(got \"Sale\")"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -1,8 +1,15 @@
-//! CSV files of mentions, metrics snapshots, follower snapshots and support cases: which
-//! columns each kind has ([`ImportKind::columns`]), how a file's first line maps onto them
-//! ([`Header::map`]), and reading a file row by row into checked records
-//! ([`CsvFile::next_record`]) with the very validation functions the JSON API uses
-//! (`mention::validate`, `snapshot::validate_*`, `support::validate_case`).
+//! CSV files of mentions, metrics snapshots, follower snapshots, support cases and
+//! conversions: which columns each kind has ([`ImportKind::columns`]), how a file's first
+//! line maps onto them ([`Header::map`]), and reading a file row by row into checked
+//! records ([`CsvFile::next_record`]) with the very validation functions the JSON API uses
+//! (`mention::validate`, `snapshot::validate_*`, `support::validate_case`,
+//! `conversion::validate`).
+//!
+//! Conversions may also come as a CRM exports them: a [`Layout`] maps a Salesforce
+//! opportunity report's or a HubSpot deals export's columns onto Chorus's (the table is
+//! [`Layout::columns`], and a deal's stage becomes its kind by [`kind_of_stage`]). The
+//! layout is chosen, or detected from the first line when exactly one fits. Columns a
+//! CRM layout does not name are skipped with a warning: exports carry many.
 //!
 //! Conventions of every kind:
 //! - The first line names the columns, in any order; names are compared ignoring case,
@@ -27,6 +34,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use chrono::NaiveDateTime;
 
+use super::conversion::{self, Amount, ConversionInput, Currency, ValidConversion};
 use super::email::Email;
 use super::mention::{self, MentionFields, ValidMention};
 use super::record::{self, Count, RawNumber};
@@ -43,6 +51,7 @@ pub enum ImportKind {
     Metrics,
     Followers,
     SupportCases,
+    Conversions,
 }
 
 /// Whether a column must be in the file.
@@ -122,21 +131,35 @@ const CASE_COLUMNS: &[Column] = &[
     col("external_id", Need::Optional, "the case's id in your support tool; a known id updates that case"),
 ];
 
+#[rustfmt::skip]
+const CONVERSION_COLUMNS: &[Column] = &[
+    col("kind", Need::Required, "lead, signup, sale or a custom kind (a-z, 0-9, _ and -), as POST /api/v1/conversions takes"),
+    col("occurred_at", Need::Required, "RFC 3339, local YYYY-MM-DD HH:MM[:SS], or YYYY-MM-DD (then a click of that day counts)"),
+    col("value", Need::Optional, "the amount in the currency's units: 1250, 1250.00 or 1,250.00; blank: none"),
+    col("currency", Need::Optional, "ISO 4217 code such as EUR; blank: the configured default (CHORUS_DEFAULT_CURRENCY)"),
+    col("external_id", Need::Optional, "the order or deal id; a conversion of the same kind and id, stored or earlier in the file, is skipped as a duplicate"),
+    col("click_id", Need::EitherOr("customer_id"), "the chorus_click id of the landing URL: a verified human click within the attribution window earns the conversion; blank: none"),
+    col("customer_id", Need::EitherOr("click_id"), "your customer's id: a row without a click id earns what the customer's first conversion earned, when that one was attributed"),
+];
+
 impl ImportKind {
-    pub const ALL: [ImportKind; 4] = [
+    pub const ALL: [ImportKind; 5] = [
         ImportKind::Mentions,
         ImportKind::Metrics,
         ImportKind::Followers,
         ImportKind::SupportCases,
+        ImportKind::Conversions,
     ];
 
-    /// `mentions`, `metrics`, `followers`, `support-cases` (also `support_cases`).
+    /// `mentions`, `metrics`, `followers`, `support-cases` (also `support_cases`),
+    /// `conversions`.
     pub fn parse(value: &str) -> Option<ImportKind> {
         match value.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "mentions" => Some(ImportKind::Mentions),
             "metrics" => Some(ImportKind::Metrics),
             "followers" => Some(ImportKind::Followers),
             "support-cases" => Some(ImportKind::SupportCases),
+            "conversions" => Some(ImportKind::Conversions),
             _ => None,
         }
     }
@@ -147,6 +170,7 @@ impl ImportKind {
             ImportKind::Metrics => "metrics",
             ImportKind::Followers => "followers",
             ImportKind::SupportCases => "support-cases",
+            ImportKind::Conversions => "conversions",
         }
     }
 
@@ -157,41 +181,24 @@ impl ImportKind {
             ImportKind::Metrics => "Metrics snapshots",
             ImportKind::Followers => "Follower snapshots",
             ImportKind::SupportCases => "Support cases",
+            ImportKind::Conversions => "Conversions",
         }
     }
 
+    /// The columns of a file in Chorus's own names (for conversions: [`Layout::Chorus`]).
     pub fn columns(self) -> &'static [Column] {
         match self {
             ImportKind::Mentions => MENTION_COLUMNS,
             ImportKind::Metrics => METRICS_COLUMNS,
             ImportKind::Followers => FOLLOWER_COLUMNS,
             ImportKind::SupportCases => CASE_COLUMNS,
+            ImportKind::Conversions => CONVERSION_COLUMNS,
         }
     }
 
     /// The columns as one line: `brand, channel, … (required); kind, … (optional)`.
     pub fn expected(self) -> String {
-        let names = |pick: fn(&Need) -> bool| {
-            self.columns()
-                .iter()
-                .filter(|c| pick(&c.need))
-                .map(|c| c.name)
-                .collect::<Vec<_>>()
-        };
-        let required = names(|n| *n == Need::Required);
-        let either: Vec<&str> = names(|n| matches!(n, Need::EitherOr(_)));
-        let optional = names(|n| *n == Need::Optional);
-        let mut parts = Vec::new();
-        if !either.is_empty() {
-            parts.push(format!("{} (one of them)", either.join(" or ")));
-        }
-        if !required.is_empty() {
-            parts.push(format!("{} (required)", required.join(", ")));
-        }
-        if !optional.is_empty() {
-            parts.push(format!("{} (optional)", optional.join(", ")));
-        }
-        parts.join("; ")
+        expected(self.columns().iter())
     }
 
     /// A small example file: the header and a few rows that import as they are (given
@@ -199,6 +206,7 @@ impl ImportKind {
     pub fn example_csv(self) -> String {
         #[rustfmt::skip]
         let rows: &[&[&str]] = match self {
+            ImportKind::Conversions => return Layout::Chorus.example_csv().to_owned(),
             ImportKind::Mentions => &[
                 &["brand", "channel", "author", "text", "occurred_at", "kind", "sentiment", "author_reach", "url", "external_id"],
                 &["Acme", "x", "@kim", "Acme의 새 기능, 정말 좋아요!", "2026-03-01T09:30:00+09:00", "post", "", "1200", "https://x.com/kim/status/1", "1"],
@@ -232,6 +240,31 @@ impl ImportKind {
     }
 }
 
+/// Columns as one line: `brand, channel, … (required); kind, … (optional)`.
+fn expected<'c>(columns: impl Iterator<Item = &'c Column> + Clone) -> String {
+    let names = |pick: fn(&Need) -> bool| {
+        columns
+            .clone()
+            .filter(|c| pick(&c.need))
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+    };
+    let required = names(|n| *n == Need::Required);
+    let either: Vec<&str> = names(|n| matches!(n, Need::EitherOr(_)));
+    let optional = names(|n| *n == Need::Optional);
+    let mut parts = Vec::new();
+    if !either.is_empty() {
+        parts.push(format!("{} (one of them)", either.join(" or ")));
+    }
+    if !required.is_empty() {
+        parts.push(format!("{} (required)", required.join(", ")));
+    }
+    if !optional.is_empty() {
+        parts.push(format!("{} (optional)", optional.join(", ")));
+    }
+    parts.join("; ")
+}
+
 impl fmt::Display for ImportKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -248,6 +281,194 @@ fn normalize(name: &str) -> String {
         .collect()
 }
 
+// ---------------------------------------------------------------------------------------
+// Layouts of conversion files
+// ---------------------------------------------------------------------------------------
+
+/// The column names a conversions file uses: Chorus's own, or a CRM's export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// `kind`, `occurred_at`, `value`, … ([`ImportKind::columns`]).
+    Chorus,
+    /// A Salesforce opportunity report exported as CSV ("Details Only").
+    Salesforce,
+    /// A HubSpot deals export.
+    Hubspot,
+}
+
+/// Where a column of a layout goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A Chorus column (`external_id`, `value`, `kind`, …), taken as it is.
+    Column(&'static str),
+    /// The deal's stage: the conversion's kind ([`kind_of_stage`]) unless a kind column
+    /// of the row names one.
+    Stage,
+    /// When the deal closed: `occurred_at` of a sale.
+    ClosedAt,
+    /// When the deal was created: `occurred_at` of any other kind (a lead); the close
+    /// date when blank or absent.
+    CreatedAt,
+}
+
+/// One column of a layout: the header as the CRM writes it, and where it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutColumn {
+    pub column: Column,
+    pub target: Target,
+}
+
+const fn crm(name: &'static str, need: Need, target: Target, help: &'static str) -> LayoutColumn {
+    LayoutColumn {
+        column: col(name, need, help),
+        target,
+    }
+}
+
+const CLICK_FIELD_HELP: &str = "a custom text field filled from the chorus_click id (a hidden form field or the tracking script); a verified human click within the attribution window earns the conversion";
+const KIND_FIELD_HELP: &str =
+    "optional custom field naming the kind (lead, signup, sale or your own); overrides the stage";
+
+/// The mapping of CRM columns onto Chorus's: the one table of what each export means.
+#[rustfmt::skip]
+const SALESFORCE_COLUMNS: &[LayoutColumn] = &[
+    crm("Opportunity ID", Need::Required, Target::Column("external_id"), "the opportunity's id: external_id, so a re-import skips what is stored"),
+    crm("Stage", Need::Required, Target::Stage, "Closed Won is a sale; any other stage (open, or Closed Lost) is a lead"),
+    crm("Close Date", Need::Required, Target::ClosedAt, "when a sale happened: a click of that day or the window before counts"),
+    crm("Created Date", Need::Optional, Target::CreatedAt, "when a lead happened; blank or absent: the Close Date"),
+    crm("Amount", Need::Optional, Target::Column("value"), "in the opportunity's currency: 12500 or 12,500.00"),
+    crm("Opportunity Currency", Need::Optional, Target::Column("currency"), "ISO 4217 code (multi-currency orgs); blank or absent: the configured default"),
+    crm("Chorus Click ID", Need::EitherOr("Account ID"), Target::Column("click_id"), CLICK_FIELD_HELP),
+    crm("Account ID", Need::EitherOr("Chorus Click ID"), Target::Column("customer_id"), "the customer: a later opportunity of an account first won through a share is credited to it"),
+    crm("Chorus Kind", Need::Optional, Target::Column("kind"), KIND_FIELD_HELP),
+];
+
+#[rustfmt::skip]
+const HUBSPOT_COLUMNS: &[LayoutColumn] = &[
+    crm("Record ID", Need::Required, Target::Column("external_id"), "the deal's id: external_id, so a re-import skips what is stored"),
+    crm("Deal Stage", Need::Required, Target::Stage, "Closed Won is a sale; any other stage (open, or Closed Lost) is a lead"),
+    crm("Close Date", Need::Required, Target::ClosedAt, "when a sale happened: a click of that day or the window before counts"),
+    crm("Create Date", Need::Optional, Target::CreatedAt, "when a lead happened; blank or absent: the Close Date"),
+    crm("Amount", Need::Optional, Target::Column("value"), "in the deal's currency: 12500 or 12,500.00"),
+    crm("Currency", Need::Optional, Target::Column("currency"), "ISO 4217 code (multi-currency portals); blank or absent: the configured default"),
+    crm("Chorus Click ID", Need::EitherOr("Associated Company IDs (Primary)"), Target::Column("click_id"), CLICK_FIELD_HELP),
+    crm("Associated Company IDs (Primary)", Need::EitherOr("Chorus Click ID"), Target::Column("customer_id"), "the customer: a later deal of a company first won through a share is credited to it"),
+    crm("Chorus Kind", Need::Optional, Target::Column("kind"), KIND_FIELD_HELP),
+];
+
+impl Layout {
+    pub const ALL: [Layout; 3] = [Layout::Chorus, Layout::Salesforce, Layout::Hubspot];
+
+    /// `chorus`, `salesforce`, `hubspot` (any case).
+    pub fn parse(value: &str) -> Option<Layout> {
+        Layout::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(value.trim()))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Chorus => "chorus",
+            Layout::Salesforce => "salesforce",
+            Layout::Hubspot => "hubspot",
+        }
+    }
+
+    /// For people: "Salesforce opportunity report", …
+    pub fn title(self) -> &'static str {
+        match self {
+            Layout::Chorus => "Chorus columns",
+            Layout::Salesforce => "Salesforce opportunity report",
+            Layout::Hubspot => "HubSpot deals export",
+        }
+    }
+
+    /// What a file of this layout is called in messages.
+    fn file(self) -> &'static str {
+        match self {
+            Layout::Chorus => "a conversions file",
+            Layout::Salesforce => "a Salesforce opportunity report",
+            Layout::Hubspot => "a HubSpot deals export",
+        }
+    }
+
+    /// The layout's columns and where each goes; [`Layout::Chorus`] maps every column
+    /// of [`ImportKind::Conversions`] onto itself.
+    pub fn columns(self) -> Vec<LayoutColumn> {
+        match self {
+            Layout::Chorus => CONVERSION_COLUMNS
+                .iter()
+                .map(|c| LayoutColumn {
+                    column: *c,
+                    target: Target::Column(c.name),
+                })
+                .collect(),
+            Layout::Salesforce => SALESFORCE_COLUMNS.to_vec(),
+            Layout::Hubspot => HUBSPOT_COLUMNS.to_vec(),
+        }
+    }
+
+    /// Whether columns the layout does not name are skipped (with a warning) rather than
+    /// refused: a CRM export carries many (owner, probability, …); Chorus's own files
+    /// are refused for a misspelt column, as the other kinds are.
+    pub fn skips_unknown_columns(self) -> bool {
+        self != Layout::Chorus
+    }
+
+    /// The sample file of `docs/samples/`, which imports as it is.
+    pub fn example_csv(self) -> &'static str {
+        match self {
+            Layout::Chorus => include_str!("../../docs/samples/conversions.csv"),
+            Layout::Salesforce => include_str!("../../docs/samples/conversions-salesforce.csv"),
+            Layout::Hubspot => include_str!("../../docs/samples/conversions-hubspot.csv"),
+        }
+    }
+}
+
+impl fmt::Display for Layout {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The conversion kind of a CRM deal stage: `Closed Won` (any case; spaces, `_` and `-`
+/// optional, so HubSpot's internal `closedwon` too) is a `sale`; any other stage — open,
+/// or `Closed Lost` — is a `lead`: the deal was a qualified lead whether or not it was
+/// won. `None` for a blank stage.
+pub fn kind_of_stage(stage: &str) -> Option<&'static str> {
+    let squeezed: String = stage
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    match squeezed.as_str() {
+        "" => None,
+        "closedwon" => Some(conversion::Kind::SALE),
+        _ => Some(conversion::Kind::LEAD),
+    }
+}
+
+/// What a file is read as: its kind and, for conversions, the column layout (`None`:
+/// detected from the first line) and the currency of rows that name none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileFormat {
+    pub kind: ImportKind,
+    pub layout: Option<Layout>,
+    pub default_currency: Currency,
+}
+
+impl FileFormat {
+    /// `kind` with a detected layout and USD as the default currency (the
+    /// configuration's own default).
+    pub fn of(kind: ImportKind) -> FileFormat {
+        FileFormat {
+            kind,
+            layout: None,
+            default_currency: Currency::USD,
+        }
+    }
+}
+
 /// Why a file's first line was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HeaderError {
@@ -255,20 +476,23 @@ pub enum HeaderError {
     Empty { expected: String },
     #[error("the first line has a single column {found:?}; separate columns with commas (,), not semicolons or tabs")]
     NotCommaSeparated { found: String },
-    #[error("unknown column{} {}; the columns of a {kind} file are: {expected}", plural(.names.len()), quoted(.names))]
+    #[error("unknown column{} {}; the columns of {file} are: {expected}", plural(.names.len()), quoted(.names))]
     Unknown {
-        kind: ImportKind,
+        /// "a mentions file", "a Salesforce opportunity report", …
+        file: String,
         names: Vec<String>,
         expected: String,
     },
     #[error("column {name:?} appears twice")]
     Duplicate { name: String },
-    #[error("missing column{} {}; the columns of a {kind} file are: {expected}", plural(.names.len()), .names.join(", "))]
+    #[error("missing column{} {}; the columns of {file} are: {expected}", plural(.names.len()), .names.join(", "))]
     Missing {
-        kind: ImportKind,
+        file: String,
         names: Vec<String>,
         expected: String,
     },
+    #[error("the columns fit several layouts ({}); choose the layout", .layouts.join(", "))]
+    AmbiguousLayout { layouts: Vec<&'static str> },
 }
 
 fn plural(n: usize) -> &'static str {
@@ -287,20 +511,28 @@ fn quoted(names: &[String]) -> String {
         .join(", ")
 }
 
-/// Where each column of a kind sits in the file.
+/// Where each column of a kind (or layout) sits in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     kind: ImportKind,
-    /// Per column of `kind.columns()`: its position in the file.
+    /// The layout of a conversions file; `None` for the other kinds.
+    layout: Option<Layout>,
+    /// The columns the file is read by: the kind's, or the layout's.
+    columns: Vec<Column>,
+    /// Per column: where its value goes (conversions only; empty otherwise).
+    targets: Vec<Target>,
+    /// Per column of `columns`: its position in the file.
     slots: Vec<Option<usize>>,
     /// The file's column names, as written (trimmed), by position.
     names: Vec<String>,
     /// Columns of the file that are skipped (unknown ones, when allowed, and unnamed ones).
     pub ignored: Vec<String>,
+    default_currency: Currency,
 }
 
 impl Header {
-    /// Maps the names of a file's first line onto the columns of `kind`.
+    /// Maps the names of a file's first line onto the columns of `kind` (conversions:
+    /// in the layout detected from them, [`Header::map_format`]).
     ///
     /// # Errors
     /// [`HeaderError`]: an unknown column (unless `ignore_unknown`), a column named twice,
@@ -310,10 +542,119 @@ impl Header {
         names: &[&str],
         ignore_unknown: bool,
     ) -> Result<Header, HeaderError> {
-        let columns = kind.columns();
+        Header::map_format(&FileFormat::of(kind), names, ignore_unknown)
+    }
+
+    /// Maps the names of a file's first line onto the columns of `format`. A conversions
+    /// file without a chosen layout is read in the one layout whose required columns are
+    /// all there; when none fits, the errors are those of the layout with the most
+    /// columns recognised (Chorus's on a tie).
+    ///
+    /// # Errors
+    /// As [`Header::map`], and [`HeaderError::AmbiguousLayout`] when several layouts fit.
+    pub fn map_format(
+        format: &FileFormat,
+        names: &[&str],
+        ignore_unknown: bool,
+    ) -> Result<Header, HeaderError> {
+        let kind = format.kind;
+        let layout = match (kind, format.layout) {
+            (ImportKind::Conversions, Some(layout)) => layout,
+            (ImportKind::Conversions, None) => {
+                return Header::detect(format, names, ignore_unknown)
+            }
+            _ => {
+                return Header::map_columns(
+                    kind,
+                    None,
+                    kind.columns().to_vec(),
+                    Vec::new(),
+                    format!("a {kind} file"),
+                    names,
+                    ignore_unknown,
+                    format.default_currency,
+                )
+            }
+        };
+        let (columns, targets) = layout
+            .columns()
+            .into_iter()
+            .map(|c| (c.column, c.target))
+            .unzip();
+        Header::map_columns(
+            kind,
+            Some(layout),
+            columns,
+            targets,
+            layout.file().to_owned(),
+            names,
+            ignore_unknown || layout.skips_unknown_columns(),
+            format.default_currency,
+        )
+    }
+
+    fn detect(
+        format: &FileFormat,
+        names: &[&str],
+        ignore_unknown: bool,
+    ) -> Result<Header, HeaderError> {
+        let mut fitting = Vec::new();
+        let mut best: Option<(usize, HeaderError)> = None;
+        for layout in Layout::ALL {
+            let chosen = FileFormat {
+                layout: Some(layout),
+                ..*format
+            };
+            match Header::map_format(&chosen, names, ignore_unknown) {
+                Ok(header) => fitting.push(header),
+                Err(error) => {
+                    let columns = layout.columns();
+                    let known = names
+                        .iter()
+                        .filter(|n| {
+                            columns
+                                .iter()
+                                .any(|c| normalize(c.column.name) == normalize(n))
+                        })
+                        .count();
+                    if best.as_ref().is_none_or(|(most, _)| known > *most) {
+                        best = Some((known, error));
+                    }
+                }
+            }
+        }
+        match fitting.len() {
+            1 => Ok(fitting.remove(0)),
+            0 => Err(best.map_or(
+                HeaderError::Empty {
+                    expected: ImportKind::Conversions.expected(),
+                },
+                |(_, error)| error,
+            )),
+            _ => Err(HeaderError::AmbiguousLayout {
+                layouts: fitting
+                    .iter()
+                    .filter_map(|h| h.layout.map(Layout::as_str))
+                    .collect(),
+            }),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn map_columns(
+        kind: ImportKind,
+        layout: Option<Layout>,
+        columns: Vec<Column>,
+        targets: Vec<Target>,
+        file: String,
+        names: &[&str],
+        ignore_unknown: bool,
+        default_currency: Currency,
+    ) -> Result<Header, HeaderError> {
+        let expected = || expected(columns.iter());
         if names.iter().all(|n| normalize(n).is_empty()) {
             return Err(HeaderError::Empty {
-                expected: kind.expected(),
+                expected: expected(),
             });
         }
         if let [only] = names {
@@ -323,6 +664,7 @@ impl Header {
                 });
             }
         }
+        let normalized: Vec<String> = columns.iter().map(|c| normalize(c.name)).collect();
         let mut slots = vec![None; columns.len()];
         let mut unknown = Vec::new();
         let mut ignored = Vec::new();
@@ -332,7 +674,7 @@ impl Header {
                 ignored.push(format!("column {} (no name)", position + 1));
                 continue;
             }
-            match columns.iter().position(|c| c.name == name) {
+            match normalized.iter().position(|c| *c == name) {
                 Some(c) if slots[c].is_some() => {
                     return Err(HeaderError::Duplicate {
                         name: columns[c].name.to_owned(),
@@ -344,9 +686,9 @@ impl Header {
         }
         if !unknown.is_empty() && !ignore_unknown {
             return Err(HeaderError::Unknown {
-                kind,
+                file,
                 names: unknown,
-                expected: kind.expected(),
+                expected: expected(),
             });
         }
         ignored.extend(unknown.into_iter().map(|n| format!("{n:?}")));
@@ -373,21 +715,30 @@ impl Header {
         }
         if !missing.is_empty() {
             return Err(HeaderError::Missing {
-                kind,
+                file,
                 names: missing,
-                expected: kind.expected(),
+                expected: expected(),
             });
         }
         Ok(Header {
             kind,
+            layout,
+            columns,
+            targets,
             slots,
             names: names.iter().map(|n| n.trim().to_owned()).collect(),
             ignored,
+            default_currency,
         })
     }
 
     pub fn kind(&self) -> ImportKind {
         self.kind
+    }
+
+    /// The layout a conversions file is read in (chosen or detected).
+    pub fn layout(&self) -> Option<Layout> {
+        self.layout
     }
 
     /// How many columns the file's first line has.
@@ -399,7 +750,7 @@ impl Header {
     fn name_at(&self, position: usize) -> String {
         for (i, slot) in self.slots.iter().enumerate() {
             if *slot == Some(position) {
-                return self.kind.columns()[i].name.to_owned();
+                return self.columns[i].name.to_owned();
             }
         }
         match self.names.get(position) {
@@ -410,7 +761,7 @@ impl Header {
 
     /// The cell of column `name` in `cells`: `None` when the file has no such column.
     fn cell<'c>(&self, cells: &[&'c str], name: &str) -> Option<&'c str> {
-        let i = self.kind.columns().iter().position(|c| c.name == name)?;
+        let i = self.columns.iter().position(|c| c.name == name)?;
         let position = self.slots[i]?;
         Some(cells.get(position).copied().unwrap_or(""))
     }
@@ -532,6 +883,7 @@ pub enum Record {
         reading: FollowerReading,
     },
     Case(NewCase),
+    Conversion(ValidConversion),
 }
 
 /// A 64-bit fingerprint of a key (a mention's channel and external id, a case's external
@@ -596,6 +948,19 @@ impl<R: Read> CsvFile<R> {
     /// [`FileError`]: unreadable, UTF-16, a first line that is not UTF-8 or not a valid
     /// header for `kind`.
     pub fn open(input: R, kind: ImportKind, ignore_unknown: bool) -> Result<CsvFile<R>, FileError> {
+        CsvFile::open_as(input, &FileFormat::of(kind), ignore_unknown)
+    }
+
+    /// Reads the first line and maps it onto `format` ([`Header::map_format`]).
+    ///
+    /// # Errors
+    /// As [`CsvFile::open`].
+    pub fn open_as(
+        input: R,
+        format: &FileFormat,
+        ignore_unknown: bool,
+    ) -> Result<CsvFile<R>, FileError> {
+        let kind = format.kind;
         // Records end at `\n` only (a `\r` before it is trimmed with the cell), and the
         // input gets [`SENTINEL`]: then every record is terminated when it is returned, so
         // its first line is the reader's line minus one minus the line breaks inside it
@@ -626,7 +991,7 @@ impl<R: Read> CsvFile<R> {
             .map(std::str::from_utf8)
             .collect::<Result<_, _>>()
             .map_err(|_| FileError::HeaderNotUtf8)?;
-        let header = Header::map(kind, &names, ignore_unknown)?;
+        let header = Header::map_format(format, &names, ignore_unknown)?;
         Ok(CsvFile {
             reader,
             header,
@@ -736,6 +1101,7 @@ pub fn parse_row(
     // Spreadsheets write local times with a space; forms and CSV share one reading.
     let time = |name: &str| cell(name).map(|v| record::local_input(v, tz));
     match header.kind {
+        ImportKind::Conversions => conversion_row(header, cells, tz, now),
         ImportKind::Mentions => {
             let author_reach = match cell("author_reach").filter(|v| !v.is_empty()) {
                 None => None,
@@ -840,6 +1206,93 @@ pub fn parse_row(
             })
         }
     }
+}
+
+/// A row of a conversions file, in any layout: its cells taken to Chorus's fields by the
+/// layout's [`Target`]s, then checked by `conversion::validate` (the API's rules).
+/// Problems name the file's own columns (`Close Date`, not `occurred_at`).
+fn conversion_row(
+    header: &Header,
+    cells: &[&str],
+    tz: chrono_tz::Tz,
+    now: NaiveDateTime,
+) -> Result<Record, Vec<Problem>> {
+    // Each Chorus field: the cell and the name of the file's column it came from.
+    type Source<'c> = Option<(&'c str, &'static str)>;
+    fn filled(source: Source<'_>) -> Source<'_> {
+        source.filter(|(v, _)| !v.is_empty())
+    }
+    let mut kind: Source<'_> = None;
+    let mut stage: Source<'_> = None;
+    let mut closed_at: Source<'_> = None;
+    let mut created_at: Source<'_> = None;
+    let mut fields: Vec<(&'static str, &str, &'static str)> = Vec::new();
+    for (i, target) in header.targets.iter().enumerate() {
+        let Some(position) = header.slots[i] else {
+            continue;
+        };
+        let value = cells.get(position).copied().unwrap_or("");
+        let source = Some((value, header.columns[i].name));
+        match target {
+            Target::Column("kind") => kind = source,
+            Target::Column(field) => fields.push((field, value, header.columns[i].name)),
+            Target::Stage => stage = source,
+            Target::ClosedAt => closed_at = source,
+            Target::CreatedAt => created_at = source,
+        }
+    }
+    let field = |name: &str| fields.iter().find(|f| f.0 == name).map(|f| (f.1, f.2));
+    // The kind: a kind column, else the stage; Chorus's own layout has no stage.
+    let (kind, kind_column) = match (filled(kind), stage) {
+        (Some(given), _) => given,
+        (None, Some((text, column))) => match kind_of_stage(text) {
+            Some(k) => (k, column),
+            None => {
+                return Err(vec![Problem::at(
+                    column,
+                    "is blank; a Closed Won deal is a sale, any other stage a lead",
+                )])
+            }
+        },
+        (None, None) => kind.unwrap_or(("", "kind")),
+    };
+    // When: Chorus's `occurred_at`; in a CRM layout the close date of a sale and the
+    // creation date of anything else.
+    let (time, time_column) = match field("occurred_at") {
+        Some(given) => given,
+        None if kind == conversion::Kind::SALE => closed_at.unwrap_or(("", "occurred_at")),
+        None => filled(created_at)
+            .or(closed_at)
+            .unwrap_or(("", "occurred_at")),
+    };
+    let occurred_at = record::local_input(time, tz);
+    let text = |name: &str| field(name).map(|f| f.0).filter(|v| !v.is_empty());
+    let input = ConversionInput {
+        kind,
+        value: text("value").map(Amount::Text),
+        currency: text("currency"),
+        click_id: text("click_id"),
+        touchpoints: &[],
+        external_id: text("external_id").map(str::to_owned),
+        customer_id: text("customer_id").map(str::to_owned),
+        occurred_at: Some(&occurred_at),
+    };
+    conversion::validate(&input, header.default_currency, now, tz)
+        .map(Record::Conversion)
+        .map_err(|invalid| {
+            invalid
+                .0
+                .into_iter()
+                .map(|e| {
+                    let column = match e.field {
+                        "kind" => kind_column,
+                        "occurred_at" => time_column,
+                        other => field(other).map_or(other, |f| f.1),
+                    };
+                    Problem::at(column, e.message)
+                })
+                .collect()
+        })
 }
 
 /// Reads an id-or-alternative pair of cells (`share_id`/`slug`,
@@ -1335,6 +1788,348 @@ mod tests {
             Some(ImportKind::SupportCases)
         );
         assert_eq!(ImportKind::parse("clicks"), None);
+    }
+
+    /// Every row of `text` read as conversions in `layout` (`None`: detected), with EUR as
+    /// the default currency; the layout read in comes first.
+    fn conversions(
+        layout: Option<Layout>,
+        text: &str,
+    ) -> Result<(Option<Layout>, Vec<ReadRow>), FileError> {
+        let format = FileFormat {
+            kind: ImportKind::Conversions,
+            layout,
+            default_currency: Currency::parse("EUR").unwrap(),
+        };
+        let mut file = CsvFile::open_as(text.as_bytes(), &format, false)?;
+        let mut out = Vec::new();
+        while let Some(row) = file.next_record(chrono_tz::Asia::Seoul, utc(NOW))? {
+            out.push(row);
+        }
+        Ok((file.header().layout(), out))
+    }
+
+    fn conversion_of(row: &ReadRow) -> &ValidConversion {
+        match &row.1 {
+            Ok(Record::Conversion(c)) => c,
+            other => panic!("not a conversion: {other:?}"),
+        }
+    }
+
+    fn value_of(c: &ValidConversion) -> Option<i64> {
+        c.value_cents.map(conversion::ValueCents::get)
+    }
+
+    #[test]
+    fn conversion_rows_follow_the_apis_rules() {
+        let text = "kind,occurred_at,value,currency,external_id,click_id,customer_id\n\
+                    sale,2026-03-01 09:30,\"1,250.50\",usd,order-1,Xq7pZ2mK9sT4vB8n,cust-1\n\
+                    lead,2026-03-02,,,,,cust-1\n\
+                    Sale,soon,\"12,50\",,,,\n\
+                    sale,2026-03-01,10,EURO,,,\n\
+                    signup,,,,,,\n\
+                    demo_request,2026-03-01T00:00:00Z,-3,JPY,,,\n";
+        let (layout, rows) = conversions(None, text).unwrap();
+        assert_eq!(layout, Some(Layout::Chorus));
+        let sale = conversion_of(&rows[0]);
+        assert_eq!(sale.kind.as_str(), "sale");
+        assert_eq!(value_of(sale), Some(125_050));
+        assert_eq!(sale.currency.code(), "USD");
+        assert_eq!(sale.external_id.as_deref(), Some("order-1"));
+        assert_eq!(sale.customer_id.as_deref(), Some("cust-1"));
+        assert_eq!(sale.touches.len(), 1);
+        assert_eq!(
+            sale.occurred_at,
+            utc("2026-03-01T00:30:00Z"),
+            "a spreadsheet's local time"
+        );
+        assert_eq!(sale.judged_at, sale.occurred_at);
+        let lead = conversion_of(&rows[1]);
+        assert_eq!(lead.currency.code(), "EUR", "blank: the default currency");
+        assert!(lead.touches.is_empty() && lead.external_id.is_none());
+        assert_eq!(lead.occurred_at, utc("2026-03-01T15:00:00Z"));
+        assert_eq!(
+            lead.judged_at,
+            utc("2026-03-02T15:00:00Z"),
+            "a date counts to its end"
+        );
+        assert_eq!(
+            problems_of(&rows[2])
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            [Some("kind"), Some("value"), Some("occurred_at")]
+        );
+        assert_eq!(
+            problems_of(&rows[3]),
+            [(
+                Some("currency"),
+                "\"EURO\" is not an ISO 4217 currency code such as EUR or USD"
+            )]
+        );
+        assert_eq!(
+            problems_of(&rows[4]),
+            [(
+                Some("occurred_at"),
+                "is blank; give the time of the conversion (RFC 3339, or a date such as 2026-03-01)"
+            )]
+        );
+        assert_eq!(
+            problems_of(&rows[5]),
+            [(Some("value"), "must not be negative (got -3)")],
+            "a custom kind is fine"
+        );
+
+        let err = conversions(None, "kind,occurred_at\nsale,2026-03-01\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("missing column click_id or customer_id; the columns of a conversions file are: click_id or customer_id (one of them); kind, occurred_at (required)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn stages_become_kinds() {
+        assert_eq!(kind_of_stage("Closed Won"), Some("sale"));
+        assert_eq!(
+            kind_of_stage("closedwon"),
+            Some("sale"),
+            "HubSpot's internal name"
+        );
+        assert_eq!(kind_of_stage(" CLOSED-WON "), Some("sale"));
+        for lead in [
+            "Closed Lost",
+            "Prospecting",
+            "Negotiation/Review",
+            "appointmentscheduled",
+        ] {
+            assert_eq!(kind_of_stage(lead), Some("lead"), "{lead}");
+        }
+        assert_eq!(kind_of_stage("  "), None);
+    }
+
+    #[test]
+    fn the_layout_table_maps_onto_chorus_columns() {
+        let chorus: Vec<&str> = ImportKind::Conversions
+            .columns()
+            .iter()
+            .map(|c| c.name)
+            .collect();
+        for layout in Layout::ALL {
+            let columns = layout.columns();
+            let targets: Vec<Target> = columns.iter().map(|c| c.target).collect();
+            for target in &targets {
+                if let Target::Column(name) = target {
+                    assert!(chorus.contains(name), "{layout}: {name}");
+                }
+            }
+            let fills = |name: &'static str| targets.contains(&Target::Column(name));
+            for name in [
+                "value",
+                "currency",
+                "external_id",
+                "click_id",
+                "customer_id",
+                "kind",
+            ] {
+                assert!(fills(name), "{layout} fills {name}");
+            }
+            let mut names: Vec<String> = columns.iter().map(|c| normalize(c.column.name)).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), columns.len(), "{layout}: names are distinct");
+            assert_eq!(Layout::parse(&layout.as_str().to_uppercase()), Some(layout));
+            // Every either-or names a column of the same layout.
+            for c in &columns {
+                if let Need::EitherOr(other) = c.column.need {
+                    assert!(columns.iter().any(|o| o.column.name == other), "{other}");
+                }
+            }
+            if layout == Layout::Chorus {
+                assert!(fills("occurred_at"));
+                assert_eq!(columns.len(), chorus.len());
+            } else {
+                for t in [Target::Stage, Target::ClosedAt, Target::CreatedAt] {
+                    assert!(targets.contains(&t), "{layout}: {t:?}");
+                }
+            }
+        }
+        let header = |layout: Layout, name: &'static str| {
+            layout
+                .columns()
+                .into_iter()
+                .find(|c| c.target == Target::Column(name))
+                .map(|c| c.column.name)
+        };
+        assert_eq!(
+            header(Layout::Salesforce, "external_id"),
+            Some("Opportunity ID")
+        );
+        assert_eq!(header(Layout::Salesforce, "value"), Some("Amount"));
+        assert_eq!(
+            header(Layout::Salesforce, "currency"),
+            Some("Opportunity Currency")
+        );
+        assert_eq!(
+            header(Layout::Salesforce, "click_id"),
+            Some("Chorus Click ID")
+        );
+        assert_eq!(
+            header(Layout::Salesforce, "customer_id"),
+            Some("Account ID")
+        );
+        assert_eq!(header(Layout::Hubspot, "external_id"), Some("Record ID"));
+        assert_eq!(header(Layout::Hubspot, "currency"), Some("Currency"));
+        assert_eq!(
+            header(Layout::Hubspot, "customer_id"),
+            Some("Associated Company IDs (Primary)")
+        );
+        assert_eq!(Layout::parse("excel"), None);
+    }
+
+    #[test]
+    fn layouts_are_detected_from_the_first_line() {
+        for layout in Layout::ALL {
+            let (detected, rows) = conversions(None, layout.example_csv()).unwrap();
+            assert_eq!(detected, Some(layout));
+            assert_eq!(rows.len(), 4, "{layout}");
+            for row in &rows {
+                assert!(row.1.is_ok(), "{layout} line {}: {:?}", row.0, row.1);
+            }
+        }
+        // Other columns of an export are skipped, with a note each.
+        let file = CsvFile::open_as(
+            Layout::Salesforce.example_csv().as_bytes(),
+            &FileFormat::of(ImportKind::Conversions),
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            file.header().ignored,
+            [
+                "\"Opportunity Owner\"",
+                "\"Account Name\"",
+                "\"Opportunity Name\"",
+                "\"Probability (%)\""
+            ]
+        );
+        // A chosen layout is not second-guessed.
+        let err = conversions(Some(Layout::Hubspot), Layout::Salesforce.example_csv()).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "missing columns Record ID, Deal Stage; the columns of a HubSpot deals export are"
+            ),
+            "{err}"
+        );
+        // Nothing fits: the errors of the closest layout.
+        let err = conversions(
+            None,
+            "Opportunity ID,Close Date,Account ID\nx,2026-03-01,a\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "missing column Stage; the columns of a Salesforce opportunity report are"
+            ),
+            "{err}"
+        );
+        let err = conversions(None, "kind,occurred_at,click_id,sentimnet\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("unknown column \"sentimnet\"; the columns of a conversions file are"),
+            "{err}"
+        );
+        // Both layouts' columns: the file must say which it is.
+        let both = "kind,occurred_at,click_id,Opportunity ID,Stage,Close Date,Account ID\n";
+        let format = FileFormat::of(ImportKind::Conversions);
+        assert!(matches!(
+            CsvFile::open_as(both.as_bytes(), &format, true),
+            Err(FileError::Header(HeaderError::AmbiguousLayout { layouts })) if layouts == ["chorus", "salesforce"]
+        ));
+        let chosen = FileFormat {
+            layout: Some(Layout::Chorus),
+            ..format
+        };
+        assert!(CsvFile::open_as(both.as_bytes(), &chosen, true).is_ok());
+    }
+
+    #[test]
+    fn crm_rows_become_conversions_by_the_table() {
+        let (_, rows) = conversions(None, Layout::Salesforce.example_csv()).unwrap();
+        let won = conversion_of(&rows[0]);
+        assert_eq!(won.kind.as_str(), "sale", "Closed Won");
+        assert_eq!(value_of(won), Some(4_800_000));
+        assert_eq!(won.currency.code(), "EUR");
+        assert_eq!(won.external_id.as_deref(), Some("0068d00000Kx3TqAAJ"));
+        assert_eq!(won.customer_id.as_deref(), Some("0018d00000Pq7LmAAJ"));
+        assert_eq!(won.touches[0].as_str(), "Xq7pZ2mK9sT4vB8n");
+        assert_eq!(
+            won.occurred_at,
+            utc("2026-03-11T15:00:00Z"),
+            "the Close Date"
+        );
+        assert_eq!(won.judged_at, utc("2026-03-12T15:00:00Z"), "to its end");
+        let open = conversion_of(&rows[1]);
+        assert_eq!(open.kind.as_str(), "lead", "an open stage");
+        assert_eq!(
+            open.occurred_at,
+            utc("2026-03-15T15:00:00Z"),
+            "the Created Date"
+        );
+        assert!(open.touches.is_empty());
+        let lost = conversion_of(&rows[2]);
+        assert_eq!(lost.kind.as_str(), "lead", "Closed Lost");
+        assert_eq!(
+            (value_of(lost), lost.currency.code()),
+            (Some(720_000), "USD")
+        );
+        assert_eq!(value_of(conversion_of(&rows[3])), None);
+
+        let (_, rows) = conversions(None, Layout::Hubspot.example_csv()).unwrap();
+        let won = conversion_of(&rows[0]);
+        assert_eq!(won.kind.as_str(), "sale");
+        assert_eq!(won.external_id.as_deref(), Some("15873920114"));
+        assert_eq!(won.customer_id.as_deref(), Some("9876543210"));
+        assert_eq!(
+            won.occurred_at,
+            utc("2026-03-12T07:20:00Z"),
+            "local Close Date"
+        );
+        assert_eq!(won.judged_at, won.occurred_at, "a time, not a day");
+        let open = conversion_of(&rows[1]);
+        assert_eq!(
+            (open.kind.as_str(), open.occurred_at),
+            ("lead", utc("2026-03-16T00:00:00Z")),
+            "no Close Date: the Create Date"
+        );
+        assert_eq!(value_of(conversion_of(&rows[3])), Some(300_000));
+
+        // Problems name the export's columns; a kind column overrides the stage.
+        let text = "Opportunity ID,Stage,Close Date,Created Date,Amount,Account ID,Chorus Kind\n\
+                    o-1,Closed Won,14/03/2026,,\"1.234,56\",a-1,\n\
+                    o-2,,2026-03-01,,,a-1,\n\
+                    o-3,Prospecting,,yesterday,,a-1,\n\
+                    o-4,Prospecting,2026-03-05,2026-03-01,,a-1,signup\n\
+                    o-5,Closed Won,2026-03-05,,,a-1,Sale\n";
+        let (layout, rows) = conversions(None, text).unwrap();
+        assert_eq!(layout, Some(Layout::Salesforce));
+        assert_eq!(
+            problems_of(&rows[0])
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            [Some("Amount"), Some("Close Date")]
+        );
+        assert_eq!(problems_of(&rows[1])[0].0, Some("Stage"));
+        assert_eq!(problems_of(&rows[2])[0].0, Some("Created Date"));
+        let signup = conversion_of(&rows[3]);
+        assert_eq!(signup.kind.as_str(), "signup");
+        assert_eq!(
+            signup.occurred_at,
+            utc("2026-02-28T15:00:00Z"),
+            "not a sale: created"
+        );
+        assert_eq!(problems_of(&rows[4])[0].0, Some("Chorus Kind"));
     }
 
     #[test]

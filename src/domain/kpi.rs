@@ -196,6 +196,73 @@ pub fn customer_lifetime_value_cents(per_customer_cents: &[i64]) -> Option<i64> 
     Some(saturate(div_round(sum, count)))
 }
 
+/// One conversion of a customer, as [`acquired_customers`] reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerConversion<T> {
+    pub customer: String,
+    /// When it happened (any ordered time: the caller's day or instant).
+    pub at: T,
+    /// Attributed to a click of a share the report looks at.
+    pub acquired_through_click: bool,
+    /// A sale: its currency and value in that currency's minor units.
+    pub sale: Option<(String, i64)>,
+}
+
+/// A customer first acquired through an attributed click, with every sale of theirs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcquiredCustomer<T> {
+    /// The time of the customer's first conversion: when they were acquired.
+    pub acquired_at: T,
+    /// Σ sale values over all the given conversions, per currency.
+    pub sales_cents: BTreeMap<String, i64>,
+}
+
+/// The customers whose *first* conversion was attributed to a click (DESIGN.md §5,
+/// customer lifetime value), each with all their sales. A customer whose first conversion
+/// was not attributed (an existing customer, a direct visit) is left out even if a later
+/// one was: the click did not acquire them. Conversions at the same time are taken in
+/// the given order. Sums saturate.
+pub fn acquired_customers<T: Ord + Copy>(
+    conversions: &[CustomerConversion<T>],
+) -> Vec<AcquiredCustomer<T>> {
+    let mut first: HashMap<&str, (T, bool)> = HashMap::new();
+    for c in conversions {
+        let entry = first
+            .entry(c.customer.as_str())
+            .or_insert((c.at, c.acquired_through_click));
+        if c.at < entry.0 {
+            *entry = (c.at, c.acquired_through_click);
+        }
+    }
+    let mut sales: HashMap<&str, BTreeMap<String, i64>> = HashMap::new();
+    for c in conversions {
+        if let Some((currency, cents)) = &c.sale {
+            let sum = sales
+                .entry(c.customer.as_str())
+                .or_default()
+                .entry(currency.clone())
+                .or_default();
+            *sum = sum.saturating_add(*cents);
+        }
+    }
+    let mut out: Vec<(&str, AcquiredCustomer<T>)> = first
+        .into_iter()
+        .filter(|(_, (_, acquired))| *acquired)
+        .map(|(customer, (at, _))| {
+            (
+                customer,
+                AcquiredCustomer {
+                    acquired_at: at,
+                    sales_cents: sales.remove(customer).unwrap_or_default(),
+                },
+            )
+        })
+        .collect();
+    // A stable order for callers and tests.
+    out.sort_by(|a, b| (a.1.acquired_at, a.0).cmp(&(b.1.acquired_at, b.0)));
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
 /// One currency's revenue brought into the default currency.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertedAmount {
@@ -932,6 +999,57 @@ const DICTIONARY: &[Metric] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn conv(
+        customer: &str,
+        at: u32,
+        via_click: bool,
+        sale: Option<(&str, i64)>,
+    ) -> CustomerConversion<u32> {
+        CustomerConversion {
+            customer: customer.into(),
+            at,
+            acquired_through_click: via_click,
+            sale: sale.map(|(c, v)| (c.to_string(), v)),
+        }
+    }
+
+    #[test]
+    fn customers_count_when_their_first_conversion_came_through_a_click() {
+        let list = [
+            // a: lead through a click, then two sales (one unattributed, later): acquired.
+            conv("a", 1, true, None),
+            conv("a", 5, false, Some(("USD", 10_000))),
+            conv("a", 9, true, Some(("EUR", 2_000))),
+            // b: first seen directly, later through a click: not acquired by the click.
+            conv("b", 2, false, Some(("USD", 50_000))),
+            conv("b", 3, true, Some(("USD", 70_000))),
+            // c: a click sale, listed out of order.
+            conv("c", 8, true, Some(("USD", 300))),
+            conv("c", 4, true, Some(("USD", 700))),
+        ];
+        let got = acquired_customers(&list);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].acquired_at, 1);
+        assert_eq!(
+            got[0].sales_cents,
+            BTreeMap::from([("EUR".to_string(), 2_000), ("USD".to_string(), 10_000)])
+        );
+        assert_eq!(got[1].acquired_at, 4);
+        assert_eq!(
+            got[1].sales_cents,
+            BTreeMap::from([("USD".to_string(), 1_000)])
+        );
+        assert!(acquired_customers::<u32>(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_customer_without_sales_is_acquired_with_nothing_spent() {
+        let got = acquired_customers(&[conv("lead-only", 3, true, None)]);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].sales_cents.is_empty());
+        assert_eq!(customer_lifetime_value_cents(&[0, 1_000]), Some(500));
+    }
 
     fn close(actual: Option<f64>, expected: f64) -> bool {
         actual.is_some_and(|a| (a - expected).abs() < 1e-9)

@@ -13,6 +13,8 @@ pub mod conversion;
 pub mod csv_cell;
 pub mod csv_import;
 pub mod email;
+pub mod emv;
+pub mod follower_history;
 pub mod kpi;
 pub mod leaderboard;
 pub mod mention;

@@ -1,5 +1,5 @@
-//! Click batches from the writer: rows, unique visitors and daily rollups in one
-//! transaction.
+//! Click batches from the writer: rows, unique visitors, daily rollups and the facet
+//! breakdowns (`store::breakdowns`) in one transaction.
 //!
 //! Writing a batch is idempotent: clicks are keyed by their public click id, a replayed
 //! batch ([`Delivery::Replay`]) skips the ids already stored, and rollups move only by the
@@ -15,6 +15,7 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use serde::{Deserialize, Serialize};
 
+use super::breakdowns::{FacetDeltas, FacetValues};
 use super::{per_backend, StoreError};
 use crate::db::schema::{click_rollups, click_visitors, clicks, shares};
 use crate::db::time_text::{DateText, TimestampText};
@@ -213,6 +214,8 @@ fn write_batch(
 ) -> Result<usize, StoreError> {
     let new = insert_clicks(conn, batch, delivery)?;
     let mut deltas: HashMap<(i64, NaiveDate), Delta> = HashMap::new();
+    // Every change to a rollup's `human` changes the breakdowns alike.
+    let mut facets = FacetDeltas::default();
     let mut humans: HashMap<(i64, NaiveDate, &str), i64> = HashMap::new();
     for click in batch
         .iter()
@@ -224,6 +227,7 @@ fn write_batch(
         match click.kind {
             ClickKind::Human => {
                 d.human += 1;
+                facets.add(click.share_id, click.day, facet_values(click), 1);
                 *humans
                     .entry((click.share_id, click.day, &click.visitor))
                     .or_default() += 1;
@@ -238,13 +242,23 @@ fn write_batch(
         deltas.entry((share_id, day)).or_default().unique += 1;
     }
     for click_id in demote {
-        demote_to_burst(conn, visitors, click_id, &mut deltas)?;
+        demote_to_burst(conn, visitors, click_id, &mut deltas, &mut facets)?;
     }
     let deltas: Vec<((i64, NaiveDate), Delta)> = deltas.into_iter().collect();
     for chunk in deltas.chunks(CHUNK) {
         add_to_rollups(conn, chunk)?;
     }
+    facets.write(conn)?;
     Ok(new.iter().filter(|n| **n).count())
+}
+
+fn facet_values(click: &NewClick) -> FacetValues<'_> {
+    FacetValues {
+        country: click.country.as_deref(),
+        device: click.device.as_deref(),
+        browser: click.browser.as_deref(),
+        referrer_host: click.referrer_host.as_deref(),
+    }
 }
 
 /// Whether some of a batch's clicks may be stored already.
@@ -490,27 +504,46 @@ fn human_visitors_on(
     Ok(counts)
 }
 
-/// Re-flags a human click as part of a burst (once: a flagged click stays as it is), and
-/// takes its visitor out of the unique count when it was their only human click there.
+/// Re-flags a human click as part of a burst (once: a flagged click stays as it is), takes
+/// it out of its facet breakdowns, and takes its visitor out of the unique count when it was
+/// their only human click there.
 fn demote_to_burst(
     conn: &mut DbConnection,
     visitors: &mut dyn VisitorCounter,
     click_id: &str,
     deltas: &mut HashMap<(i64, NaiveDate), Delta>,
+    facets: &mut FacetDeltas<'_>,
 ) -> Result<(), StoreError> {
-    let demoted: Option<(i64, NaiveDate, String)> = per_backend!(conn, c => diesel::update(
+    /// Share, day, visitor, country, device, browser, referrer host.
+    type Demoted = (
+        i64,
+        NaiveDate,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let demoted: Option<Demoted> = per_backend!(conn, c => diesel::update(
             clicks::table.filter(clicks::click_id.eq(click_id)).filter(clicks::kind.eq(ClickKind::Human.as_str())),
         )
         .set((clicks::kind.eq(ClickKind::Flagged.as_str()), clicks::flag_reason.eq("burst")))
-        .returning((clicks::share_id, clicks::day, clicks::visitor))
+        .returning((clicks::share_id, clicks::day, clicks::visitor, clicks::country, clicks::device, clicks::browser, clicks::referrer_host))
         .get_result(c)
         .optional())?;
-    let Some((share_id, day, visitor)) = demoted else {
+    let Some((share_id, day, visitor, country, device, browser, referrer_host)) = demoted else {
         return Ok(());
     };
     let d = deltas.entry((share_id, day)).or_default();
     d.human -= 1;
     d.flagged += 1;
+    let values = FacetValues {
+        country: country.as_deref(),
+        device: device.as_deref(),
+        browser: browser.as_deref(),
+        referrer_host: referrer_host.as_deref(),
+    };
+    facets.add_owned(share_id, day, values, -1);
     if visitors.remove_one(conn, share_id, day, &visitor)? {
         d.unique -= 1;
     }

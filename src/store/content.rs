@@ -92,6 +92,19 @@ impl ContentRow {
 /// Creates a content item and tags it with its topics (created when missing), all in
 /// one transaction: a refused item leaves no new topic behind.
 pub fn insert(conn: &mut DbConnection, new: NewContent) -> Result<Content, ContentRefused> {
+    insert_at(conn, new, now())
+}
+
+/// [`insert`] for an item added at `created_at` (UTC) rather than now: demo and seed data
+/// (`crate::demo`), whose content appeared over the weeks it was shared.
+///
+/// # Errors
+/// As [`insert`].
+pub fn insert_at(
+    conn: &mut DbConnection,
+    new: NewContent,
+    created_at: NaiveDateTime,
+) -> Result<Content, ContentRefused> {
     write_transaction(conn, |conn| {
         if let Some(id) = new.campaign_id {
             if !campaigns::exists(conn, id)? {
@@ -107,7 +120,6 @@ pub fn insert(conn: &mut DbConnection, new: NewContent) -> Result<Content, Conte
                 return Err(ContentRefused::UnknownAuthor);
             }
         }
-        let created_at = now();
         let id = insert_returning_id!(
             conn,
             content::table,

@@ -1,5 +1,5 @@
-//! Conversions: recording one with its touchpoints and last-click attribution
-//! ([`record`]), and reading them back for pages, exports and reports ([`list`],
+//! Conversions: recording one with its touchpoints, last-click attribution and customer
+//! continuity ([`record`], [`record_within`] for the CSV import), and reading them back for pages, exports and reports ([`list`],
 //! [`list_chronological`], [`totals_by_currency`]).
 //!
 //! Columns that say *who earned it* (`click_id`, `share_id`, `employee_id`,
@@ -7,7 +7,7 @@
 //! them counts attributed conversions alone; `click_ref` always keeps the click id the
 //! client sent. Touchpoint rows follow the same rule per touchpoint.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -20,8 +20,8 @@ use crate::db::schema::{
     campaigns, clicks, content, conversion_touchpoints, conversions, employees, shares,
 };
 use crate::db::DbConnection;
-use crate::domain::attribution::{self, Touch};
-use crate::domain::conversion::{ClickRef, Currency, Kind, ValueCents};
+use crate::domain::attribution::{self, Attribution, Touch, Unattributed};
+use crate::domain::conversion::{ClickRef, Currency, Kind, ValidConversion, ValueCents};
 
 /// The currency reported for rows stored without one (none are written by Chorus itself):
 /// ISO 4217's "no currency".
@@ -110,94 +110,352 @@ struct ClickFacts {
     touch: Touch,
 }
 
+impl NewConversion {
+    /// A conversion that passed [`crate::domain::conversion::validate`], to record: its
+    /// local `day` in `tz`, reported by `api_key_id` (`None` for an import).
+    pub fn from_valid(
+        valid: ValidConversion,
+        tz: chrono_tz::Tz,
+        api_key_id: Option<i64>,
+    ) -> NewConversion {
+        NewConversion {
+            day: valid.occurred_at.and_utc().with_timezone(&tz).date_naive(),
+            kind: valid.kind,
+            value_cents: valid.value_cents,
+            currency: valid.currency,
+            external_id: valid.external_id,
+            customer_id: valid.customer_id,
+            occurred_at: valid.occurred_at,
+            touches: valid.touches,
+            api_key_id,
+        }
+    }
+}
+
+/// What [`record_within`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub conversion: Conversion,
+    /// `false` for a repeat of a stored `(kind, external_id)`, which changed nothing.
+    pub created: bool,
+    /// How the new conversion was attributed, or why not; `None` for a repeat.
+    pub attribution: Option<Attribution>,
+}
+
 /// Records `new`, or returns the conversion already stored under the same
 /// `(kind, external_id)`: `Ok((conversion, true))` when created, `Ok((first, false))` for
-/// a repeat, which changes nothing.
-///
-/// Attribution is last click: the final entry of `new.touches`, when it names a stored
-/// click that earns credit ([`attribution::earns_credit`]) within `window_days` before
-/// `occurred_at` ([`attribution::in_window`]). Every touch is stored in
-/// `conversion_touchpoints` (position 0 = oldest), resolved by the same rule. All of it
-/// happens in one write transaction: a failure stores nothing.
+/// a repeat, which changes nothing. Clicks are judged at `new.occurred_at`; see
+/// [`record_within`] for the rules.
 pub fn record(
     conn: &mut DbConnection,
     new: &NewConversion,
     window_days: u32,
 ) -> Result<(Conversion, bool), StoreError> {
-    write_transaction(conn, |conn| {
-        if let Some(existing) = find_repeat(conn, new)? {
-            return Ok((existing, false));
-        }
-        let facts = load_clicks(conn, &new.touches)?;
-        let resolved: Vec<Option<&ClickFacts>> = new
-            .touches
-            .iter()
-            .map(|r| {
-                facts.get(r.as_str()).filter(|c| {
-                    attribution::earns_credit(&c.kind, c.flag_reason.as_deref())
-                        && attribution::in_window(c.occurred_at, new.occurred_at, window_days)
-                })
-            })
-            .collect();
-        let last = resolved.last().copied().flatten();
-        let created_at = now();
-        let values = (
-            conversions::kind.eq(new.kind.as_str()),
-            conversions::external_id.eq(new.external_id.as_deref()),
-            conversions::value_cents.eq(new.value_cents.map(ValueCents::get)),
-            conversions::currency.eq(new.currency.code()),
-            conversions::customer_id.eq(new.customer_id.as_deref()),
-            conversions::occurred_at.eq(new.occurred_at),
-            conversions::day.eq(new.day),
-            conversions::click_ref.eq(new.touches.last().map(ClickRef::as_str)),
-            conversions::click_id.eq(last.map(|c| c.id)),
-            conversions::share_id.eq(last.map(|c| c.touch.share_id)),
-            conversions::employee_id.eq(last.map(|c| c.touch.employee_id)),
-            conversions::campaign_id.eq(last.and_then(|c| c.touch.campaign_id)),
-            conversions::attributed.eq(last.is_some()),
-            conversions::api_key_id.eq(new.api_key_id),
-            conversions::created_at.eq(created_at),
-        );
-        // In a savepoint: on PostgreSQL a concurrent repeat can still hit the unique
-        // index, and the transaction must survive that to read the first one back.
-        let inserted = conn
-            .transaction(|c| insert_returning_id!(c, conversions::table, values, conversions::id));
-        let id = match inserted {
-            Ok(id) => id,
-            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
-                return match find_repeat(conn, new)? {
-                    Some(existing) => Ok((existing, false)),
-                    None => Err(StoreError::Conflict(info.message().to_owned())),
-                };
-            }
-            Err(other) => return Err(other.into()),
-        };
+    record_judged(conn, new, window_days, new.occurred_at).map(|r| (r.conversion, r.created))
+}
 
-        let rows: Vec<_> = new
+/// [`record_within`] in a write transaction of its own: a failure stores nothing.
+pub fn record_judged(
+    conn: &mut DbConnection,
+    new: &NewConversion,
+    window_days: u32,
+    judged_at: NaiveDateTime,
+) -> Result<Recorded, StoreError> {
+    write_transaction(conn, |conn| {
+        record_within(conn, new, window_days, judged_at)
+    })
+}
+
+/// Records `new` in the caller's write transaction (the CSV import holds one for a whole
+/// file), or returns the conversion already stored under the same `(kind, external_id)`.
+///
+/// Attribution (`domain::attribution`):
+/// - **Last click**: the final entry of `new.touches`, when it names a stored click that
+///   earns credit within `window_days` before `judged_at` ([`attribution::judge_click`];
+///   `judged_at` is `occurred_at`, or the end of the day for a conversion known by its
+///   date only, `ValidConversion::judged_at`). Every touch is stored in
+///   `conversion_touchpoints` (position 0 = oldest), resolved by the same rule.
+/// - **Customer continuity**, for a conversion without any click id but with a
+///   `customer_id`: when the customer's first conversion (the earliest stored at or before
+///   `occurred_at`, ties by id) is attributed, this one gets its click, share, employee
+///   and campaign, and a copy of its touchpoints, so every attribution model credits the
+///   same share ([`attribution::customer_continuity`]).
+/// - Otherwise unattributed, for the reason returned in [`Recorded::attribution`].
+pub fn record_within(
+    conn: &mut DbConnection,
+    new: &NewConversion,
+    window_days: u32,
+    judged_at: NaiveDateTime,
+) -> Result<Recorded, StoreError> {
+    if let Some(existing) = find_repeat(conn, new)? {
+        return Ok(Recorded {
+            conversion: existing,
+            created: false,
+            attribution: None,
+        });
+    }
+    let facts = load_clicks(conn, &new.touches)?;
+    let judge = |c: &ClickFacts| {
+        attribution::judge_click(
+            &c.kind,
+            c.flag_reason.as_deref(),
+            c.occurred_at,
+            judged_at,
+            window_days,
+        )
+    };
+    let resolved: Vec<Option<&ClickFacts>> = new
+        .touches
+        .iter()
+        .map(|r| facts.get(r.as_str()).filter(|c| judge(c).is_ok()))
+        .collect();
+    let mut acquisition: Option<Acquisition> = None;
+    let outcome = match new.touches.last() {
+        Some(last) => match facts.get(last.as_str()).map(judge) {
+            None => Attribution::Unattributed(Unattributed::UnknownClick),
+            Some(Ok(())) => Attribution::Click,
+            Some(Err(reason)) => Attribution::Unattributed(reason),
+        },
+        None => match &new.customer_id {
+            None => Attribution::Unattributed(Unattributed::NoClickId),
+            Some(customer) => {
+                let first = first_of_customer(conn, customer, new.occurred_at)?;
+                match attribution::customer_continuity(first.as_ref().map(Acquisition::earned)) {
+                    Ok(()) => {
+                        acquisition = first;
+                        Attribution::Customer
+                    }
+                    Err(reason) => Attribution::Unattributed(reason),
+                }
+            }
+        },
+    };
+    // Who earned it: (click row, share, employee, campaign).
+    let earned: Option<(Option<i64>, i64, i64, Option<i64>)> = match outcome {
+        Attribution::Click => resolved.last().copied().flatten().map(|c| {
+            (
+                Some(c.id),
+                c.touch.share_id,
+                c.touch.employee_id,
+                c.touch.campaign_id,
+            )
+        }),
+        Attribution::Customer => acquisition
+            .as_ref()
+            .and_then(|a| Some((a.click_id, a.share_id?, a.employee_id?, a.campaign_id))),
+        Attribution::Unattributed(_) => None,
+    };
+    let created_at = now();
+    let values = (
+        conversions::kind.eq(new.kind.as_str()),
+        conversions::external_id.eq(new.external_id.as_deref()),
+        conversions::value_cents.eq(new.value_cents.map(ValueCents::get)),
+        conversions::currency.eq(new.currency.code()),
+        conversions::customer_id.eq(new.customer_id.as_deref()),
+        conversions::occurred_at.eq(new.occurred_at),
+        conversions::day.eq(new.day),
+        conversions::click_ref.eq(new.touches.last().map(ClickRef::as_str)),
+        conversions::click_id.eq(earned.and_then(|e| e.0)),
+        conversions::share_id.eq(earned.map(|e| e.1)),
+        conversions::employee_id.eq(earned.map(|e| e.2)),
+        conversions::campaign_id.eq(earned.and_then(|e| e.3)),
+        conversions::attributed.eq(earned.is_some()),
+        conversions::api_key_id.eq(new.api_key_id),
+        conversions::created_at.eq(created_at),
+    );
+    // In a savepoint: on PostgreSQL a concurrent repeat can still hit the unique
+    // index, and the transaction must survive that to read the first one back.
+    let inserted =
+        conn.transaction(|c| insert_returning_id!(c, conversions::table, values, conversions::id));
+    let id = match inserted {
+        Ok(id) => id,
+        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+            return match find_repeat(conn, new)? {
+                Some(existing) => Ok(Recorded {
+                    conversion: existing,
+                    created: false,
+                    attribution: None,
+                }),
+                None => Err(StoreError::Conflict(info.message().to_owned())),
+            };
+        }
+        Err(other) => return Err(other.into()),
+    };
+
+    let touchpoints: Vec<StoredTouch> = match (&acquisition, outcome) {
+        (Some(first), Attribution::Customer) => stored_touches(conn, first.id)?,
+        _ => new
             .touches
             .iter()
             .zip(&resolved)
             .enumerate()
-            .map(|(position, (r, fact))| {
-                (
-                    conversion_touchpoints::conversion_id.eq(id),
-                    conversion_touchpoints::position.eq(position as i64),
-                    conversion_touchpoints::click_ref.eq(r.as_str()),
-                    conversion_touchpoints::click_id.eq(fact.map(|c| c.id)),
-                    conversion_touchpoints::share_id.eq(fact.map(|c| c.touch.share_id)),
-                    conversion_touchpoints::employee_id.eq(fact.map(|c| c.touch.employee_id)),
-                    conversion_touchpoints::campaign_id.eq(fact.and_then(|c| c.touch.campaign_id)),
-                    conversion_touchpoints::occurred_at.eq(fact.map(|c| c.occurred_at)),
-                )
+            .map(|(position, (r, fact))| StoredTouch {
+                position: position as i64,
+                click_ref: r.as_str().to_owned(),
+                click_id: fact.map(|c| c.id),
+                share_id: fact.map(|c| c.touch.share_id),
+                employee_id: fact.map(|c| c.touch.employee_id),
+                campaign_id: fact.and_then(|c| c.touch.campaign_id),
+                clicked_at: fact.map(|c| c.occurred_at),
             })
-            .collect();
-        if !rows.is_empty() {
-            per_backend!(conn, c => diesel::insert_into(conversion_touchpoints::table)
-                .values(&rows)
-                .execute(c))?;
-        }
-        Ok((find_by_id(conn, id)?, true))
+            .collect(),
+    };
+    let rows: Vec<_> = touchpoints
+        .iter()
+        .map(|t| {
+            (
+                conversion_touchpoints::conversion_id.eq(id),
+                conversion_touchpoints::position.eq(t.position),
+                conversion_touchpoints::click_ref.eq(t.click_ref.as_str()),
+                conversion_touchpoints::click_id.eq(t.click_id),
+                conversion_touchpoints::share_id.eq(t.share_id),
+                conversion_touchpoints::employee_id.eq(t.employee_id),
+                conversion_touchpoints::campaign_id.eq(t.campaign_id),
+                conversion_touchpoints::occurred_at.eq(t.clicked_at),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        per_backend!(conn, c => diesel::insert_into(conversion_touchpoints::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(Recorded {
+        conversion: find_by_id(conn, id)?,
+        created: true,
+        attribution: Some(outcome),
     })
+}
+
+/// A customer's first conversion, as customer continuity needs it.
+struct Acquisition {
+    id: i64,
+    attributed: bool,
+    click_id: Option<i64>,
+    share_id: Option<i64>,
+    employee_id: Option<i64>,
+    campaign_id: Option<i64>,
+}
+
+impl Acquisition {
+    /// Whether it was attributed (with the share and employee that say to whom).
+    fn earned(&self) -> bool {
+        self.attributed && self.share_id.is_some() && self.employee_id.is_some()
+    }
+}
+
+/// The earliest conversion of `customer` at or before `at` (ties by id).
+fn first_of_customer(
+    conn: &mut DbConnection,
+    customer: &str,
+    at: NaiveDateTime,
+) -> Result<Option<Acquisition>, StoreError> {
+    type Row = (
+        i64,
+        bool,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let row: Option<Row> = conversions::table
+        .filter(conversions::customer_id.eq(customer))
+        .filter(conversions::occurred_at.le(at))
+        .order((conversions::occurred_at.asc(), conversions::id.asc()))
+        .select((
+            conversions::id,
+            conversions::attributed,
+            conversions::click_id,
+            conversions::share_id,
+            conversions::employee_id,
+            conversions::campaign_id,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(
+        |(id, attributed, click_id, share_id, employee_id, campaign_id)| Acquisition {
+            id,
+            attributed,
+            click_id,
+            share_id,
+            employee_id,
+            campaign_id,
+        },
+    ))
+}
+
+/// A touchpoint row as stored.
+struct StoredTouch {
+    position: i64,
+    click_ref: String,
+    click_id: Option<i64>,
+    share_id: Option<i64>,
+    employee_id: Option<i64>,
+    campaign_id: Option<i64>,
+    clicked_at: Option<NaiveDateTime>,
+}
+
+/// The stored touchpoints of one conversion, oldest first.
+fn stored_touches(
+    conn: &mut DbConnection,
+    conversion_id: i64,
+) -> Result<Vec<StoredTouch>, StoreError> {
+    type Row = (
+        i64,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<NaiveDateTime>,
+    );
+    let rows: Vec<Row> = conversion_touchpoints::table
+        .filter(conversion_touchpoints::conversion_id.eq(conversion_id))
+        .order(conversion_touchpoints::position.asc())
+        .select((
+            conversion_touchpoints::position,
+            conversion_touchpoints::click_ref,
+            conversion_touchpoints::click_id,
+            conversion_touchpoints::share_id,
+            conversion_touchpoints::employee_id,
+            conversion_touchpoints::campaign_id,
+            conversion_touchpoints::occurred_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(position, click_ref, click_id, share_id, employee_id, campaign_id, clicked_at)| {
+                StoredTouch {
+                    position,
+                    click_ref,
+                    click_id,
+                    share_id,
+                    employee_id,
+                    campaign_id,
+                    clicked_at,
+                }
+            },
+        )
+        .collect())
+}
+
+/// Which of `external_ids` are stored under `kind` (a dry run's duplicates).
+pub fn stored_external_ids(
+    conn: &mut DbConnection,
+    kind: &str,
+    external_ids: &[&str],
+) -> Result<HashSet<String>, StoreError> {
+    let mut found = HashSet::new();
+    for chunk in external_ids.chunks(500) {
+        let ids: Vec<Option<String>> = conversions::table
+            .filter(conversions::kind.eq(kind))
+            .filter(conversions::external_id.eq_any(chunk))
+            .select(conversions::external_id)
+            .load(conn)?;
+        found.extend(ids.into_iter().flatten());
+    }
+    Ok(found)
 }
 
 fn find_repeat(

@@ -4,6 +4,7 @@
 
 pub mod api_keys;
 pub mod brands;
+pub mod breakdowns;
 pub mod campaigns;
 pub mod clicks;
 pub mod content;
@@ -16,6 +17,7 @@ pub mod salts;
 pub mod secrets;
 pub mod sentiment_words;
 pub mod sessions;
+pub mod settings;
 pub mod shares;
 pub mod snapshots;
 pub mod social;

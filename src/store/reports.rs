@@ -26,6 +26,8 @@ use crate::domain::leaderboard::Board;
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 
+diesel::allow_columns_to_appear_in_same_group_by_clause!(click_rollups::day, shares::network);
+
 /// What a report looks at.
 #[derive(Debug, Clone)]
 pub struct ReportFilter {
@@ -52,35 +54,99 @@ pub struct ReportFilter {
 }
 
 impl ReportFilter {
-    fn narrows_shares(&self) -> bool {
+    pub(crate) fn narrows_shares(&self) -> bool {
         self.campaign_id.is_some() || self.team.is_some() || self.network.is_some()
     }
 }
 
-/// Ids of the shares the filter keeps (campaign of the content, team of the employee,
-/// network of the share).
-fn matching_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>, StoreError> {
-    let mut q = shares::table
-        .inner_join(employees::table)
-        .inner_join(content::table)
-        .select(shares::id)
-        .into_boxed();
-    if let Some(id) = f.campaign_id {
-        q = q.filter(content::campaign_id.eq(id));
+/// `<column> IN (the shares the filter keeps)` — campaign of the content, team of the
+/// employee, network of the share — as one SQL condition with a subquery and bound
+/// values. The filter used to load the ids and send them back as an `IN` list: a team of
+/// 40 000 shares is more parameters than SQLite allows (32 766), and the database plans
+/// a subquery better anyway.
+#[derive(Debug, Clone)]
+pub(crate) struct KeptShares {
+    /// The share-id column of the outer query, as SQL (`click_rollups.share_id`).
+    column: &'static str,
+    campaign_id: Option<i64>,
+    team: Option<String>,
+    network: Option<String>,
+}
+
+impl KeptShares {
+    pub(crate) fn of(f: &ReportFilter, column: &'static str) -> KeptShares {
+        KeptShares {
+            column,
+            campaign_id: f.campaign_id,
+            team: f.team.clone(),
+            network: f.network.clone(),
+        }
     }
-    if let Some(network) = &f.network {
-        q = q.filter(shares::network.eq(network.clone()));
-    }
-    if let Some(team) = &f.team {
-        q = q.filter(
-            employees::team_id.eq_any(
-                teams::table
-                    .filter(teams::name.eq(team.clone()))
-                    .select(teams::id.nullable()),
-            ),
+}
+
+impl diesel::expression::Expression for KeptShares {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<QS> diesel::expression::AppearsOnTable<QS> for KeptShares {}
+
+impl<QS> diesel::expression::SelectableExpression<QS> for KeptShares {}
+
+impl<GB> diesel::expression::ValidGrouping<GB> for KeptShares {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::query_builder::QueryId for KeptShares {
+    type QueryId = ();
+    // The SQL depends on which filters are set.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for KeptShares
+where
+    DB: diesel::backend::Backend,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    DB: diesel::sql_types::HasSqlType<BigInt>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        out.push_sql(self.column);
+        out.push_sql(
+            " IN (SELECT kept_s.id FROM shares kept_s \
+             JOIN employees kept_e ON kept_e.id = kept_s.employee_id \
+             JOIN content kept_c ON kept_c.id = kept_s.content_id WHERE 1 = 1",
         );
+        if let Some(id) = &self.campaign_id {
+            out.push_sql(" AND kept_c.campaign_id = ");
+            out.push_bind_param::<BigInt, _>(id)?;
+        }
+        if let Some(network) = &self.network {
+            out.push_sql(" AND kept_s.network = ");
+            out.push_bind_param::<diesel::sql_types::Text, _>(network)?;
+        }
+        if let Some(team) = &self.team {
+            out.push_sql(
+                " AND kept_e.team_id IN (SELECT kept_t.id FROM teams kept_t WHERE kept_t.name = ",
+            );
+            out.push_bind_param::<diesel::sql_types::Text, _>(team)?;
+            out.push_sql(")");
+        }
+        out.push_sql(")");
+        Ok(())
     }
-    Ok(q.load(conn)?)
+}
+
+/// Ids of the shares the filter keeps, for filters applied in memory (attribution
+/// credits, customers).
+fn matching_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>, StoreError> {
+    Ok(shares::table
+        .filter(KeptShares::of(f, "shares.id"))
+        .select(shares::id)
+        .load(conn)?)
 }
 
 /// The shares a filter narrows to, or `None` when it keeps every share.
@@ -97,7 +163,6 @@ fn clicks_per_share(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    let keep = kept_shares(conn, f)?;
     let mut q = click_rollups::table
         .filter(click_rollups::day.ge(f.period.first_day))
         .filter(click_rollups::day.le(f.period.last_day))
@@ -108,8 +173,8 @@ fn clicks_per_share(
             sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
         ))
         .into_boxed();
-    if let Some(ids) = keep {
-        q = q.filter(click_rollups::share_id.eq_any(ids));
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
     }
     Ok(q.load(conn)?)
 }
@@ -331,7 +396,8 @@ fn counted_rows(
             let engagement = latest_engagement(conn, f)?;
             let ids: Vec<i64> = engagement.keys().copied().collect();
             let info = share_info(conn, &ids)?;
-            let rows = engagement.into_iter().filter_map(|(share_id, (value, _))| {
+            let rows = engagement.into_iter().filter_map(|(share_id, latest)| {
+                let value = latest.engagement;
                 let (eid, ename, _, title, network) = info.get(&share_id)?.clone();
                 Some(if board == Board::EngagementShares {
                     (share_id, format!("{title} · {ename} · {network}"), value)
@@ -381,6 +447,7 @@ fn supporter_rows(
         from: f.period.from,
         to: f.period.to,
         channel: f.channel.clone(),
+        brand_id: None,
     };
     let supporters = social::supporters(conn, &filter)?;
     let latest: HashMap<&str, i64> = supporters
@@ -417,18 +484,41 @@ fn shares_created(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>,
         .select(shares::id)
         .into_boxed();
     if f.narrows_shares() {
-        q = q.filter(shares::id.eq_any(matching_shares(conn, f)?));
+        q = q.filter(KeptShares::of(f, "shares.id"));
     }
     Ok(q.load(conn)?)
 }
 
-/// Per share: engagement (likes + comments + reshares) and impressions of its latest
-/// metrics snapshot in the period.
-pub fn latest_engagement(
+/// A share's latest metrics snapshot in a period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LatestMetrics {
+    /// Likes + comments + reshares.
+    pub engagement: i64,
+    pub impressions: Option<i64>,
+    /// The share's network (API name).
+    pub network: String,
+}
+
+/// A metrics snapshot of a share the filter keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsRow {
+    pub share_id: i64,
+    pub observed_at: chrono::NaiveDateTime,
+    /// Likes + comments + reshares.
+    pub engagement: i64,
+    pub impressions: Option<i64>,
+    /// The share's network (API name).
+    pub network: String,
+}
+
+/// Every metrics snapshot of the period of the kept shares, oldest first (ties in the
+/// order written).
+pub fn metrics_rows(
     conn: &mut DbConnection,
     f: &ReportFilter,
-) -> Result<HashMap<i64, (i64, Option<i64>)>, StoreError> {
+) -> Result<Vec<MetricsRow>, StoreError> {
     let mut q = metrics_snapshots::table
+        .inner_join(shares::table)
         .filter(
             metrics_snapshots::observed_at
                 .ge(f.period.from)
@@ -436,10 +526,12 @@ pub fn latest_engagement(
         )
         .select((
             metrics_snapshots::share_id,
+            metrics_snapshots::observed_at,
             metrics_snapshots::likes,
             metrics_snapshots::comments,
             metrics_snapshots::reshares,
             metrics_snapshots::impressions,
+            shares::network,
         ))
         .filter(metrics_snapshots::source.ne_all(f.sources.excluded()))
         .order((
@@ -448,13 +540,119 @@ pub fn latest_engagement(
         ))
         .into_boxed();
     if f.narrows_shares() {
-        q = q.filter(metrics_snapshots::share_id.eq_any(matching_shares(conn, f)?));
+        q = q.filter(KeptShares::of(f, "metrics_snapshots.share_id"));
     }
-    let rows: Vec<(i64, i64, i64, i64, Option<i64>)> = q.load(conn)?;
-    // Ordered oldest first, so the last write per share is its latest snapshot.
+    type Row = (
+        i64,
+        chrono::NaiveDateTime,
+        i64,
+        i64,
+        i64,
+        Option<i64>,
+        String,
+    );
+    let rows: Vec<Row> = q.load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(share, l, c, r, imp)| (share, (kpi::engagement(l, c, r), imp)))
+        .map(
+            |(share_id, observed_at, l, c, r, impressions, network)| MetricsRow {
+                share_id,
+                observed_at,
+                engagement: kpi::engagement(l, c, r),
+                impressions,
+                network,
+            },
+        )
+        .collect())
+}
+
+/// Per share: engagement (likes + comments + reshares) and impressions of its latest
+/// metrics snapshot in the period, with the share's network.
+pub fn latest_engagement(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<HashMap<i64, LatestMetrics>, StoreError> {
+    // Oldest first, so the last write per share is its latest snapshot.
+    Ok(metrics_rows(conn, f)?
+        .into_iter()
+        .map(|row| {
+            (
+                row.share_id,
+                LatestMetrics {
+                    engagement: row.engagement,
+                    impressions: row.impressions,
+                    network: row.network,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The (employee, network) and creation time of every kept share created in the period,
+/// oldest first.
+pub fn shares_created_in(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<(chrono::NaiveDateTime, i64, Network)>, StoreError> {
+    let mut q = shares::table
+        .filter(
+            shares::created_at
+                .ge(f.period.from)
+                .and(shares::created_at.lt(f.period.to)),
+        )
+        .select((shares::created_at, shares::employee_id, shares::network))
+        .order(shares::created_at.asc())
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "shares.id"));
+    }
+    Ok(q.load::<(chrono::NaiveDateTime, i64, String)>(conn)?
+        .into_iter()
+        .filter_map(|(at, employee, network)| Some((at, employee, Network::parse(&network).ok()?)))
+        .collect())
+}
+
+/// A follower count of an (employee, network) profile at a time.
+pub type FollowerRow = ((i64, Network), chrono::NaiveDateTime, i64);
+
+/// Every follower snapshot observed before the period's end of the profiles the team and
+/// network filters keep (a follower count belongs to no campaign), in the order written.
+pub fn follower_history(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<FollowerRow>, StoreError> {
+    let mut q = follower_snapshots::table
+        .filter(follower_snapshots::observed_at.lt(f.period.to))
+        .filter(follower_snapshots::source.ne_all(f.sources.excluded()))
+        .select((
+            follower_snapshots::employee_id,
+            follower_snapshots::network,
+            follower_snapshots::observed_at,
+            follower_snapshots::followers,
+        ))
+        .order(follower_snapshots::id.asc())
+        .into_boxed();
+    if let Some(network) = &f.network {
+        q = q.filter(follower_snapshots::network.eq(network.clone()));
+    }
+    if let Some(team) = &f.team {
+        q = q.filter(
+            follower_snapshots::employee_id.eq_any(
+                employees::table
+                    .filter(
+                        employees::team_id.eq_any(
+                            teams::table
+                                .filter(teams::name.eq(team.clone()))
+                                .select(teams::id.nullable()),
+                        ),
+                    )
+                    .select(employees::id),
+            ),
+        );
+    }
+    Ok(q.load::<(i64, String, chrono::NaiveDateTime, i64)>(conn)?
+        .into_iter()
+        .filter_map(|(e, n, at, followers)| Some(((e, Network::parse(&n).ok()?), at, followers)))
         .collect())
 }
 
@@ -498,64 +696,6 @@ pub fn reach_pairs(
         .collect())
 }
 
-/// Per (employee, network) with a follower count observed before the period's end: the
-/// count the period's growth starts from (the latest at or before its start; for a profile
-/// first counted during the period, that first count) and the count at its end. Narrowed
-/// by the team and network filters; a follower count belongs to no campaign.
-pub fn follower_counts(
-    conn: &mut DbConnection,
-    f: &ReportFilter,
-) -> Result<Vec<(i64, i64)>, StoreError> {
-    let mut q = follower_snapshots::table
-        .filter(follower_snapshots::observed_at.lt(f.period.to))
-        .filter(follower_snapshots::source.ne_all(f.sources.excluded()))
-        .select((follower_snapshots::employee_id, follower_snapshots::network))
-        .distinct()
-        .into_boxed();
-    if let Some(network) = &f.network {
-        q = q.filter(follower_snapshots::network.eq(network.clone()));
-    }
-    if let Some(team) = &f.team {
-        q = q.filter(
-            follower_snapshots::employee_id.eq_any(
-                employees::table
-                    .filter(
-                        employees::team_id.eq_any(
-                            teams::table
-                                .filter(teams::name.eq(team.clone()))
-                                .select(teams::id.nullable()),
-                        ),
-                    )
-                    .select(employees::id),
-            ),
-        );
-    }
-    let pairs: Vec<(i64, Network)> = q
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .filter_map(|(e, n)| Some((e, Network::parse(&n).ok()?)))
-        .collect();
-    // The period's last instant: `to` itself is outside it.
-    let end_at = f.period.to - chrono::TimeDelta::microseconds(1);
-    let end = snapshots::followers_at_many(conn, &pairs, end_at, f.sources)?;
-    let start = snapshots::followers_at_many(conn, &pairs, f.period.from, f.sources)?;
-    let new: Vec<(i64, Network)> = pairs
-        .iter()
-        .filter(|p| !start.contains_key(p))
-        .copied()
-        .collect();
-    let first =
-        snapshots::earliest_followers_in(conn, &new, f.period.from, f.period.to, f.sources)?;
-    Ok(pairs
-        .iter()
-        .filter_map(|pair| {
-            let at_end = *end.get(pair)?;
-            let baseline = start.get(pair).or_else(|| first.get(pair)).copied()?;
-            Some((baseline, at_end))
-        })
-        .collect())
-}
-
 /// Per employee: attributed conversions and Σ sale value (in the filter's currency).
 fn conversions_per_employee(
     conn: &mut DbConnection,
@@ -578,7 +718,7 @@ fn conversions_per_employee(
         ))
         .into_boxed();
     if f.narrows_shares() {
-        q = q.filter(conversions::share_id.eq_any(matching_shares(conn, f)?));
+        q = q.filter(KeptShares::of(f, "conversions.share_id"));
     }
     let rows: Vec<(Option<i64>, ConversionFacts)> = q.load(conn)?;
     let mut per: HashMap<i64, (i64, i64)> = HashMap::new();
@@ -596,6 +736,69 @@ fn conversions_per_employee(
         .collect())
 }
 
+/// Every conversion with a customer id, and every attributed sale without one (a
+/// customer of its own), over all time, oldest first: the inputs of customer lifetime
+/// value. A conversion counts as acquired through a click when it is attributed to a
+/// share the filter keeps.
+pub fn customer_conversions(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<kpi::CustomerConversion<chrono::NaiveDateTime>>, StoreError> {
+    let keep: Option<std::collections::HashSet<i64>> =
+        kept_shares(conn, f)?.map(|ids| ids.into_iter().collect());
+    type Row = (
+        i64,
+        Option<String>,
+        chrono::NaiveDateTime,
+        bool,
+        Option<i64>,
+        ConversionFacts,
+    );
+    let rows: Vec<Row> = conversions::table
+        .filter(
+            conversions::customer_id.is_not_null().or(conversions::kind
+                .eq("sale")
+                .and(conversions::attributed.eq(true))),
+        )
+        .select((
+            conversions::id,
+            conversions::customer_id,
+            conversions::occurred_at,
+            conversions::attributed,
+            conversions::share_id,
+            (
+                conversions::kind,
+                conversions::value_cents,
+                conversions::currency,
+            ),
+        ))
+        .order((conversions::occurred_at.asc(), conversions::id.asc()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, customer, at, attributed, share, (kind, value, currency))| {
+                let kept = match (&keep, share) {
+                    (None, _) => true,
+                    (Some(set), Some(share)) => set.contains(&share),
+                    (Some(_), None) => false,
+                };
+                kpi::CustomerConversion {
+                    customer: customer.unwrap_or_else(|| format!("\u{0}sale-{id}")),
+                    at,
+                    acquired_through_click: attributed && kept,
+                    sale: (kind == "sale").then(|| {
+                        (
+                            currency.unwrap_or_else(|| f.currency.clone()),
+                            value.unwrap_or(0),
+                        )
+                    }),
+                }
+            },
+        )
+        .collect())
+}
+
 /// A conversion's kind, value and currency.
 type ConversionFacts = (String, Option<i64>, Option<String>);
 
@@ -605,6 +808,8 @@ type ConversionFacts = (String, Option<i64>, Option<String>);
 pub struct DailyFigures {
     /// Verified human clicks.
     pub clicks: i64,
+    /// The same clicks per network of their share (API name).
+    pub clicks_by_network: BTreeMap<String, i64>,
     pub unique_clicks: i64,
     /// Conversions attributed to a click.
     pub conversions: i64,
@@ -616,8 +821,9 @@ pub struct DailyFigures {
     pub sales: i64,
     /// Σ value of attributed sales, per currency (a sale without one: the default).
     pub sales_cents: BTreeMap<String, i64>,
-    /// Distinct customers of those sales.
-    pub customers: BTreeSet<String>,
+    /// Distinct customers of those sales, per currency of the sale (a customer buying
+    /// in two currencies is listed under both).
+    pub customers: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl DailyFigures {
@@ -631,7 +837,16 @@ impl DailyFigures {
             .saturating_add(other.unattributed_conversions);
         self.leads = self.leads.saturating_add(other.leads);
         self.sales = self.sales.saturating_add(other.sales);
-        self.customers.extend(other.customers.iter().cloned());
+        for (currency, customers) in &other.customers {
+            self.customers
+                .entry(currency.clone())
+                .or_default()
+                .extend(customers.iter().cloned());
+        }
+        for (network, clicks) in &other.clicks_by_network {
+            let sum = self.clicks_by_network.entry(network.clone()).or_default();
+            *sum = sum.saturating_add(*clicks);
+        }
         for (currency, cents) in &other.sales_cents {
             let sum = self.sales_cents.entry(currency.clone()).or_default();
             *sum = sum.saturating_add(*cents);
@@ -645,26 +860,29 @@ pub fn daily_figures(
     f: &ReportFilter,
     tz: chrono_tz::Tz,
 ) -> Result<HashMap<NaiveDate, DailyFigures>, StoreError> {
-    let keep = kept_shares(conn, f)?;
     let mut days: HashMap<NaiveDate, DailyFigures> = HashMap::new();
 
     let mut q = click_rollups::table
+        .inner_join(shares::table)
         .filter(click_rollups::day.ge(f.period.first_day))
         .filter(click_rollups::day.le(f.period.last_day))
-        .group_by(click_rollups::day)
+        .group_by((click_rollups::day, shares::network))
         .select((
             click_rollups::day,
+            shares::network,
             sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
             sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
         ))
         .into_boxed();
-    if let Some(ids) = &keep {
-        q = q.filter(click_rollups::share_id.eq_any(ids.clone()));
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
     }
-    for (day, human, unique) in q.load::<(NaiveDate, i64, i64)>(conn)? {
+    for (day, network, human, unique) in q.load::<(NaiveDate, String, i64, i64)>(conn)? {
         let d = days.entry(day).or_default();
-        d.clicks += human;
-        d.unique_clicks += unique;
+        d.clicks = d.clicks.saturating_add(human);
+        d.unique_clicks = d.unique_clicks.saturating_add(unique);
+        let sum = d.clicks_by_network.entry(network).or_default();
+        *sum = sum.saturating_add(human);
     }
 
     let mut q = conversions::table
@@ -685,10 +903,8 @@ pub fn daily_figures(
             conversions::customer_id,
         ))
         .into_boxed();
-    if let Some(ids) = keep {
-        q = q.filter(conversions::share_id.eq_any(ids));
-    } else if let Some(id) = f.campaign_id {
-        q = q.filter(conversions::campaign_id.eq(id));
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "conversions.share_id"));
     }
     type Row = (
         chrono::NaiveDateTime,
@@ -712,10 +928,12 @@ pub fn daily_figures(
             "lead" | "signup" => d.leads += 1,
             "sale" => {
                 d.sales += 1;
+                let currency = currency.unwrap_or_else(|| f.currency.clone());
                 // A sale without a customer id is a customer of its own.
                 d.customers
+                    .entry(currency.clone())
+                    .or_default()
                     .insert(customer.unwrap_or_else(|| format!("\u{0}sale-{id}")));
-                let currency = currency.unwrap_or_else(|| f.currency.clone());
                 let sum = d.sales_cents.entry(currency).or_default();
                 *sum = sum.saturating_add(value.unwrap_or(0));
             }

@@ -144,6 +144,20 @@ pub fn create(
     new: &NewShare,
     next_slug: &mut dyn FnMut() -> Slug,
 ) -> Result<(Share, bool), ShareRefused> {
+    create_at(conn, new, next_slug, now())
+}
+
+/// [`create`] for a share made at `created_at` (UTC) rather than now: demo and seed data
+/// (`crate::demo`), whose shares were made over the weeks their clicks span.
+///
+/// # Errors
+/// As [`create`].
+pub fn create_at(
+    conn: &mut DbConnection,
+    new: &NewShare,
+    next_slug: &mut dyn FnMut() -> Slug,
+    created_at: NaiveDateTime,
+) -> Result<(Share, bool), ShareRefused> {
     write_transaction(conn, |conn| {
         if let Some(existing) = find_by_key(conn, new)? {
             return Ok((existing, false));
@@ -182,7 +196,6 @@ pub fn create(
             };
             let token = share::new_token();
             let destination = share::destination(&url, new.network, campaign.as_ref(), &token);
-            let created_at = now();
             let inserted = conn.transaction(|conn| {
                 insert_returning_id!(
                     conn,

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::dsl::{max, min};
+use diesel::dsl::max;
 use diesel::prelude::*;
 use diesel::result::Error as DieselError;
 use serde::Serialize;
@@ -306,38 +306,13 @@ pub fn latest_followers_at(
     at: NaiveDateTime,
     sources: Sources,
 ) -> Result<HashMap<(i64, Network), FollowerSnapshot>, StoreError> {
-    followers_picked(conn, pairs, Pick::LatestAtOrBefore(at), sources)
-}
-
-/// Per (employee, network) pair, the first follower count observed in `[from, to)`: the
-/// baseline of growth for a profile first counted during a period. Pairs without one are
-/// absent.
-pub fn earliest_followers_in(
-    conn: &mut DbConnection,
-    pairs: &[(i64, Network)],
-    from: NaiveDateTime,
-    to: NaiveDateTime,
-    sources: Sources,
-) -> Result<HashMap<(i64, Network), i64>, StoreError> {
-    Ok(
-        followers_picked(conn, pairs, Pick::EarliestIn(from, to), sources)?
-            .into_iter()
-            .map(|(pair, snapshot)| (pair, snapshot.followers))
-            .collect(),
-    )
-}
-
-/// Which snapshot of each pair [`followers_picked`] returns.
-#[derive(Debug, Clone, Copy)]
-enum Pick {
-    LatestAtOrBefore(NaiveDateTime),
-    EarliestIn(NaiveDateTime, NaiveDateTime),
+    followers_picked(conn, pairs, at, sources)
 }
 
 fn followers_picked(
     conn: &mut DbConnection,
     pairs: &[(i64, Network)],
-    pick: Pick,
+    at: NaiveDateTime,
     sources: Sources,
 ) -> Result<HashMap<(i64, Network), FollowerSnapshot>, StoreError> {
     let wanted: HashSet<(i64, &str)> = pairs.iter().map(|(e, n)| (*e, n.as_str())).collect();
@@ -355,25 +330,14 @@ fn followers_picked(
                 .filter(follower_snapshots::source.ne_all(sources.excluded()))
                 .group_by((follower_snapshots::employee_id, follower_snapshots::network))
         };
-        let latest: Vec<(i64, String, Option<NaiveDateTime>)> = match pick {
-            Pick::LatestAtOrBefore(at) => base()
-                .filter(follower_snapshots::observed_at.le(at))
-                .select((
-                    follower_snapshots::employee_id,
-                    follower_snapshots::network,
-                    max(follower_snapshots::observed_at),
-                ))
-                .load(conn)?,
-            Pick::EarliestIn(from, to) => base()
-                .filter(follower_snapshots::observed_at.ge(from))
-                .filter(follower_snapshots::observed_at.lt(to))
-                .select((
-                    follower_snapshots::employee_id,
-                    follower_snapshots::network,
-                    min(follower_snapshots::observed_at),
-                ))
-                .load(conn)?,
-        };
+        let latest: Vec<(i64, String, Option<NaiveDateTime>)> = base()
+            .filter(follower_snapshots::observed_at.le(at))
+            .select((
+                follower_snapshots::employee_id,
+                follower_snapshots::network,
+                max(follower_snapshots::observed_at),
+            ))
+            .load(conn)?;
         let latest: HashMap<(i64, String), NaiveDateTime> = latest
             .into_iter()
             .filter(|(e, n, _)| wanted.contains(&(*e, n.as_str())))

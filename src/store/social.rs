@@ -2,14 +2,14 @@
 //! cases of a period, as figures per local day. Nothing here decides what a KPI means;
 //! `domain::kpi` does, called by `app::kpis`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
 
 use super::StoreError;
-use crate::db::schema::{brand_keywords, brands, mentions, support_cases};
+use crate::db::schema::{brand_keywords, brands, mention_topics, mentions, support_cases, topics};
 use crate::db::DbConnection;
 use crate::domain::brand::KeywordKind;
 use crate::domain::mention::Sentiment;
@@ -24,6 +24,24 @@ pub struct SocialFilter {
     pub from: NaiveDateTime,
     pub to: NaiveDateTime,
     pub channel: Option<String>,
+    /// The brand the KPIs are about (own or competitor); `None`: the own brand(s).
+    pub brand_id: Option<i64>,
+}
+
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    mention_topics::topic_id,
+    mentions::brand_id,
+);
+
+/// The brands counted as "own" by a filter: the one it names, or the own brand(s).
+fn own_brand_ids(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<i64>, StoreError> {
+    match f.brand_id {
+        Some(id) => Ok(vec![id]),
+        None => Ok(brands::table
+            .filter(brands::own.eq(true))
+            .select(brands::id)
+            .load(conn)?),
+    }
 }
 
 /// How often one author mentioned the own brand or the competitors on one day, with one
@@ -31,6 +49,7 @@ pub struct SocialFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MentionFact {
     pub day: NaiveDate,
+    pub channel: String,
     pub author: String,
     pub own: bool,
     pub positive: bool,
@@ -42,24 +61,22 @@ pub fn mention_facts(
     conn: &mut DbConnection,
     f: &SocialFilter,
 ) -> Result<Vec<MentionFact>, StoreError> {
-    // Grouped on the mentions table alone (by brand), then the few brands looked up: a
-    // GROUP BY across the join would name a column of each table.
-    let own: HashMap<i64, bool> = brands::table
-        .select((brands::id, brands::own))
-        .load::<(i64, bool)>(conn)?
-        .into_iter()
-        .collect();
+    // Grouped on the mentions table alone (by brand); which brands are "own" is decided
+    // afterwards from the few brand ids.
+    let own: HashSet<i64> = own_brand_ids(conn, f)?.into_iter().collect();
     let mut q = mentions::table
         .filter(mentions::day.ge(f.first_day))
         .filter(mentions::day.le(f.last_day))
         .group_by((
             mentions::day,
+            mentions::channel,
             mentions::author,
             mentions::brand_id,
             mentions::sentiment,
         ))
         .select((
             mentions::day,
+            mentions::channel,
             mentions::author,
             mentions::brand_id,
             mentions::sentiment,
@@ -70,16 +87,83 @@ pub fn mention_facts(
         q = q.filter(mentions::channel.eq(channel.clone()));
     }
     let positive = Sentiment::Positive.as_str();
-    Ok(q.load::<(NaiveDate, String, i64, String, i64)>(conn)?
+    type Row = (NaiveDate, String, String, i64, String, i64);
+    Ok(q.load::<Row>(conn)?
         .into_iter()
-        .map(|(day, author, brand, sentiment, mentions)| MentionFact {
-            day,
-            author,
-            own: own.get(&brand).copied().unwrap_or(false),
-            positive: sentiment == positive,
-            mentions,
-        })
+        .map(
+            |(day, channel, author, brand, sentiment, mentions)| MentionFact {
+                day,
+                channel,
+                author,
+                own: own.contains(&brand),
+                positive: sentiment == positive,
+                mentions,
+            },
+        )
         .collect())
+}
+
+/// Mentions of one topic in the period: of the own brand (as the filter sees it) and of
+/// every brand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicFact {
+    pub topic: String,
+    pub own_mentions: i64,
+    pub all_mentions: i64,
+}
+
+/// Mention counts per topic (share of voice by topic), topics without mentions left out.
+pub fn topic_facts(
+    conn: &mut DbConnection,
+    f: &SocialFilter,
+) -> Result<Vec<TopicFact>, StoreError> {
+    let own: HashSet<i64> = own_brand_ids(conn, f)?.into_iter().collect();
+    let mut q = mention_topics::table
+        .inner_join(mentions::table)
+        .filter(mentions::day.ge(f.first_day))
+        .filter(mentions::day.le(f.last_day))
+        .group_by((mention_topics::topic_id, mentions::brand_id))
+        .select((mention_topics::topic_id, mentions::brand_id, count_star()))
+        .into_boxed();
+    if let Some(channel) = &f.channel {
+        q = q.filter(mentions::channel.eq(channel.clone()));
+    }
+    let mut per_topic: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (topic, brand, count) in q.load::<(i64, i64, i64)>(conn)? {
+        let entry = per_topic.entry(topic).or_default();
+        entry.1 = entry.1.saturating_add(count);
+        if own.contains(&brand) {
+            entry.0 = entry.0.saturating_add(count);
+        }
+    }
+    let ids: Vec<i64> = per_topic.keys().copied().collect();
+    let names: HashMap<i64, String> = topics::table
+        .filter(topics::id.eq_any(ids))
+        .select((topics::id, topics::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut out: Vec<TopicFact> = per_topic
+        .into_iter()
+        .filter_map(|(id, (own_mentions, all_mentions))| {
+            Some(TopicFact {
+                topic: names.get(&id)?.clone(),
+                own_mentions,
+                all_mentions,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.topic.cmp(&b.topic));
+    Ok(out)
+}
+
+/// The id of a brand by its name, for the `brand` filter.
+pub fn brand_id_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<i64>, StoreError> {
+    Ok(brands::table
+        .filter(brands::name.eq(name))
+        .select(brands::id)
+        .first(conn)
+        .optional()?)
 }
 
 /// An author with a positive own-brand mention in the period.
@@ -95,9 +179,7 @@ pub struct Supporter {
 
 /// Every author with a positive own-brand mention in the period.
 pub fn supporters(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<Supporter>, StoreError> {
-    let own_brands = brands::table
-        .filter(brands::own.eq(true))
-        .select(brands::id);
+    let own_brands = own_brand_ids(conn, f)?;
     let mut q = mentions::table
         .filter(mentions::brand_id.eq_any(own_brands))
         .filter(mentions::sentiment.eq(Sentiment::Positive.as_str()))
@@ -133,9 +215,9 @@ pub fn own_mention_texts(
     conn: &mut DbConnection,
     f: &SocialFilter,
 ) -> Result<Vec<(NaiveDate, String)>, StoreError> {
+    let own_brands = own_brand_ids(conn, f)?;
     let mut q = mentions::table
-        .inner_join(brands::table)
-        .filter(brands::own.eq(true))
+        .filter(mentions::brand_id.eq_any(own_brands))
         .filter(mentions::day.ge(f.first_day))
         .filter(mentions::day.le(f.last_day))
         .select((mentions::day, mentions::body))
@@ -146,11 +228,15 @@ pub fn own_mention_texts(
     Ok(q.load(conn)?)
 }
 
-/// The own brand's intended attributes (keywords marketing wants associated with it).
-pub fn intended_attributes(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+/// The intended attributes (keywords marketing wants associated with it) of the brand
+/// the filter is about.
+pub fn intended_attributes(
+    conn: &mut DbConnection,
+    f: &SocialFilter,
+) -> Result<Vec<String>, StoreError> {
+    let own_brands = own_brand_ids(conn, f)?;
     Ok(brand_keywords::table
-        .inner_join(brands::table)
-        .filter(brands::own.eq(true))
+        .filter(brand_keywords::brand_id.eq_any(own_brands))
         .filter(brand_keywords::kind.eq(KeywordKind::Attribute.as_str()))
         .select(brand_keywords::keyword)
         .load(conn)?)

@@ -568,6 +568,10 @@ async fn conversion_boards_and_kpis_follow_attribution() {
         json!({"converted": [], "unconverted": [{"currency": "EUR", "cents": 9000}]}),
         "a currency without a rate is listed, never dropped silently"
     );
+    assert_eq!(
+        totals["value_per_customer_cents"], 8750,
+        "17 500 over the two customers of the counted (USD) sales; Cho's EUR sale has no rate"
+    );
     let series = body["series"]["unattributed_conversions"]
         .as_array()
         .unwrap();
@@ -685,6 +689,11 @@ async fn revenue_converts_other_currencies_at_the_configured_rates() {
 async fn brand_world() -> TestApp {
     let app = TestApp::spawn().await;
     app.brands_acme_and_globex().await;
+    // A topic (made by tagging content) that the mentions below are tagged with.
+    app.create_content(
+        json!({"title": "Uptime", "url": "https://example.com/uptime", "topics": ["reliable"]}),
+    )
+    .await;
     let mention =
         |brand: &str, channel: &str, author: &str, text: &str, sentiment: &str, at: &str| {
             json!({"brand": brand, "channel": channel, "author": author, "text": text,
@@ -1028,4 +1037,244 @@ async fn follower_growth_starts_from_the_last_count_before_the_period() {
         "each day from the count before it"
     );
     assert_eq!(kpis("&network=x").await["totals"]["follower_growth"], 5);
+}
+
+#[actix_web::test]
+async fn mention_kpis_by_channel_topic_and_brand() {
+    let app = brand_world().await;
+    let body: Value = app
+        .get("/api/v1/kpis?from=2026-03-01&to=2026-03-08")
+        .await
+        .json()
+        .await
+        .unwrap();
+    // LinkedIn: Acme by ann (positive), bob, eve; Globex by cy. X: Acme by ann (positive);
+    // Globex by dee.
+    assert_eq!(
+        body["by_channel"],
+        json!([
+            {"channel": "linkedin", "own_mentions": 3, "all_mentions": 4, "share_of_voice": 0.75,
+             "supporters": 1, "authors": 4, "support_rate": 0.25},
+            {"channel": "x", "own_mentions": 1, "all_mentions": 2, "share_of_voice": 0.5,
+             "supporters": 1, "authors": 2, "support_rate": 0.5},
+        ])
+    );
+    // "reliable": Acme on March 2 and Globex on March 3 (the February one is outside).
+    assert_eq!(
+        body["by_topic"],
+        json!([{"topic": "reliable", "own_mentions": 1, "all_mentions": 2, "share_of_voice": 0.5}])
+    );
+
+    // The same KPIs seen from the competitor.
+    let globex: Value = app
+        .get("/api/v1/kpis?from=2026-03-01&to=2026-03-08&brand=Globex")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t = &globex["totals"];
+    assert_eq!(globex["brand"], "Globex");
+    assert_eq!(t["awareness"], 2);
+    assert_eq!(t["share_of_voice"], 2.0 / 6.0);
+    assert_eq!(t["support_rate"], 0.2, "cy of five authors");
+    assert_eq!(
+        t["brand_attribute_recognition"],
+        Value::Null,
+        "Globex has no intended attributes: its mentions cannot recognise one"
+    );
+    assert_eq!(
+        t["issues_resolved"], 2,
+        "support cases are the company's, whatever brand is looked at"
+    );
+    assert_eq!(globex["by_topic"][0]["share_of_voice"], 0.5);
+    assert_eq!(
+        globex["by_channel"][1]["support_rate"], 0.0,
+        "dee was neutral"
+    );
+
+    let res = app.get("/api/v1/kpis?brand=Initech").await;
+    assert_eq!(
+        error_code(res, StatusCode::UNPROCESSABLE_ENTITY).await,
+        "unknown_brand"
+    );
+}
+
+/// Posts a metrics snapshot with impressions.
+async fn impressions(app: &TestApp, share: i64, impressions: i64) {
+    let res = app
+        .post(
+            &format!("/api/v1/shares/{share}/metrics"),
+            &json!({"likes": 1, "comments": 0, "reshares": 0, "impressions": impressions}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+#[actix_web::test]
+async fn earned_media_value_prices_impressions_and_clicks_per_network() {
+    let w = world_with(RawSettings {
+        emv_rates: Some("linkedin=10.00/0.50, x=/1.00".into()),
+        ..RawSettings::default()
+    })
+    .await;
+    let app = &w.app;
+    impressions(app, w.ana_li.0, 1500).await;
+    impressions(app, w.ana_x.0, 2000).await;
+    let emv = |query: &'static str| async move {
+        let body: Value = app
+            .get(&format!("/api/v1/kpis?{query}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        body["totals"]["earned_media_value_cents"].clone()
+    };
+    // LinkedIn: 1 500 impressions × 1 000 ¢ / 1 000 + 7 clicks × 50 ¢; X: 1 click × 100 ¢
+    // (no CPM there, so its 2 000 impressions earn nothing).
+    assert_eq!(emv("").await, 1500 + 350 + 100);
+    assert_eq!(emv("network=x").await, 100);
+    assert_eq!(
+        emv("team=Engineering").await,
+        100,
+        "Ben's 2 LinkedIn clicks"
+    );
+
+    let rates: Value = app
+        .get("/api/v1/settings/emv-rates")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        rates,
+        json!({"currency": "USD", "origin": "config", "rates": {
+            "linkedin": {"cpm_cents": 1000, "cpc_cents": 50},
+            "x": {"cpm_cents": 0, "cpc_cents": 100}}})
+    );
+    let res = app
+        .put(
+            "/api/v1/settings/emv-rates",
+            &json!({"rates": {"linkedin": {"cpm_cents": 2000}}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        emv("").await,
+        3000,
+        "the stored rates replace the configured ones at once"
+    );
+    for bad in [
+        json!({"rates": {"fax": {"cpm_cents": 1}}}),
+        json!({"rates": {"x": {"cpc_cents": -5}}}),
+        json!({"rates": {"x": {"cpc": 5}}}),
+    ] {
+        let res = app.put("/api/v1/settings/emv-rates", &bad).await;
+        assert!(res.status().is_client_error(), "{bad}: {}", res.status());
+    }
+    assert_eq!(emv("").await, 3000, "refused rates changed nothing");
+    let res = app.delete("/api/v1/settings/emv-rates").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(emv("").await, 1950, "back to the configuration");
+
+    let plain = world().await;
+    let body: Value = plain.app.get("/api/v1/kpis").await.json().await.unwrap();
+    assert_eq!(
+        body["totals"]["earned_media_value_cents"],
+        Value::Null,
+        "no rates set: no data, not 0"
+    );
+}
+
+#[actix_web::test]
+async fn customer_lifetime_value_averages_customers_acquired_through_a_click() {
+    let w = world().await;
+    let app = &w.app;
+    let ana = click_id(app, &w.ana_li.1, "81.2.72.1").await;
+    let ben = click_id(app, &w.ben_li.1, "81.2.72.2").await;
+    let cho = click_id(app, &w.cho_li.1, "81.2.72.3").await;
+    for body in [
+        // c1: acquired through Ana's link with a lead; later buys twice, once directly.
+        json!({"kind": "lead", "click_id": ana, "customer_id": "c1", "external_id": "1"}),
+        json!({"kind": "sale", "click_id": ben, "customer_id": "c1", "value_cents": 10000, "external_id": "2"}),
+        json!({"kind": "sale", "customer_id": "c1", "value_cents": 5000, "external_id": "3"}),
+        // c2: an existing customer (first seen without a click): not acquired by one.
+        json!({"kind": "sale", "customer_id": "c2", "value_cents": 7000, "external_id": "4"}),
+        json!({"kind": "sale", "click_id": ana, "customer_id": "c2", "value_cents": 3000, "external_id": "5"}),
+        // c3: acquired through Cho's link.
+        json!({"kind": "sale", "click_id": cho, "customer_id": "c3", "value_cents": 2000, "external_id": "6"}),
+    ] {
+        let res = app.post("/api/v1/conversions", &body).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{body}");
+    }
+    let clv = |query: &'static str| async move {
+        let body: Value = app
+            .get(&format!("/api/v1/kpis?{query}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        body["totals"]["customer_lifetime_value_cents"].clone()
+    };
+    assert_eq!(clv("").await, (15000 + 2000) / 2);
+    assert_eq!(clv("team=Sales").await, 8500, "Ana and Cho acquired both");
+    assert_eq!(
+        clv("team=Engineering").await,
+        Value::Null,
+        "Ben's click converted c1, but did not acquire them"
+    );
+    assert_eq!(
+        clv("from=2020-01-01&to=2020-02-01").await,
+        Value::Null,
+        "nobody was acquired then"
+    );
+}
+
+#[actix_web::test]
+async fn filters_keeping_more_shares_than_sql_parameters_allowed_still_answer() {
+    let w = world().await;
+    // 33 000 more shares for Ana (Sales): more than SQLite's 32 766 parameters, so a filter
+    // sent as a list of share ids would fail.
+    let ana = w.ana;
+    w.app
+        .db()
+        .run_sync(move |conn| {
+            diesel::sql_query(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 33000) \
+                 INSERT INTO content (title, url, origin, click_param, created_at) \
+                 SELECT 'bulk ' || i, 'https://example.com/bulk/' || i, 'curated', false, CURRENT_TIMESTAMP FROM n",
+            )
+            .execute(conn)?;
+            diesel::sql_query(format!(
+                "INSERT INTO shares (employee_id, content_id, network, slug, token, destination, created_at) \
+                 SELECT {ana}, id, 'linkedin', 'bulk' || id, 'bulk-token-' || id, url, CURRENT_TIMESTAMP \
+                 FROM content WHERE title LIKE 'bulk %'"
+            ))
+            .execute(conn)?;
+            Ok(())
+        })
+        .unwrap();
+    for path in [
+        "/api/v1/kpis?team=Sales&network=linkedin",
+        "/api/v1/leaderboards/top-shares?team=Sales",
+        "/api/v1/leaderboards/employees-reach?team=Sales",
+        "/api/v1/leaderboards/employees-conversions?team=Sales",
+    ] {
+        let res = w.app.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+    }
+    let body: Value = w
+        .app
+        .get("/api/v1/kpis?team=Sales&network=linkedin")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        body["totals"]["clicks"], 5,
+        "Ana's 3 and Cho's 2 LinkedIn clicks"
+    );
+    assert_eq!(
+        board(&w.app, "employees-shares?team=Sales").await[0],
+        (w.ana, "Ana".to_string(), 33_002)
+    );
 }

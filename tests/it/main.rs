@@ -7,6 +7,7 @@ mod common;
 mod fixtures;
 
 mod api_auth;
+mod api_breakdowns;
 mod api_conversions;
 mod api_employees;
 mod api_export;
@@ -19,8 +20,10 @@ mod browser;
 mod cli;
 mod click_store;
 mod crash;
+mod demo;
 mod hostile_input;
 mod import;
+mod import_conversions;
 mod journal_upgrade;
 mod pages_auth;
 mod pages_links;

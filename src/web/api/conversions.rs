@@ -12,14 +12,14 @@ use std::num::NonZeroU32;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
+use chrono::NaiveDateTime;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 
-use super::{invalid, query_period};
+use super::{invalid, query_period, refused};
 use crate::domain::api_key::{origin_allowed, Scope};
-use crate::domain::conversion::{self, ClickRef, Currency, Kind, ValueCents};
-use crate::domain::share;
+use crate::domain::conversion::{self, Amount, ConversionInput, Currency, Kind};
 use crate::error::ApiError;
 use crate::store::conversions::{ConversionFilter, NewConversion, Touchpoint};
 use crate::store::{self, StoreError};
@@ -86,54 +86,38 @@ pub struct CreateConversion {
 }
 
 impl CreateConversion {
-    fn parse(self, state: &AppState, api_key_id: i64) -> Result<NewConversion, ApiError> {
+    /// The body checked by the rules the CSV import shares
+    /// ([`conversion::validate`]), with the instant its clicks are judged at.
+    fn parse(
+        self,
+        state: &AppState,
+        api_key_id: i64,
+    ) -> Result<(NewConversion, NaiveDateTime), ApiError> {
         let settings = &state.settings;
-        let kind = Kind::parse(&self.kind).map_err(|e| invalid("invalid_kind", "kind", e))?;
-        let value_cents = self
-            .value_cents
-            .map(ValueCents::new)
-            .transpose()
-            .map_err(|e| ApiError::unprocessable("invalid_value", e.to_string()))?;
-        let currency = Currency::parse(
-            self.currency
-                .as_deref()
-                .unwrap_or(&settings.default_currency),
+        let default_currency = Currency::parse(&settings.default_currency)
+            .map_err(|e| invalid("invalid_currency", "currency", e))?;
+        let touchpoints = self.touchpoints.unwrap_or_default();
+        let valid = conversion::validate(
+            &ConversionInput {
+                kind: &self.kind,
+                value: self.value_cents.map(Amount::Cents),
+                currency: self.currency.as_deref(),
+                click_id: self.click_id.as_deref(),
+                touchpoints: &touchpoints,
+                external_id: self.external_id.map(IdValue::into_string),
+                customer_id: self.customer_id.map(IdValue::into_string),
+                occurred_at: self.occurred_at.as_deref(),
+            },
+            default_currency,
+            store::now(),
+            settings.timezone,
         )
-        .map_err(|e| invalid("invalid_currency", "currency", e))?;
-        let click = |value: &str| {
-            ClickRef::parse(value).map_err(|e| invalid("invalid_click_id", "click_id", e))
-        };
-        let click_id = self.click_id.as_deref().map(click).transpose()?.flatten();
-        let sent = self.touchpoints.unwrap_or_default();
-        conversion::check_touchpoint_count(sent.len())
-            .map_err(|e| invalid("too_many_touchpoints", "touchpoints", e))?;
-        let mut touchpoints = Vec::with_capacity(sent.len());
-        for t in &sent {
-            touchpoints.extend(click(t)?);
-        }
-        let external_id = conversion::optional_id(self.external_id.map(IdValue::into_string))
-            .map_err(|e| invalid("invalid_external_id", "external_id", e))?;
-        let customer_id = conversion::optional_id(self.customer_id.map(IdValue::into_string))
-            .map_err(|e| invalid("invalid_customer_id", "customer_id", e))?;
-        let occurred_at = match self.occurred_at.as_deref() {
-            None => store::now(),
-            Some(t) => share::parse_time(t, settings.timezone)
-                .map_err(|e| invalid("invalid_occurred_at", "occurred_at", e))?,
-        };
-        Ok(NewConversion {
-            kind,
-            value_cents,
-            currency,
-            external_id,
-            customer_id,
-            occurred_at,
-            day: occurred_at
-                .and_utc()
-                .with_timezone(&settings.timezone)
-                .date_naive(),
-            touches: conversion::touch_sequence(click_id, touchpoints),
-            api_key_id: Some(api_key_id),
-        })
+        .map_err(refused)?;
+        let judged_at = valid.judged_at;
+        Ok((
+            NewConversion::from_valid(valid, settings.timezone, Some(api_key_id)),
+            judged_at,
+        ))
     }
 }
 
@@ -267,19 +251,19 @@ async fn record(
             return Ok(response);
         }
     }
-    let new = body
+    let (new, judged_at) = body
         .map_err(Refused::Body)?
         .into_inner()
         .parse(state, key_id)?;
     let window = state.settings.attribution_window_days;
-    let (conversion, created) = state
+    let recorded = state
         .db
-        .run(move |conn| store::conversions::record(conn, &new, window))
+        .run(move |conn| store::conversions::record_judged(conn, &new, window, judged_at))
         .await?;
-    Ok(if created {
-        HttpResponse::Created().json(conversion)
+    Ok(if recorded.created {
+        HttpResponse::Created().json(recorded.conversion)
     } else {
-        HttpResponse::Ok().json(conversion)
+        HttpResponse::Ok().json(recorded.conversion)
     })
 }
 

@@ -162,6 +162,38 @@ pub async fn conversions_csv(db: Db, filter: ConversionFilter) -> Result<HttpRes
     .await
 }
 
+/// `GET /export/breakdowns/{dimension}.csv`: exactly the rows `/breakdowns/{dimension}`
+/// answers for the same query (`value,clicks,share`; an unknown value is an empty cell).
+/// At most [`MAX_LIMIT`](super::breakdowns::MAX_LIMIT) rows: built whole, not streamed.
+pub async fn breakdown(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    dimension: web::Path<String>,
+    query: web::Query<super::breakdowns::BreakdownQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (_, breakdown) = super::breakdowns::report(&state, &dimension, &query).await?;
+    let failed = |err: csv::Error| {
+        tracing::error!(error = %err, "cannot write a breakdown CSV");
+        ApiError::Internal
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(["value", "clicks", "share"])
+        .map_err(failed)?;
+    for row in &breakdown.rows {
+        out.write_record([
+            text(row.value.as_deref()),
+            row.clicks.to_string(),
+            row.share.to_string(),
+        ])
+        .map_err(failed)?;
+    }
+    let body = out
+        .into_inner()
+        .map_err(|err| failed(err.into_error().into()))?;
+    let filename = format!("breakdown-{}.csv", breakdown.dimension.name());
+    Ok(csv_attachment(&filename).body(body))
+}
+
 // ---------------------------------------------------------------------------------------
 // The streaming machinery
 // ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 //! wrong methods, oversized bodies).
 
 pub mod brands;
+pub mod breakdowns;
 pub mod campaigns;
 pub mod content;
 pub mod conversions;
@@ -10,6 +11,7 @@ pub mod employees;
 pub mod export;
 pub mod mentions;
 pub mod reports;
+pub mod settings;
 pub mod shares;
 pub mod snapshots;
 pub mod support;
@@ -85,11 +87,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/support-cases/{id}").route(web::get().to(support::show)))
                 .route("/leaderboards/{board}", web::get().to(reports::leaderboard))
                 .route("/kpis", web::get().to(reports::kpis))
+                .service(
+                    web::resource("/settings/emv-rates")
+                        .route(web::get().to(settings::show_emv_rates))
+                        .route(web::put().to(settings::set_emv_rates))
+                        .route(web::delete().to(settings::reset_emv_rates)),
+                )
                 .route(
                     "/export/leaderboards/{board}.csv",
                     web::get().to(reports::leaderboard_csv),
                 )
                 .route("/export/kpis.csv", web::get().to(reports::kpis_csv))
+                .route("/breakdowns/{dimension}", web::get().to(breakdowns::show))
+                .route(
+                    "/export/breakdowns/{dimension}.csv",
+                    web::get().to(export::breakdown),
+                )
                 .service(
                     web::resource("/conversions")
                         .app_data(json_config(conversions::BODY_LIMIT))

@@ -26,7 +26,7 @@ pub struct ReportQuery {
     campaign_id: Option<i64>,
     team: Option<String>,
     network: Option<String>,
-    limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
     unique: Option<bool>,
     interval: Option<String>,
     model: Option<String>,
@@ -37,10 +37,13 @@ pub struct ReportQuery {
     channel: Option<String>,
     /// Supporters board: `reach` (default) or `mentions`.
     influence: Option<String>,
+    /// The brand (name) the mention KPIs are about; the own brand by default.
+    brand: Option<String>,
 }
 
 impl ReportQuery {
-    fn filter(&self, state: &AppState) -> Result<ReportFilter, ApiError> {
+    /// The period and filters of a report query, as every report reads them.
+    pub(crate) fn filter(&self, state: &AppState) -> Result<ReportFilter, ApiError> {
         let period = Period::parse(
             self.from.as_deref(),
             self.to.as_deref(),
@@ -239,11 +242,18 @@ async fn kpi_report(
         interval,
         timezone: tz,
         rates: state.settings.exchange_rates.clone(),
+        brand: query
+            .brand
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+            .map(String::from),
+        emv_rates: state.settings.emv_rates.clone(),
     };
     let report = state
         .db
-        .run(move |conn| kpis::kpi_report(conn, &request))
-        .await?;
+        .run(move |conn| Ok(kpis::kpi_report(conn, &request)))
+        .await??;
     Ok((filter, interval, report))
 }
 
@@ -306,7 +316,10 @@ pub async fn kpis(
         "revenue_conversion": revenue_conversion,
         "engagement_rate_basis": report.engagement_rate_basis.map(|b| b.as_str()),
         "engagement_levels": engagement_levels,
+        "by_channel": report.by_channel,
+        "by_topic": report.by_topic,
         "series": series,
-        "note": "Clicks are verified human clicks; conversions, leads and revenue count attributed conversions (unattributed_conversions beside them); revenue_cents is in `currency`, other currencies converted at the configured fixed rates (revenue_conversion lists any without a rate). Everything is counted by event time (the local day it happened).",
+        "brand": query.brand.as_deref().map(str::trim).filter(|b| !b.is_empty()),
+        "note": "Clicks are verified human clicks; conversions, leads and revenue count attributed conversions (unattributed_conversions beside them); revenue_cents is in `currency`, other currencies converted at the configured fixed rates (revenue_conversion lists any without a rate). Everything is counted by event time (the local day it happened). earned_media_value_cents is what the same impressions and clicks would have cost as paid media: read it beside revenue_cents, never alone.",
     })))
 }

@@ -1,7 +1,8 @@
-//! `/admin/import`: upload a CSV file of mentions, metrics or follower snapshots, or
-//! support cases; check it (dry run) or import it, all or nothing, through the engine the
-//! CLI uses (`crate::import`). The page lists every kind's columns and offers an example
-//! file per kind (`/admin/import/{kind}.csv`).
+//! `/admin/import`: upload a CSV file of mentions, metrics or follower snapshots, support
+//! cases or conversions; check it (dry run) or import it, all or nothing, through the
+//! engine the CLI uses (`crate::import`). The page lists every kind's columns (and how a
+//! Salesforce or HubSpot export of conversions maps onto them) and offers an example file
+//! per kind and layout (`/admin/import/{kind}.csv`, `/admin/import/conversions-{layout}.csv`).
 //!
 //! The upload is `multipart/form-data`, streamed to a temporary file (deleted when the
 //! request ends) and refused beyond `CHORUS_IMPORT_MAX_MB`. The CSRF token comes as the
@@ -20,7 +21,8 @@ use futures_util::TryStreamExt;
 use serde::Deserialize;
 
 use super::{render, Nav};
-use crate::domain::csv_import::{ImportKind, Need};
+use crate::domain::conversion::Currency;
+use crate::domain::csv_import::{ImportKind, Layout, Need, Target};
 use crate::domain::sentiment::Lexicon;
 use crate::error::PageError;
 use crate::import::{self, group, Report};
@@ -49,6 +51,31 @@ struct KindView {
     title: &'static str,
     selected: bool,
     columns: Vec<ColumnView>,
+    /// Conversions: the CRM layouts and how their columns map onto Chorus's.
+    layouts: Vec<LayoutView>,
+}
+
+/// A CRM layout's columns, for the page's mapping table.
+struct LayoutView {
+    value: &'static str,
+    title: &'static str,
+    columns: Vec<MappedColumnView>,
+}
+
+struct MappedColumnView {
+    header: &'static str,
+    need: String,
+    required: bool,
+    /// The Chorus column it fills, or what it decides (`kind`, `occurred_at`).
+    fills: String,
+    help: &'static str,
+}
+
+/// A choice of the layout select.
+struct LayoutOption {
+    value: &'static str,
+    title: &'static str,
+    selected: bool,
 }
 
 fn kinds(selected: ImportKind) -> Vec<KindView> {
@@ -68,8 +95,55 @@ fn kinds(selected: ImportKind) -> Vec<KindView> {
                     help: c.help,
                 })
                 .collect(),
+            layouts: if kind == ImportKind::Conversions {
+                crm_layouts()
+            } else {
+                Vec::new()
+            },
         })
         .collect()
+}
+
+fn crm_layouts() -> Vec<LayoutView> {
+    Layout::ALL
+        .into_iter()
+        .filter(|l| *l != Layout::Chorus)
+        .map(|layout| LayoutView {
+            value: layout.as_str(),
+            title: layout.title(),
+            columns: layout
+                .columns()
+                .into_iter()
+                .map(|c| MappedColumnView {
+                    header: c.column.name,
+                    need: c.column.need_label(),
+                    required: c.column.need != Need::Optional,
+                    fills: match c.target {
+                        Target::Column(name) => name.to_owned(),
+                        Target::Stage => "kind".to_owned(),
+                        Target::ClosedAt => "occurred_at of a sale".to_owned(),
+                        Target::CreatedAt => "occurred_at of a lead".to_owned(),
+                    },
+                    help: c.column.help,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The layout select: detected (`""`) first, then every layout.
+fn layout_options(selected: Option<Layout>) -> Vec<LayoutOption> {
+    let mut options = vec![LayoutOption {
+        value: "",
+        title: "Detect from the column names",
+        selected: selected.is_none(),
+    }];
+    options.extend(Layout::ALL.into_iter().map(|l| LayoutOption {
+        value: l.as_str(),
+        title: l.title(),
+        selected: selected == Some(l),
+    }));
+    options
 }
 
 struct ErrorView {
@@ -88,9 +162,12 @@ struct ReportView {
     dry_run: bool,
     rows: String,
     added: String,
-    /// The duplicates (mentions) or updated (cases) tile, when it applies to the kind.
+    /// The duplicates (mentions, conversions) or updated (cases) tile, when it applies to
+    /// the kind.
     second: Option<String>,
     second_label: &'static str,
+    /// Imported conversions: "attributed / unattributed".
+    attribution: Option<String>,
     bad_rows: String,
     errors: Vec<ErrorView>,
     /// Errors not listed.
@@ -107,8 +184,12 @@ fn report_view(report: &Report, file_name: String) -> ReportView {
     };
     let counts = &report.counts;
     let (second_label, second) = match (report.kind, report.dry_run) {
-        (ImportKind::Mentions, false) => ("Duplicates skipped", Some(group(counts.duplicates))),
-        (ImportKind::Mentions, true) => ("Duplicates to skip", Some(group(counts.duplicates))),
+        (ImportKind::Mentions | ImportKind::Conversions, false) => {
+            ("Duplicates skipped", Some(group(counts.duplicates)))
+        }
+        (ImportKind::Mentions | ImportKind::Conversions, true) => {
+            ("Duplicates to skip", Some(group(counts.duplicates)))
+        }
         (ImportKind::SupportCases, _) => (
             "Updated (unchanged)",
             Some(format!(
@@ -131,6 +212,13 @@ fn report_view(report: &Report, file_name: String) -> ReportView {
         added: group(counts.added),
         second,
         second_label,
+        attribution: (report.kind == ImportKind::Conversions && report.stored()).then(|| {
+            format!(
+                "{} / {}",
+                group(counts.attribution.attributed()),
+                group(counts.attribution.unattributed_total())
+            )
+        }),
         bad_rows: group(report.errors.bad_rows),
         errors: report
             .errors
@@ -155,6 +243,7 @@ struct ImportPage {
     nav: Option<Nav>,
     csrf: String,
     kinds: Vec<KindView>,
+    layouts: Vec<LayoutOption>,
     ignore_unknown: bool,
     max_mb: u64,
     max_bytes: u64,
@@ -172,12 +261,29 @@ struct Outcome {
     report: Option<ReportView>,
 }
 
+/// What the form was filled with, to show it again.
+#[derive(Clone, Copy)]
+struct Choice {
+    kind: ImportKind,
+    layout: Option<Layout>,
+    ignore_unknown: bool,
+}
+
+impl Choice {
+    fn of(kind: ImportKind) -> Choice {
+        Choice {
+            kind,
+            layout: None,
+            ignore_unknown: false,
+        }
+    }
+}
+
 fn import_page(
     state: &AppState,
     user: &CurrentUser,
     status: StatusCode,
-    kind: ImportKind,
-    ignore_unknown: bool,
+    choice: Choice,
     outcome: Outcome,
 ) -> Result<HttpResponse, PageError> {
     let max_bytes = state.settings.import_max_bytes;
@@ -187,8 +293,9 @@ fn import_page(
             title: "Import CSV",
             nav: Some(Nav::new(user, "import")),
             csrf: user.csrf.clone(),
-            kinds: kinds(kind),
-            ignore_unknown,
+            kinds: kinds(choice.kind),
+            layouts: layout_options(choice.layout),
+            ignore_unknown: choice.ignore_unknown,
             max_mb: max_bytes / (1024 * 1024),
             max_bytes,
             timezone: state.settings.timezone.name().to_owned(),
@@ -219,33 +326,40 @@ pub async fn page(
         &state,
         &user,
         StatusCode::OK,
-        kind,
-        false,
+        Choice::of(kind),
         Outcome::default(),
     )
 }
 
 /// `GET /admin/import/{kind}.csv`: a small example file that imports as it is (given the
-/// brand, share and employee it names).
+/// brand, share and employee it names); `GET /admin/import/conversions-{layout}.csv`: the
+/// sample export of a CRM layout (`docs/samples/`).
 pub async fn example(
     AdminUser(_): AdminUser,
     path: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let kind = path
-        .strip_suffix(".csv")
-        .and_then(ImportKind::parse)
-        .ok_or(PageError::NotFound)?;
+    let name = path.strip_suffix(".csv").ok_or(PageError::NotFound)?;
+    let (file, body) = match ImportKind::parse(name) {
+        Some(kind) => (kind.as_str().to_owned(), kind.example_csv()),
+        None => {
+            let layout = name
+                .strip_prefix("conversions-")
+                .and_then(Layout::parse)
+                .ok_or(PageError::NotFound)?;
+            (
+                format!("conversions-{}", layout.as_str()),
+                layout.example_csv().to_owned(),
+            )
+        }
+    };
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"chorus-{}-example.csv\"",
-                kind.as_str()
-            ),
+            format!("attachment; filename=\"chorus-{file}-example.csv\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(kind.example_csv()))
+        .body(body))
 }
 
 /// The uploaded file, on disk for as long as this lives.
@@ -259,6 +373,7 @@ struct Upload {
 #[derive(Default)]
 struct UploadForm {
     kind: String,
+    layout: String,
     action: String,
     ignore_unknown: bool,
     upload: Option<Upload>,
@@ -362,6 +477,7 @@ async fn read_form(
                 verified = true;
             }
             "kind" => form.kind = value,
+            "layout" => form.layout = value,
             "action" => form.action = value,
             "ignore_unknown" => form.ignore_unknown = !value.is_empty(),
             _ => {}
@@ -412,8 +528,7 @@ pub async fn upload(
             &state,
             &user,
             StatusCode::PAYLOAD_TOO_LARGE,
-            ImportKind::Mentions,
-            false,
+            Choice::of(ImportKind::Mentions),
             too_large(),
         );
     }
@@ -430,28 +545,44 @@ pub async fn upload(
                 &state,
                 &user,
                 StatusCode::PAYLOAD_TOO_LARGE,
-                ImportKind::Mentions,
-                false,
+                Choice::of(ImportKind::Mentions),
                 too_large(),
             )
         }
     };
+    let layout = Layout::parse(&form.layout);
     let Some(kind) = ImportKind::parse(&form.kind) else {
         return import_page(
             &state,
             &user,
             StatusCode::UNPROCESSABLE_ENTITY,
-            ImportKind::Mentions,
-            form.ignore_unknown,
+            Choice {
+                kind: ImportKind::Mentions,
+                layout,
+                ignore_unknown: form.ignore_unknown,
+            },
             Outcome {
                 form_error: Some("Choose what the file holds.".to_owned()),
                 ..Outcome::default()
             },
         );
     };
-    let refuse = |status: StatusCode, outcome: Outcome| {
-        import_page(&state, &user, status, kind, form.ignore_unknown, outcome)
+    let choice = Choice {
+        kind,
+        layout,
+        ignore_unknown: form.ignore_unknown,
     };
+    let refuse =
+        |status: StatusCode, outcome: Outcome| import_page(&state, &user, status, choice, outcome);
+    if !form.layout.is_empty() && layout.is_none() {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Outcome {
+                form_error: Some("Choose a layout from the list.".to_owned()),
+                ..Outcome::default()
+            },
+        );
+    }
     let dry_run = match form.action.as_str() {
         "check" => true,
         "import" => false,
@@ -498,12 +629,20 @@ pub async fn upload(
     } else {
         Arc::new(Lexicon::default())
     };
+    if kind == ImportKind::Conversions {
+        // Click ids in the file may belong to redirects answered a moment ago.
+        state.clicks.settle().await;
+    }
+    let settings = &state.settings;
     let options = import::Options {
         kind,
         dry_run,
         ignore_unknown_columns: form.ignore_unknown,
-        timezone: state.settings.timezone,
+        timezone: settings.timezone,
         now: store::now(),
+        layout,
+        attribution_window_days: settings.attribution_window_days,
+        default_currency: Currency::parse(&settings.default_currency).unwrap_or(Currency::USD),
     };
     let file_name = upload.name.clone();
     let outcome = state

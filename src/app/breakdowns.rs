@@ -1,0 +1,189 @@
+//! Breakdowns of verified human clicks (`GET /api/v1/breakdowns/{dimension}`, its CSV, and
+//! later the dashboard): the `clicks` KPI of a period and filter, split by the share's
+//! network or by the clicks' country, device class, browser or referrer host. Read from
+//! rollups only (`store::breakdowns`), never from raw clicks.
+
+use crate::db::DbConnection;
+use crate::store::breakdowns::{self, Facet};
+use crate::store::reports::ReportFilter;
+use crate::store::StoreError;
+
+/// What human clicks are split by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    /// The network the share was made for.
+    Network,
+    /// A facet of the click itself.
+    Click(Facet),
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 5] = [
+        Dimension::Network,
+        Dimension::Click(Facet::Country),
+        Dimension::Click(Facet::Device),
+        Dimension::Click(Facet::Browser),
+        Dimension::Click(Facet::Referrer),
+    ];
+
+    /// The dimension a URL names, if any.
+    pub fn parse(name: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Network => "network",
+            Dimension::Click(Facet::Country) => "country",
+            Dimension::Click(Facet::Device) => "device",
+            Dimension::Click(Facet::Browser) => "browser",
+            Dimension::Click(Facet::Referrer) => "referrer",
+        }
+    }
+}
+
+/// What a breakdown is asked for.
+#[derive(Debug, Clone)]
+pub struct BreakdownRequest {
+    pub dimension: Dimension,
+    /// Period and the share filters (campaign, team, network), as for the `clicks` KPI.
+    pub filter: ReportFilter,
+    /// At most this many rows (the largest); `total` counts them all.
+    pub limit: usize,
+}
+
+/// One value's human clicks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakdownRow {
+    /// `None`: unknown (no location, no referrer, …).
+    pub value: Option<String>,
+    pub clicks: i64,
+    /// `clicks / total`.
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown {
+    pub dimension: Dimension,
+    /// Every human click of the period and filter, those of rows beyond the limit included.
+    pub total: i64,
+    /// By clicks, most first; ties by value, unknown last.
+    pub rows: Vec<BreakdownRow>,
+}
+
+/// The breakdown for a request, on the caller's connection.
+pub fn breakdown(conn: &mut DbConnection, req: &BreakdownRequest) -> Result<Breakdown, StoreError> {
+    let counts = match req.dimension {
+        Dimension::Network => breakdowns::count_by_network(conn, &req.filter)?,
+        Dimension::Click(facet) => breakdowns::count_by_facet(conn, facet, &req.filter)?,
+    };
+    let (total, rows) = rank(counts, req.limit);
+    Ok(Breakdown {
+        dimension: req.dimension,
+        total,
+        rows,
+    })
+}
+
+/// Orders counts per value into rows: values without clicks left out (a demoted click
+/// leaves a zero behind), most clicks first, ties by value with unknown last; the total of
+/// every value, and at most `limit` rows, each with its share of the total.
+fn rank(counts: Vec<(Option<String>, i64)>, limit: usize) -> (i64, Vec<BreakdownRow>) {
+    let mut counts: Vec<(Option<String>, i64)> =
+        counts.into_iter().filter(|(_, n)| *n > 0).collect();
+    let total = counts
+        .iter()
+        .fold(0i64, |sum, (_, n)| sum.saturating_add(*n));
+    counts.sort_by(|(va, a), (vb, b)| {
+        b.cmp(a).then_with(|| match (va, vb) {
+            (Some(va), Some(vb)) => va.cmp(vb),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+    });
+    let rows = counts
+        .into_iter()
+        .take(limit)
+        .map(|(value, clicks)| BreakdownRow {
+            value,
+            clicks,
+            share: clicks as f64 / total as f64,
+        })
+        .collect();
+    (total, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(pairs: &[(Option<&str>, i64)]) -> Vec<(Option<String>, i64)> {
+        pairs
+            .iter()
+            .map(|(v, n)| (v.map(str::to_string), *n))
+            .collect()
+    }
+
+    fn shown(rows: &[BreakdownRow]) -> Vec<(Option<&str>, i64)> {
+        rows.iter()
+            .map(|r| (r.value.as_deref(), r.clicks))
+            .collect()
+    }
+
+    #[test]
+    fn every_dimension_parses_from_its_name() {
+        for d in Dimension::ALL {
+            assert_eq!(Dimension::parse(d.name()), Some(d));
+        }
+        assert_eq!(Dimension::parse("os"), None);
+        assert_eq!(Dimension::parse("Country"), None, "names are lower case");
+        assert_eq!(Dimension::parse(""), None);
+    }
+
+    #[test]
+    fn rows_go_by_clicks_then_value_with_unknown_last() {
+        let (total, rows) = rank(
+            counts(&[
+                (Some("SE"), 2),
+                (None, 3),
+                (Some("KR"), 3),
+                (Some("GB"), 5),
+                (Some("DE"), 2),
+            ]),
+            10,
+        );
+        assert_eq!(total, 15);
+        assert_eq!(
+            shown(&rows),
+            [
+                (Some("GB"), 5),
+                (Some("KR"), 3),
+                (None, 3),
+                (Some("DE"), 2),
+                (Some("SE"), 2)
+            ]
+        );
+        assert_eq!(rows[0].share, 5.0 / 15.0);
+        let shares: f64 = rows.iter().map(|r| r.share).sum();
+        assert!((shares - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn the_limit_cuts_rows_but_not_the_total() {
+        let (total, rows) = rank(counts(&[(Some("a"), 1), (Some("b"), 3)]), 1);
+        assert_eq!(total, 4);
+        assert_eq!(shown(&rows), [(Some("b"), 3)]);
+        assert_eq!(rows[0].share, 0.75);
+    }
+
+    #[test]
+    fn values_without_clicks_are_left_out_and_nothing_gives_no_rows() {
+        let (total, rows) = rank(counts(&[(Some("a"), 0), (Some("b"), 2)]), 10);
+        assert_eq!((total, shown(&rows)), (2, vec![(Some("b"), 2)]));
+        let (total, rows) = rank(counts(&[(Some("a"), 0)]), 10);
+        assert_eq!((total, rows), (0, vec![]));
+        let (total, rows) = rank(Vec::new(), 10);
+        assert_eq!((total, rows), (0, vec![]));
+    }
+}
