@@ -45,6 +45,7 @@ pub struct RawSettings {
     pub exchange_rates: Option<String>,
     pub click_lag_seconds: Option<u64>,
     pub emv_rates: Option<String>,
+    pub default_locale: Option<String>,
 }
 
 /// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
@@ -81,6 +82,7 @@ const KEYS: &[&str] = &[
     "exchange_rates",
     "click_lag_seconds",
     "emv_rates",
+    "default_locale",
 ];
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.
@@ -202,6 +204,8 @@ pub struct Settings {
     /// Earned-media prices per network (CPM/CPC in default minor units); the API can
     /// replace them (stored in the database, read at each report).
     pub emv_rates: crate::domain::emv::EmvRates,
+    /// The UI language when neither the employee nor the browser names one we speak.
+    pub default_locale: crate::i18n::Locale,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -519,6 +523,16 @@ impl Settings {
             86_400,
         )?;
 
+        let default_locale = match raw.default_locale.as_deref().map(str::trim) {
+            None | Some("") => crate::i18n::Locale::En,
+            Some(tag) => crate::i18n::Locale::parse(tag).ok_or_else(|| {
+                invalid(
+                    "CHORUS_DEFAULT_LOCALE",
+                    format!("{tag:?} is not a supported language (en or ko)"),
+                )
+            })?,
+        };
+
         Ok(Settings {
             bind,
             database_url,
@@ -548,6 +562,7 @@ impl Settings {
             click_lag_alert,
             exchange_rates,
             emv_rates,
+            default_locale,
         })
     }
 
@@ -587,6 +602,25 @@ mod tests {
         assert_eq!(s.click_param, "chorus_click");
         assert_eq!(s.slug_length, 7);
         assert!(!s.secure_cookies());
+    }
+
+    #[test]
+    fn default_locale_is_english_and_accepts_ko() {
+        use crate::i18n::Locale;
+        assert_eq!(
+            Settings::validate(raw()).unwrap().default_locale,
+            Locale::En
+        );
+        let ko = RawSettings {
+            default_locale: Some("ko-KR".into()),
+            ..raw()
+        };
+        assert_eq!(Settings::validate(ko).unwrap().default_locale, Locale::Ko);
+        let err = message(RawSettings {
+            default_locale: Some("fr".into()),
+            ..raw()
+        });
+        assert!(err.starts_with("CHORUS_DEFAULT_LOCALE:"), "{err}");
     }
 
     #[test]

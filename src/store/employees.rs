@@ -184,3 +184,49 @@ pub fn count_admins(conn: &mut DbConnection) -> Result<i64, StoreError> {
         .count()
         .get_result(conn)?)
 }
+
+/// The UI language chosen by the employee of a live session (`employees.locale`), if any.
+pub fn locale_of_session(
+    conn: &mut DbConnection,
+    token_hash: &str,
+) -> Result<Option<String>, StoreError> {
+    use crate::db::schema::sessions;
+    let row: Option<Option<String>> = sessions::table
+        .inner_join(employees::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .filter(sessions::expires_at.gt(now()))
+        .filter(
+            employees::active
+                .eq(true)
+                .and(employees::erased_at.is_null()),
+        )
+        .select(employees::locale)
+        .first(conn)
+        .optional()?;
+    Ok(row.flatten())
+}
+
+/// The employee's UI language (`None`: follow the browser, then the instance default).
+pub fn locale(conn: &mut DbConnection, id: i64) -> Result<Option<String>, StoreError> {
+    let row: Option<Option<String>> = employees::table
+        .find(id)
+        .select(employees::locale)
+        .first(conn)
+        .optional()?;
+    Ok(row.flatten())
+}
+
+/// Stores the employee's UI language; an unknown employee is `StoreError::NotFound`.
+pub fn set_locale(
+    conn: &mut DbConnection,
+    id: i64,
+    locale: Option<&str>,
+) -> Result<(), StoreError> {
+    let changed = diesel::update(employees::table.find(id))
+        .set(employees::locale.eq(locale))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}

@@ -133,7 +133,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
         web::get().to(qr::image),
     )
-    .configure(pages::routes);
+    // Pages speak the negotiated language (crate::i18n): one middleware for all of them.
+    .service(
+        web::scope("")
+            .wrap(actix_web::middleware::from_fn(
+                crate::i18n::request::negotiate_locale,
+            ))
+            .configure(pages::routes),
+    );
 }
 
 /// A single path segment that is not a reserved word: a short link's path.

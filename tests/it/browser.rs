@@ -391,3 +391,74 @@ async fn the_script_sends_the_newest_click_and_the_earlier_ones_as_touchpoints()
     browser.close().await;
     site.handle.stop(false).await;
 }
+
+/// Saves the page as `target/screenshots/<name>-<width>.png` at that window width.
+async fn screenshot(browser: &Browser, name: &str, width: u32) -> std::path::PathBuf {
+    browser
+        .client
+        .set_window_size(width, 900)
+        .await
+        .expect("resize the window");
+    browser.wait_for("document.readyState === 'complete'").await;
+    let png = browser.client.screenshot().await.expect("screenshot");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot directory");
+    let path = dir.join(format!("{name}-{width}.png"));
+    std::fs::write(&path, png).expect("write screenshot");
+    path
+}
+
+/// The header's language form switches an admin to Korean, and the choice sticks.
+#[actix_web::test]
+async fn an_admin_switches_to_korean_from_the_header() {
+    let app = TestApp::spawn().await;
+    app.create_user("boss@example.com", "admin", "correct horse battery");
+    let browser = Browser::start().await;
+    browser.goto(&app.url("/login")).await;
+    browser
+        .js(
+            r#"document.getElementById("email").value = "boss@example.com";
+               document.getElementById("password").value = "correct horse battery";
+               return true;"#,
+        )
+        .await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
+    browser
+        .wait_for("document.querySelector('#language-form') && location.pathname === '/admin'")
+        .await;
+    assert_eq!(
+        browser.js("return document.documentElement.lang").await,
+        "en"
+    );
+
+    browser
+        .js(r#"document.getElementById("language").value = "ko"; return true;"#)
+        .await;
+    browser.click("#language-apply").await;
+    browser
+        .wait_for("document.documentElement.lang === 'ko' && location.pathname === '/admin'")
+        .await;
+    let text = browser.js("return document.body.innerText").await;
+    let text = text.as_str().unwrap_or_default().to_string();
+    for korean in ["대시보드", "기록된 클릭", "로그아웃", "최근 30일 클릭 순위"]
+    {
+        assert!(text.contains(korean), "{korean} missing from: {text}");
+    }
+    for english in ["Overview", "Sign out", "Clicks recorded"] {
+        assert!(!text.contains(english), "{english} still shown: {text}");
+    }
+    for width in [1366, 390] {
+        let path = screenshot(&browser, "admin-ko", width).await;
+        assert!(std::fs::metadata(&path).expect("saved").len() > 1000);
+    }
+    browser.goto(&app.url("/admin/employees")).await;
+    browser
+        .wait_for("document.documentElement.lang === 'ko'")
+        .await;
+    for width in [1366, 390] {
+        screenshot(&browser, "employees-ko", width).await;
+    }
+    browser.close().await;
+}

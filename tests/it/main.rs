@@ -22,6 +22,7 @@ mod click_store;
 mod crash;
 mod demo;
 mod hostile_input;
+mod i18n;
 mod import;
 mod import_conversions;
 mod journal_upgrade;

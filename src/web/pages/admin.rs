@@ -5,8 +5,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::setup::capitalise;
-use super::{ok, render, see_other, Nav};
+use super::{form_text, ok, render, see_other, Nav, Tr};
 use crate::domain::email::Email;
 use crate::domain::leaderboard::{self, Board, Ranked};
 use crate::domain::password;
@@ -26,6 +25,7 @@ use crate::web::AppState;
 struct HomePage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     counts: Counts,
     backend: &'static str,
     top_employees: Vec<Ranked>,
@@ -63,8 +63,9 @@ pub async fn home(
         })
         .await?;
     ok(&HomePage {
-        title: "Overview",
+        title: "page.overview",
         nav: Some(Nav::new(&user, "home")),
+        t: Tr::current(),
         counts,
         backend: state.db.backend_name(),
         top_employees: leaderboard::rank(employees, 5),
@@ -77,6 +78,7 @@ pub async fn home(
 struct EmployeesPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     csrf: String,
     employees: Vec<Employee>,
     teams: Vec<TeamWithSize>,
@@ -151,8 +153,9 @@ async fn employees_page(
     render(
         status,
         &EmployeesPage {
-            title: "Employees and teams",
+            title: "page.employees",
             nav: Some(Nav::new(user, "employees")),
+            t: Tr::current(),
             csrf: user.csrf.clone(),
             employees,
             teams,
@@ -173,7 +176,7 @@ pub async fn employees(
     let notice = notice
         .into_inner()
         .added
-        .map(|what| format!("Added {what}."));
+        .map(|what| added_notice(&Tr::current(), &what));
     let draft = Draft {
         form: EmployeeForm::default(),
         errors: EmployeeErrors::default(),
@@ -191,22 +194,23 @@ pub async fn add_employee(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     user.check_csrf(&form.csrf)?;
+    let t = Tr::current();
     let mut errors = EmployeeErrors::default();
     let email = Email::parse(&form.email)
-        .map_err(|e| errors.email = Some(capitalise(&e.to_string())))
+        .map_err(|e| errors.email = Some(form_text::email(&t, &e.0)))
         .ok();
     let name = Label::parse(&form.name)
-        .map_err(|e| errors.name = Some(format!("Name {e}.")))
+        .map_err(|e| errors.name = Some(form_text::label(&t, "form.field.name", &e)))
         .ok();
     let team = match form.team.trim() {
         "" => Some(None),
-        t => Label::parse(t)
+        team => Label::parse(team)
             .map(Some)
-            .map_err(|e| errors.team = Some(format!("Team {e}.")))
+            .map_err(|e| errors.team = Some(form_text::label(&t, "form.field.team", &e)))
             .ok(),
     };
     let role = Role::parse(&form.role)
-        .map_err(|e| errors.role = Some(capitalise(&e.to_string())))
+        .map_err(|e| errors.role = Some(form_text::role(&t, &e.0)))
         .ok();
     let password_hash = if form.password.is_empty() {
         Some(None)
@@ -217,7 +221,7 @@ pub async fn add_employee(
             .map_err(|_| PageError::Internal)?;
         hashed
             .map(Some)
-            .map_err(|e| errors.password = Some(format!("{}.", capitalise(&e.to_string()))))
+            .map_err(|e| errors.password = Some(form_text::password(&t, &e)))
             .ok()
     };
     let (Some(email), Some(name), Some(team), Some(role), Some(password_hash)) =
@@ -250,7 +254,7 @@ pub async fn add_employee(
             percent_encoding::utf8_percent_encode(&shown, percent_encoding::NON_ALPHANUMERIC)
         ))),
         Err(StoreError::Conflict(_)) => {
-            errors.email = Some("An employee with this e-mail already exists.".into());
+            errors.email = Some(t.get("employees.email-taken"));
             let draft = Draft {
                 form,
                 errors,
@@ -285,7 +289,10 @@ pub async fn add_team(
                 &state,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                failed(form, format!("Team name {e}.")),
+                failed(
+                    form,
+                    form_text::label(&Tr::current(), "form.field.team-name", &e),
+                ),
             )
             .await
         }
@@ -308,10 +315,18 @@ pub async fn add_team(
                 &state,
                 &user,
                 StatusCode::CONFLICT,
-                failed(form, "A team with this name already exists.".into()),
+                failed(form, Tr::current().get("employees.team-taken")),
             )
             .await
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The notice after `?added=`: an e-mail (an employee) or `team NAME`.
+fn added_notice(t: &Tr, what: &str) -> String {
+    match what.strip_prefix("team ") {
+        Some(team) => t.with("employees.added-team", "name", team),
+        None => t.with("employees.added-employee", "email", what),
     }
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::setup::capitalise;
-use super::{render, see_other, Nav};
+use super::{render, see_other, Nav, Tr};
 use crate::domain::brand::{self, KeywordKind};
 use crate::error::PageError;
 use crate::store::brands::{Added, BrandRefused};
@@ -82,6 +82,7 @@ pub struct Notice {
 struct BrandsPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     csrf: String,
     brands: Vec<BrandView>,
     has_own: bool,
@@ -162,8 +163,9 @@ async fn brands_page(
     render(
         status,
         &BrandsPage {
-            title: "Brands",
+            title: "page.brands",
             nav: Some(Nav::new(user, "brands")),
+            t: Tr::current(),
             csrf: user.csrf.clone(),
             has_own: views.iter().any(|b| b.own),
             brands: views,

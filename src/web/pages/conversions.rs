@@ -12,7 +12,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, Nav};
+use super::{render, Nav, Tr};
 use crate::domain::conversion::{format_money, Kind};
 use crate::error::PageError;
 use crate::store::conversions::{ConversionFilter, ConversionListing};
@@ -175,6 +175,7 @@ struct TotalView {
 struct ConversionsPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     form: FilterForm,
     errors: FilterErrors,
     has_errors: bool,
@@ -283,8 +284,9 @@ pub async fn page(
     render(
         status,
         &ConversionsPage {
-            title: "Conversions",
+            title: "page.conversions",
             nav: Some(Nav::new(&user, "conversions")),
+            t: Tr::current(),
             prev_href: (page > 1).then(|| href(page - 1)),
             next_href: has_next.then(|| href(page + 1)),
             csv_href: format!("/admin/conversions.csv?{}", form.query(None)),

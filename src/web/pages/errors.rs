@@ -5,55 +5,54 @@ use actix_web::HttpResponse;
 use askama::Template;
 
 use crate::error::PageError;
-use crate::web::pages::Nav;
+use crate::web::pages::{Nav, Tr};
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]
-struct ErrorPage<'a> {
-    title: &'a str,
+struct ErrorPage {
+    title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     status: u16,
-    heading: &'a str,
+    heading: &'static str,
     detail: String,
 }
 
-/// Always answers with HTML; if even the template fails, a plain-text line.
+/// Always answers with HTML, in the language of the request being handled (see
+/// `i18n::request`); if even the template fails, a plain-text line.
 pub fn render(status: StatusCode, err: &PageError) -> HttpResponse {
-    let (heading, detail) = match err {
-        PageError::NotFound => (
-            "Page not found",
-            "The page or link you asked for does not exist, or it has been removed.".to_string(),
-        ),
-        PageError::LinkNotFound => (
-            "Link not found",
-            "This short link does not exist. Check that it was copied completely, or ask the person who shared it.".to_string(),
-        ),
-        PageError::LinkGone => ("Link no longer available", "This short link has expired or was switched off by its owner.".to_string()),
-        PageError::Forbidden => (
-            "Not allowed",
-            "Your account does not have access to this page.".to_string(),
-        ),
-        PageError::BadRequest(why) => ("Request refused", why.clone()),
-        PageError::TooManyRequests => (
-            "Too many attempts",
-            "Please wait a minute and try again.".to_string(),
-        ),
-        PageError::Unavailable => (
-            "Temporarily unavailable",
-            "The database is not answering. Please try again shortly.".to_string(),
-        ),
-        PageError::LoginRequired { .. } => (
-            "Please sign in",
-            "You need to sign in to see this page.".to_string(),
-        ),
-        PageError::Internal => (
-            "Something went wrong",
-            "The error has been logged. Please try again.".to_string(),
-        ),
+    render_in(Tr::current(), status, err)
+}
+
+fn render_in(t: Tr, status: StatusCode, err: &PageError) -> HttpResponse {
+    let key = match err {
+        PageError::NotFound => "error.not-found",
+        PageError::LinkNotFound => "error.link-not-found",
+        PageError::LinkGone => "error.link-gone",
+        PageError::Forbidden => "error.forbidden",
+        PageError::BadRequest(_) => "error.bad-request",
+        PageError::TooManyRequests => "error.too-many",
+        PageError::Unavailable => "error.unavailable",
+        PageError::LoginRequired { .. } => "error.login-required",
+        PageError::Internal => "error.internal",
     };
+    let detail = match err {
+        // The reason is written for the JSON API (English); the form-expired one has a key.
+        PageError::BadRequest(why) if why.starts_with("the form has expired") => {
+            t.get("error.form-expired")
+        }
+        PageError::BadRequest(why) if t.locale() == crate::i18n::Locale::En => why.clone(),
+        _ => t.get(&format!("{key}.detail")),
+    };
+    let heading: &'static str = HEADINGS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, h)| *h)
+        .unwrap_or("error.internal.heading");
     let page = ErrorPage {
         title: heading,
         nav: None,
+        t,
         status: status.as_u16(),
         heading,
         detail,
@@ -63,11 +62,25 @@ pub fn render(status: StatusCode, err: &PageError) -> HttpResponse {
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .body(html),
-        Err(_) => HttpResponse::build(status).body(heading.to_string()),
+        Err(_) => HttpResponse::build(status).body(t.get(heading)),
     }
 }
 
+/// The heading keys (the layout's `title` is a key, so these are `&'static str`).
+const HEADINGS: &[(&str, &str)] = &[
+    ("error.not-found", "error.not-found.heading"),
+    ("error.link-not-found", "error.link-not-found.heading"),
+    ("error.link-gone", "error.link-gone.heading"),
+    ("error.forbidden", "error.forbidden.heading"),
+    ("error.bad-request", "error.bad-request.heading"),
+    ("error.too-many", "error.too-many.heading"),
+    ("error.unavailable", "error.unavailable.heading"),
+    ("error.login-required", "error.login-required.heading"),
+    ("error.internal", "error.internal.heading"),
+];
+
 /// The app-wide fallback for unknown routes.
-pub async fn not_found() -> HttpResponse {
-    render(StatusCode::NOT_FOUND, &PageError::NotFound)
+pub async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    let t = Tr::new(crate::i18n::request::locale_of(&req).await);
+    render_in(t, StatusCode::NOT_FOUND, &PageError::NotFound)
 }

@@ -20,7 +20,7 @@ use askama::Template;
 use futures_util::TryStreamExt;
 use serde::Deserialize;
 
-use super::{render, Nav};
+use super::{render, Nav, Tr};
 use crate::domain::conversion::Currency;
 use crate::domain::csv_import::{ImportKind, Layout, Need, Target};
 use crate::domain::sentiment::Lexicon;
@@ -241,6 +241,7 @@ fn report_view(report: &Report, file_name: String) -> ReportView {
 struct ImportPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     csrf: String,
     kinds: Vec<KindView>,
     layouts: Vec<LayoutOption>,
@@ -290,8 +291,9 @@ fn import_page(
     render(
         status,
         &ImportPage {
-            title: "Import CSV",
+            title: "page.import",
             nav: Some(Nav::new(user, "import")),
+            t: Tr::current(),
             csrf: user.csrf.clone(),
             kinds: kinds(choice.kind),
             layouts: layout_options(choice.layout),

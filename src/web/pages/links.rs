@@ -10,7 +10,7 @@ use chrono::Utc;
 use serde::Deserialize;
 
 use super::self_report::{FollowerField, MetricsDraft, ReportForm};
-use super::{ok, render, see_other, Nav};
+use super::{ok, render, see_other, Nav, Tr};
 use crate::domain::network::Network;
 use crate::error::PageError;
 use crate::store::clicks::ClickTotals;
@@ -56,11 +56,7 @@ impl MetricsView {
             self_reported: m.is_self_reported(),
             engagement: m.engagement,
             impressions: m.impressions,
-            observed: m
-                .observed_at
-                .with_timezone(&tz)
-                .format("%Y-%m-%d")
-                .to_string(),
+            observed: Tr::current().date(&m.observed_at.with_timezone(&tz).date_naive()),
         }
     }
 }
@@ -118,6 +114,7 @@ async fn load(state: &AppState, employee_id: Option<i64>) -> Result<Vec<LinkView
 struct MyLinksPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     name: String,
     email: String,
     links: Vec<LinkView>,
@@ -187,8 +184,9 @@ pub async fn my_page(
     render(
         status,
         &MyLinksPage {
-            title: "My links",
+            title: "page.me",
             nav: Some(Nav::new(user, "me")),
+            t: Tr::current(),
             name: user.name.clone(),
             email: user.email.clone(),
             links,
@@ -213,8 +211,8 @@ pub async fn mine(
     notice: web::Query<MyNotice>,
 ) -> Result<HttpResponse, PageError> {
     let notice = match notice.saved.as_deref() {
-        Some("metrics") => Some("Saved your numbers for the link.".to_owned()),
-        Some("followers") => Some("Saved your follower counts.".to_owned()),
+        Some("metrics") => Some(Tr::current().get("me.saved-numbers")),
+        Some("followers") => Some(Tr::current().get("me.saved-followers")),
         _ => None,
     };
     let draft = MyPageDraft {
@@ -229,6 +227,7 @@ pub async fn mine(
 struct AllLinksPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     links: Vec<LinkView>,
     show_employee: bool,
     admin_csrf: Option<String>,
@@ -240,8 +239,9 @@ pub async fn all(
 ) -> Result<HttpResponse, PageError> {
     let links = load(&state, None).await?;
     ok(&AllLinksPage {
-        title: "Share links",
+        title: "page.links",
         nav: Some(Nav::new(&user, "links")),
+        t: Tr::current(),
         links,
         show_employee: true,
         admin_csrf: Some(user.csrf.clone()),

@@ -6,7 +6,7 @@ use askama::Template;
 use chrono::Duration;
 use serde::Deserialize;
 
-use super::{render, see_other, Nav};
+use super::{render, see_other, Nav, Tr};
 use crate::domain::email::Email;
 use crate::domain::password;
 use crate::error::PageError;
@@ -19,6 +19,7 @@ use crate::web::AppState;
 struct LoginPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     csrf: String,
     next: String,
     email: String,
@@ -57,8 +58,9 @@ fn page(
     let mut response = render(
         status,
         &LoginPage {
-            title: "Sign in",
+            title: "page.login",
             nav: None,
+            t: Tr::current(),
             csrf: token.clone(),
             next,
             email,
@@ -112,7 +114,7 @@ pub async fn submit(
             StatusCode::BAD_REQUEST,
             next,
             form.email,
-            Some("The form expired. Please try again.".into()),
+            Some(Tr::current().get("login.expired")),
         );
     }
     let ip = crate::web::client_address(&req, &state);
@@ -122,17 +124,17 @@ pub async fn submit(
             StatusCode::TOO_MANY_REQUESTS,
             next,
             form.email,
-            Some("Too many sign-in attempts. Please wait a minute and try again.".into()),
+            Some(Tr::current().get("login.too-many")),
         );
     }
-    let wrong = || Some("The e-mail or password is not correct.".to_string());
+    let wrong = || Some(Tr::current().get("login.wrong"));
     let Ok(email) = Email::parse(&form.email) else {
         return page(
             &state,
             StatusCode::UNPROCESSABLE_ENTITY,
             next,
             form.email,
-            Some("Enter your e-mail address.".into()),
+            Some(Tr::current().get("login.email-missing")),
         );
     };
     let lookup = email.clone();

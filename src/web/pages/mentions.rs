@@ -10,7 +10,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, Nav};
+use super::{render, Nav, Tr};
 use crate::domain::mention::{Channel, Sentiment};
 use crate::error::PageError;
 use crate::store::mentions::{Mention, MentionFilter};
@@ -172,6 +172,7 @@ struct RowView {
 struct MentionsPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     form: FilterForm,
     errors: FilterErrors,
     has_errors: bool,
@@ -243,8 +244,9 @@ pub async fn page(
     render(
         status,
         &MentionsPage {
-            title: "Mentions",
+            title: "page.mentions",
             nav: Some(Nav::new(&user, "mentions")),
+            t: Tr::current(),
             prev_href: (page > 1 && count > 0).then(|| href(page - 1)),
             next_href: (last < count).then(|| href(page + 1)),
             has_errors: errors.any(),

@@ -1,5 +1,6 @@
 //! Server-rendered pages: askama templates next to their handlers, one file per area.
 
+pub mod account;
 pub mod admin;
 pub mod brands;
 pub mod conversions;
@@ -18,6 +19,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::error::PageError;
+pub use crate::i18n::Tr;
 use crate::web::auth::CurrentUser;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -34,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(setup::submit)),
         )
         .route("/me", web::get().to(links::mine))
+        .route("/me/locale", web::post().to(account::set_locale))
         .route(
             "/me/shares/{id}/metrics",
             web::post().to(self_report::report_metrics),
@@ -195,4 +198,40 @@ fn day_start(
     crate::domain::share::parse_time(&date.format("%Y-%m-%d").to_string(), tz)
         .map(Some)
         .map_err(|_| bad())
+}
+
+/// Domain validation errors as sentences in the page's language (the JSON API keeps the
+/// English `Display` of the same errors).
+pub mod form_text {
+    use super::Tr;
+    use crate::domain::password::PasswordError;
+    use crate::domain::person::InvalidLabel;
+
+    /// `field` is the key of the field's name, e.g. `form.field.name`.
+    pub fn label(t: &Tr, field: &str, e: &InvalidLabel) -> String {
+        let field = t.get(field);
+        match e {
+            InvalidLabel::Empty => t.with("form.label-empty", "field", field),
+            InvalidLabel::TooLong(max) => {
+                t.with2("form.label-too-long", "field", field, "max", max)
+            }
+            InvalidLabel::Control => t.with("form.label-control", "field", field),
+        }
+    }
+
+    pub fn email(t: &Tr, value: &str) -> String {
+        t.with("form.email-invalid", "value", value.trim())
+    }
+
+    pub fn role(t: &Tr, value: &str) -> String {
+        t.with("form.role-unknown", "value", value)
+    }
+
+    pub fn password(t: &Tr, e: &PasswordError) -> String {
+        match e {
+            PasswordError::TooShort(n) => t.with("form.password-too-short", "min", n),
+            PasswordError::TooLong(n) => t.with("form.password-too-long", "max", n),
+            PasswordError::Hashing => t.get("form.password-hashing"),
+        }
+    }
 }

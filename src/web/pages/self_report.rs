@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::links::{my_page, MyPageDraft};
-use super::see_other;
+use super::{see_other, Tr};
 use crate::domain::network::Network;
 use crate::domain::record::{Invalid, RawNumber, Source};
 use crate::domain::snapshot::{self, FollowersInput, MetricsInput};
@@ -96,8 +96,14 @@ impl ReportForm {
 }
 
 /// A sentence for a field error: `Likes must not be negative (got -3).`
+/// In the page's language: the field's name, then what to type (the English domain
+/// message stays for English, which says exactly what was wrong).
 fn sentence(label: &str, invalid: &Invalid, field: &str) -> Option<String> {
-    invalid.of(field).map(|e| format!("{label} {}.", e.message))
+    let t = Tr::current();
+    invalid.of(field).map(|e| match t.locale() {
+        crate::i18n::Locale::En => format!("{label} {}.", e.message),
+        _ => t.with("form.count-invalid", "field", label),
+    })
 }
 
 /// `POST /me/shares/{id}/metrics`: stores the numbers as a `self_reported` snapshot of
@@ -125,11 +131,12 @@ pub async fn report_metrics(
     let reading = match checked {
         Ok(reading) => reading,
         Err(invalid) => {
+            let t = Tr::current();
             let errors = MetricsErrors {
-                likes: sentence("Likes", &invalid, "likes"),
-                comments: sentence("Comments", &invalid, "comments"),
-                reshares: sentence("Reshares", &invalid, "reshares"),
-                impressions: sentence("Impressions", &invalid, "impressions"),
+                likes: sentence(&t.get("links.likes"), &invalid, "likes"),
+                comments: sentence(&t.get("links.comments"), &invalid, "comments"),
+                reshares: sentence(&t.get("links.reshares"), &invalid, "reshares"),
+                impressions: sentence(&t.get("links.col.impressions"), &invalid, "impressions"),
             };
             let draft = MyPageDraft {
                 metrics: Some(MetricsDraft {
@@ -195,12 +202,7 @@ impl FollowerField {
                 .is_some_and(|c| c.source == Source::SelfReported.as_str()),
             current_date: current
                 .as_ref()
-                .map(|c| {
-                    c.observed_at
-                        .with_timezone(&tz)
-                        .format("%Y-%m-%d")
-                        .to_string()
-                })
+                .map(|c| Tr::current().date(&c.observed_at.with_timezone(&tz).date_naive()))
                 .unwrap_or_default(),
             current: current.map(|c| c.followers),
         }
@@ -250,7 +252,7 @@ pub async fn report_followers(
             Err(invalid) => {
                 refused = true;
                 sentence(
-                    &format!("{} followers", network.display_name()),
+                    &Tr::current().with("me.network-followers", "network", network.display_name()),
                     &invalid,
                     "followers",
                 )
@@ -261,9 +263,9 @@ pub async fn report_followers(
     if refused || batch.is_empty() {
         let draft = MyPageDraft {
             followers_error: Some(if refused {
-                "Nothing was saved: correct the highlighted counts.".to_owned()
+                Tr::current().get("me.followers-refused")
             } else {
-                "Enter a follower count for at least one network.".to_owned()
+                Tr::current().get("me.followers-empty")
             }),
             followers: draft,
             ..MyPageDraft::default()

@@ -11,7 +11,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::setup::capitalise;
-use super::{render, see_other, Nav};
+use super::{render, see_other, Nav, Tr};
 use crate::domain::sentiment::{self, Language, Lexicon, WordEntry, MAX_POLARITY};
 use crate::error::PageError;
 use crate::store::{self, StoreError};
@@ -73,6 +73,7 @@ pub struct PageQuery {
 struct SentimentPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     csrf: String,
     words: Vec<WordView>,
     builtin_en: usize,
@@ -161,8 +162,9 @@ async fn sentiment_page(
     render(
         status,
         &SentimentPage {
-            title: "Sentiment words",
+            title: "page.sentiment",
             nav: Some(Nav::new(user, "sentiment")),
+            t: Tr::current(),
             csrf: user.csrf.clone(),
             words,
             builtin_en: builtin.len(Language::En),

@@ -6,7 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other, Nav};
+use super::{form_text, render, see_other, Nav, Tr};
 use crate::domain::email::Email;
 use crate::domain::password;
 use crate::domain::person::{Label, Role};
@@ -20,6 +20,7 @@ use crate::web::AppState;
 struct SetupPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     csrf: String,
     token: String,
     email: String,
@@ -63,8 +64,9 @@ fn page(
     let mut response = render(
         status,
         &SetupPage {
-            title: "Set up Chorus",
+            title: "page.setup",
             nav: None,
+            t: Tr::current(),
             csrf: csrf.clone(),
             token,
             email,
@@ -119,22 +121,23 @@ pub async fn submit(
     if !token_is_valid(&state, &form.token) {
         return Err(PageError::NotFound);
     }
+    let t = Tr::current();
     let mut errors = FieldErrors::default();
     if !auth::check_login_csrf(&req, &state.cookie_key, &form.csrf) {
-        errors.form = Some("The form expired. Please try again.".into());
+        errors.form = Some(t.get("login.expired"));
     }
     let email = Email::parse(&form.email)
-        .map_err(|e| errors.email = Some(e.to_string()))
+        .map_err(|e| errors.email = Some(form_text::email(&t, &e.0)))
         .ok();
     let name = Label::parse(&form.name)
-        .map_err(|e| errors.name = Some(format!("Name {e}.")))
+        .map_err(|e| errors.name = Some(form_text::label(&t, "form.field.name", &e)))
         .ok();
     let password = form.password;
     let hash = web::block(move || password::hash(&password))
         .await
         .map_err(|_| PageError::Internal)?;
     let hash = hash
-        .map_err(|e| errors.password = Some(format!("{}.", capitalise(&e.to_string()))))
+        .map_err(|e| errors.password = Some(form_text::password(&t, &e)))
         .ok();
     let (Some(email), Some(name), Some(hash), None) = (email, name, hash, errors.form.as_ref())
     else {
@@ -170,7 +173,7 @@ pub async fn submit(
             Ok(see_other("/login?next=/admin"))
         }
         Err(StoreError::Conflict(_)) => {
-            errors.email = Some("An account with this e-mail already exists.".into());
+            errors.email = Some(t.get("setup.email-taken"));
             page(
                 &state,
                 StatusCode::CONFLICT,

@@ -8,7 +8,7 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{render, see_other, Nav};
+use super::{render, see_other, Nav, Tr};
 use crate::domain::record::{self, Invalid};
 use crate::domain::support::{self, format_duration, format_share, CaseInput, Channel, Summary};
 use crate::error::PageError;
@@ -230,6 +230,7 @@ fn row_view(case: SupportCase, tz: chrono_tz::Tz) -> RowView {
 struct SupportPage {
     title: &'static str,
     nav: Option<Nav>,
+    t: Tr,
     csrf: String,
     filter: FilterForm,
     filter_errors: FilterErrors,
@@ -320,8 +321,9 @@ async fn support_page(
     render(
         status,
         &SupportPage {
-            title: "Support cases",
+            title: "page.support",
             nav: Some(Nav::new(user, "support")),
+            t: Tr::current(),
             csrf: user.csrf.clone(),
             prev_href: (page > 1).then(|| href(page - 1)),
             next_href: has_next.then(|| href(page + 1)),
