@@ -12,6 +12,7 @@
 #   DB=path.db                       reuse an already seeded SQLite file (no seeding)
 #   CHORUS_DATABASE_URL=postgres://… run on (and seed) that database instead of SQLite
 #   SKIP_BUILD=1                     use the existing release binary
+#   BENCH_CHORUS_BIN=path            another Chorus binary (implies SKIP_BUILD)
 #   KEEP=1                           keep the work dir (database, logs)
 # Only loopback traffic; the server is stopped on exit. Nothing is written into the
 # repository.
@@ -24,7 +25,8 @@ CLICKS=${CLICKS:-10000000}
 DAYS=${DAYS:-365}
 REQUESTS=${REQUESTS:-15}
 WORK=$(mktemp -d /tmp/chorus-reports.XXXXXX)
-CHORUS_BIN="$ROOT/target/release/chorus"
+CHORUS_BIN=${BENCH_CHORUS_BIN:-$ROOT/target/release/chorus}
+[[ -n "${BENCH_CHORUS_BIN:-}" ]] && SKIP_BUILD=1
 log() { printf '[bench] %s\n' "$*" >&2; }
 
 cleanup() {
@@ -63,5 +65,5 @@ for _ in $(seq 1 100); do
   kill -0 "$PID" 2>/dev/null || { cat "$WORK/chorus.log" >&2; exit 1; }
   sleep 0.2
 done
-log "chorus $(git -C "$ROOT" rev-parse --short HEAD) on $CHORUS_BIND; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+log "chorus $("$CHORUS_BIN" --version 2>/dev/null | head -n1) (tree $(git -C "$ROOT" rev-parse --short HEAD)) on $CHORUS_BIND; $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 python3 "$ROOT/bench/report_latency.py" "http://$CHORUS_BIND" "$KEY" "$PID" "$REQUESTS"

@@ -46,6 +46,7 @@ pub struct RawSettings {
     pub click_lag_seconds: Option<u64>,
     pub emv_rates: Option<String>,
     pub default_locale: Option<String>,
+    pub metrics_token: Option<String>,
 }
 
 /// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
@@ -83,6 +84,7 @@ const KEYS: &[&str] = &[
     "click_lag_seconds",
     "emv_rates",
     "default_locale",
+    "metrics_token",
 ];
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.
@@ -206,6 +208,39 @@ pub struct Settings {
     pub emv_rates: crate::domain::emv::EmvRates,
     /// The UI language when neither the employee nor the browser names one we speak.
     pub default_locale: crate::i18n::Locale,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>`; when unset, only
+    /// direct loopback requests (see `web::metrics`).
+    pub metrics_token: Option<MetricsToken>,
+}
+
+/// The bearer token `/metrics` requires; its `Debug` does not print it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    /// At least 16 characters, all visible ASCII (it travels in a header).
+    pub fn parse(text: &str) -> Result<MetricsToken, ConfigError> {
+        let text = text.trim();
+        if text.len() < 16 || !text.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConfigError::Invalid {
+                setting: "CHORUS_METRICS_TOKEN",
+                message: "must be at least 16 visible ASCII characters, no spaces \
+                          (e.g. `openssl rand -hex 32`)"
+                    .into(),
+            });
+        }
+        Ok(MetricsToken(text.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(<redacted>)")
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -533,6 +568,12 @@ impl Settings {
             })?,
         };
 
+        let metrics_token = raw
+            .metrics_token
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| MetricsToken::parse(&t))
+            .transpose()?;
+
         Ok(Settings {
             bind,
             database_url,
@@ -563,6 +604,7 @@ impl Settings {
             exchange_rates,
             emv_rates,
             default_locale,
+            metrics_token,
         })
     }
 
@@ -813,6 +855,16 @@ mod tests {
             ..raw()
         })
         .starts_with("CHORUS_SECRET_KEY"));
+        for bad in ["short", "has a space in it ok", "ünicode-token-0123456789"] {
+            assert!(
+                message(RawSettings {
+                    metrics_token: Some(bad.into()),
+                    ..raw()
+                })
+                .starts_with("CHORUS_METRICS_TOKEN"),
+                "{bad}"
+            );
+        }
         assert!(message(RawSettings {
             pool_size: Some(0),
             ..raw()
@@ -823,6 +875,26 @@ mod tests {
             ..raw()
         })
         .starts_with("CHORUS_LOG_FORMAT"));
+    }
+
+    #[test]
+    fn metrics_token_is_optional_and_never_printed() {
+        let unset = Settings::validate(raw()).expect("valid");
+        assert_eq!(unset.metrics_token, None);
+        let blank = Settings::validate(RawSettings {
+            metrics_token: Some("  ".into()),
+            ..raw()
+        })
+        .expect("valid");
+        assert_eq!(blank.metrics_token, None);
+        let set = Settings::validate(RawSettings {
+            metrics_token: Some(" 0123456789abcdef0123 ".into()),
+            ..raw()
+        })
+        .expect("valid");
+        let token = set.metrics_token.as_ref().expect("token");
+        assert_eq!(token.expose(), "0123456789abcdef0123");
+        assert!(!format!("{set:?}").contains("0123456789abcdef0123"));
     }
 
     #[test]

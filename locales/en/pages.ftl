@@ -121,3 +121,27 @@ me-saved-followers = Saved your follower counts.
 me-network-followers = { $network } followers
 me-followers-refused = Nothing was saved: correct the highlighted counts.
 me-followers-empty = Enter a follower count for at least one network.
+
+# The employee feed: the content library with one-tap share buttons.
+feed-heading = Share company content
+feed-intro = Pick a post and tap a network: your personal short link and the suggested text open in its compose window. Clicks on your links count for you.
+feed-my-links = See your links and clicks
+feed-search = Search
+feed-search-placeholder = Title or topic
+feed-campaign = Campaign
+feed-campaign-all = All campaigns
+feed-apply = Show
+feed-reset = Clear filters
+feed-empty = Nothing to share yet
+feed-empty-help = Content from marketing appears here as soon as it is added to the library.
+feed-no-match = No content matches
+feed-no-match-help = Try other words or another campaign.
+feed-capped = Showing the newest { $shown } of { $total } items. Search or pick a campaign to find older ones.
+feed-suggested-text = Suggested text
+feed-share-on = Share on
+feed-short-link = Your short link
+feed-copy-link = Copy link
+feed-copied = Copied
+feed-copy-failed = Could not copy: select the link and copy it yourself.
+feed-qr-alt = QR code of your short link
+feed-your-links = Your links for this post ({ $count })

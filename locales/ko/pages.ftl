@@ -118,3 +118,27 @@ me-saved-followers = 팔로워 수를 저장했습니다.
 me-network-followers = { $network } 팔로워
 me-followers-refused = 저장되지 않았습니다. 표시된 항목을 확인해 주세요.
 me-followers-empty = 하나 이상의 채널에 팔로워 수를 입력해 주세요.
+
+# 직원 피드: 네트워크별 원탭 공유 버튼이 있는 콘텐츠 라이브러리.
+feed-heading = 회사 콘텐츠 공유하기
+feed-intro = 게시물을 고르고 네트워크를 누르세요. 나만의 단축 링크와 추천 문구가 작성 화면에 채워져 열립니다. 내 링크의 클릭은 내 실적으로 집계됩니다.
+feed-my-links = 내 링크와 클릭 보기
+feed-search = 검색
+feed-search-placeholder = 제목 또는 주제
+feed-campaign = 캠페인
+feed-campaign-all = 모든 캠페인
+feed-apply = 보기
+feed-reset = 필터 지우기
+feed-empty = 아직 공유할 콘텐츠가 없습니다
+feed-empty-help = 마케팅팀이 라이브러리에 콘텐츠를 추가하면 바로 여기에 표시됩니다.
+feed-no-match = 일치하는 콘텐츠가 없습니다
+feed-no-match-help = 다른 검색어나 다른 캠페인으로 찾아보세요.
+feed-capped = 전체 { $total }개 중 최신 { $shown }개를 표시합니다. 이전 콘텐츠는 검색하거나 캠페인을 선택해 찾으세요.
+feed-suggested-text = 추천 문구
+feed-share-on = 공유할 곳
+feed-short-link = 내 단축 링크
+feed-copy-link = 링크 복사
+feed-copied = 복사됨
+feed-copy-failed = 복사하지 못했습니다. 링크를 선택해 직접 복사하세요.
+feed-qr-alt = 내 단축 링크의 QR 코드
+feed-your-links = 이 게시물의 내 링크 ({ $count }개)

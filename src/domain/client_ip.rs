@@ -404,6 +404,19 @@ mod tests {
     }
 
     #[test]
+    fn header_lines_joined_in_order_are_walked_as_one_chain() {
+        // A client sends its own line; the trusted proxy appends another rather than
+        // extending it. Joined with ", " (what `web::client_address` does), the proxy's
+        // line is rightmost and names the client; the first line alone would be a forgery.
+        let t = trusted("10.0.0.0/8");
+        let peer = ip("10.0.0.1");
+        let joined = ["6.6.6.6", "198.51.100.7"].join(", ");
+        assert_eq!(client_ip(peer, None, Some(&joined), &t), ip("198.51.100.7"));
+        let joined = ["for=6.6.6.6", "for=198.51.100.7"].join(", ");
+        assert_eq!(client_ip(peer, Some(&joined), None, &t), ip("198.51.100.7"));
+    }
+
+    #[test]
     fn all_hops_trusted_gives_the_leftmost() {
         let t = trusted("10.0.0.0/8");
         let got = client_ip(ip("10.0.0.1"), None, Some("10.0.0.9, 10.0.0.5"), &t);

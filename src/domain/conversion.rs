@@ -118,20 +118,32 @@ impl fmt::Display for Currency {
     }
 }
 
-/// A value in minor units: never negative.
+/// The largest value one conversion may carry: 10¹² minor units (ten billion in a
+/// two-decimal currency), the same ceiling as counts. Far above any real sale, and far
+/// enough below `i64::MAX` (9.2 × 10¹⁸) that millions of them cannot overflow a sum.
+pub const MAX_VALUE_CENTS: i64 = 1_000_000_000_000;
+
+/// A value in minor units: never negative, at most [`MAX_VALUE_CENTS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValueCents(i64);
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("value_cents must be a non-negative integer (got {0})")]
-pub struct InvalidValue(pub i64);
+pub enum InvalidValue {
+    #[error("must not be negative (got {0})")]
+    Negative(i64),
+    #[error("must be at most {MAX_VALUE_CENTS} minor units (got {0})")]
+    TooLarge(i64),
+}
 
 impl ValueCents {
     /// # Errors
-    /// [`InvalidValue`] for a negative amount (refunds are not conversions).
+    /// [`InvalidValue`] for a negative amount (refunds are not conversions) or one above
+    /// [`MAX_VALUE_CENTS`].
     pub fn new(cents: i64) -> Result<ValueCents, InvalidValue> {
         if cents < 0 {
-            Err(InvalidValue(cents))
+            Err(InvalidValue::Negative(cents))
+        } else if cents > MAX_VALUE_CENTS {
+            Err(InvalidValue::TooLarge(cents))
         } else {
             Ok(ValueCents(cents))
         }
@@ -155,7 +167,7 @@ pub enum InvalidAmount {
         currency: &'static str,
         digits: u16,
     },
-    #[error("{0:?} is too large")]
+    #[error("{0:?} is too large (at most {MAX_VALUE_CENTS} minor units)")]
     TooLarge(String),
 }
 
@@ -167,7 +179,7 @@ pub enum InvalidAmount {
 ///
 /// # Errors
 /// [`InvalidAmount`]: blank or other text, a negative amount, too many decimals, more
-/// than `i64` minor units.
+/// than [`MAX_VALUE_CENTS`] minor units.
 pub fn parse_amount(text: &str, currency: Currency) -> Result<ValueCents, InvalidAmount> {
     let trimmed = text.trim();
     let not_an_amount = || InvalidAmount::NotAnAmount(trimmed.to_owned());
@@ -214,7 +226,7 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<ValueCents, Invali
             .parse()
             .map_err(|_| InvalidAmount::TooLarge(trimmed.to_owned()))?
     };
-    Ok(ValueCents(cents))
+    ValueCents::new(cents).map_err(|_| InvalidAmount::TooLarge(trimmed.to_owned()))
 }
 
 /// An amount for people: `1,234.56 EUR`, `1,200 JPY`; digits grouped by thousands. A
@@ -448,7 +460,7 @@ pub fn validate(
             .check(
                 "value_cents",
                 "invalid_value",
-                ValueCents::new(cents).map_err(|e| format!("must not be negative (got {})", e.0)),
+                ValueCents::new(cents).map_err(|e| e.to_string()),
             )
             .map(Some),
         (Some(Amount::Text(text)), Some(currency)) => errors
@@ -563,7 +575,19 @@ mod tests {
     fn values_are_never_negative() {
         assert_eq!(ValueCents::new(0).unwrap().get(), 0);
         assert_eq!(ValueCents::new(12_500).unwrap().get(), 12_500);
-        assert_eq!(ValueCents::new(-1), Err(InvalidValue(-1)));
+        assert_eq!(ValueCents::new(-1), Err(InvalidValue::Negative(-1)));
+        assert_eq!(
+            ValueCents::new(MAX_VALUE_CENTS).unwrap().get(),
+            MAX_VALUE_CENTS
+        );
+        assert_eq!(
+            ValueCents::new(MAX_VALUE_CENTS + 1),
+            Err(InvalidValue::TooLarge(MAX_VALUE_CENTS + 1))
+        );
+        assert_eq!(
+            ValueCents::new(i64::MAX),
+            Err(InvalidValue::TooLarge(i64::MAX))
+        );
     }
 
     #[test]
@@ -686,6 +710,19 @@ mod tests {
         }
         assert!(matches!(
             cents("99999999999999999999", "EUR"),
+            Err(InvalidAmount::TooLarge(_))
+        ));
+        // The cap applies to text amounts too (CSV imports): 10¹² minor units at most.
+        assert_eq!(cents("10,000,000,000.00", "USD"), Ok(MAX_VALUE_CENTS));
+        assert_eq!(cents("1,000,000,000,000", "JPY"), Ok(MAX_VALUE_CENTS));
+        for over in ["10,000,000,000.01", "92233720368547758.07"] {
+            assert!(
+                matches!(cents(over, "USD"), Err(InvalidAmount::TooLarge(_))),
+                "{over}"
+            );
+        }
+        assert!(matches!(
+            cents("1,000,000,000,001", "JPY"),
             Err(InvalidAmount::TooLarge(_))
         ));
         assert_eq!(

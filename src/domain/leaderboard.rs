@@ -105,6 +105,24 @@ impl Ranked {
     }
 }
 
+/// The most rows a board answers (`limit` is 1..=MAX_ROWS).
+pub const MAX_ROWS: usize = 1000;
+
+/// The rows that can reach the first `keep` places of a ranking by value: every row whose
+/// value is at least the `keep`-th highest (ties at the boundary kept, since labels break
+/// them). Lets a report name only those rows instead of every row it counted.
+pub fn contenders<T>(mut rows: Vec<T>, value: impl Fn(&T) -> i64, keep: usize) -> Vec<T> {
+    rows.retain(|r| value(r) > 0);
+    if rows.len() <= keep || keep == 0 {
+        return rows;
+    }
+    let mut values: Vec<i64> = rows.iter().map(&value).collect();
+    let (_, threshold, _) = values.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a));
+    let threshold = *threshold;
+    rows.retain(|r| value(r) >= threshold);
+    rows
+}
+
 /// Ranks by value (highest first), then label (A–Z), then id; drops rows with nothing to
 /// show and keeps the first `limit`.
 pub fn rank(mut rows: Vec<(i64, String, f64)>, limit: usize) -> Vec<Ranked> {
@@ -129,6 +147,22 @@ pub fn rank(mut rows: Vec<(i64, String, f64)>, limit: usize) -> Vec<Ranked> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contenders_keep_every_row_that_can_reach_the_top_places() {
+        let rows = vec![(1, 5), (2, 9), (3, 5), (4, 1), (5, 0), (6, 7)];
+        let mut top = contenders(rows.clone(), |r| r.1, 3);
+        top.sort();
+        assert_eq!(
+            top,
+            [(1, 5), (2, 9), (3, 5), (6, 7)],
+            "both 5s tie for third"
+        );
+        let mut all = contenders(rows.clone(), |r| r.1, 10);
+        all.sort();
+        assert_eq!(all.len(), 5, "zero values never rank");
+        assert_eq!(contenders(rows, |r| r.1, 1), [(2, 9)]);
+    }
 
     #[test]
     fn board_names_round_trip() {

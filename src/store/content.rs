@@ -211,3 +211,78 @@ fn topic_names(
     }
     Ok(by_content)
 }
+
+/// A content item as the employee feed shows it: the item, its Open Graph image URL as
+/// stored, and its campaign's name.
+#[derive(Debug, Clone)]
+pub struct FeedItem {
+    pub content: Content,
+    pub preview_image_url: Option<String>,
+    pub campaign: Option<String>,
+}
+
+/// What the feed asks for: words to find in the title or a topic name (case-insensitive,
+/// any language), a campaign, and how many items at most.
+#[derive(Debug, Clone, Default)]
+pub struct FeedFilter {
+    pub search: Option<String>,
+    pub campaign_id: Option<i64>,
+    pub limit: usize,
+}
+
+/// The feed: content not archived, newest first (the schema has no `pinned` flag), with
+/// `filter` applied; returns the page of at most `filter.limit` items and how many matched
+/// in all.
+///
+/// The search runs here rather than in SQL: `LIKE` folds case in SQLite but not in
+/// PostgreSQL, and neither folds beyond ASCII, so matching in Rust gives one answer on
+/// both engines. A content library is hundreds of items, not millions.
+pub fn list_feed(
+    conn: &mut DbConnection,
+    filter: &FeedFilter,
+) -> Result<(Vec<FeedItem>, usize), StoreError> {
+    use crate::db::schema::campaigns as campaigns_t;
+    let mut query = content::table
+        .left_join(campaigns_t::table)
+        .filter(content::archived_at.is_null())
+        .select((
+            ContentRow::as_select(),
+            content::preview_image_url,
+            campaigns_t::name.nullable(),
+        ))
+        .order((content::created_at.desc(), content::id.desc()))
+        .into_boxed();
+    if let Some(id) = filter.campaign_id {
+        query = query.filter(content::campaign_id.eq(id));
+    }
+    let rows: Vec<(ContentRow, Option<String>, Option<String>)> = query.load(conn)?;
+    let mut topics = topic_names(conn, None)?;
+    let words: Vec<String> = filter
+        .search
+        .as_deref()
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    let matching = rows.into_iter().filter_map(|(row, image, campaign)| {
+        let names = topics.remove(&row.id).unwrap_or_default();
+        let haystack = format!("{} {}", row.title, names.join(" ")).to_lowercase();
+        words
+            .iter()
+            .all(|w| haystack.contains(w.as_str()))
+            .then(|| FeedItem {
+                content: row.into_content(names),
+                preview_image_url: image,
+                campaign,
+            })
+    });
+    let mut total = 0;
+    let mut page = Vec::new();
+    for item in matching {
+        total += 1;
+        if page.len() < filter.limit {
+            page.push(item);
+        }
+    }
+    Ok((page, total))
+}

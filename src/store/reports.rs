@@ -22,7 +22,7 @@ use crate::db::schema::{
 use crate::db::DbConnection;
 use crate::domain::attribution::{self, Model};
 use crate::domain::kpi;
-use crate::domain::leaderboard::Board;
+use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 
@@ -179,6 +179,61 @@ fn clicks_per_share(
     Ok(q.load(conn)?)
 }
 
+/// Per content item (or per employee) of the kept shares: verified human clicks (or unique
+/// visitors) in the period, summed by the database.
+fn clicks_per_owner(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+    by_content: bool,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let value = if f.unique {
+        "CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"
+    } else {
+        "CAST(SUM(click_rollups.human) AS BIGINT)"
+    };
+    let rows = if by_content {
+        let mut q = click_rollups::table
+            .inner_join(shares::table)
+            .filter(click_rollups::day.ge(f.period.first_day))
+            .filter(click_rollups::day.le(f.period.last_day))
+            .group_by(shares::content_id)
+            .select((shares::content_id, sql::<BigInt>(value)))
+            .into_boxed();
+        if f.narrows_shares() {
+            q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
+        }
+        q.load(conn)?
+    } else {
+        let mut q = click_rollups::table
+            .inner_join(shares::table)
+            .filter(click_rollups::day.ge(f.period.first_day))
+            .filter(click_rollups::day.le(f.period.last_day))
+            .group_by(shares::employee_id)
+            .select((shares::employee_id, sql::<BigInt>(value)))
+            .into_boxed();
+        if f.narrows_shares() {
+            q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
+        }
+        q.load(conn)?
+    };
+    Ok(rows)
+}
+
+fn content_titles(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, StoreError> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = content::table
+            .filter(content::id.eq_any(chunk))
+            .select((content::id, content::title))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Names of shares: id → (employee id, employee name, content id, content title, network).
 type ShareInfo = (i64, String, i64, String, String);
 
@@ -225,7 +280,8 @@ fn tally(rows: impl IntoIterator<Item = (i64, String, i64)>) -> Vec<(i64, String
     let mut sums: HashMap<i64, (String, i64)> = HashMap::new();
     for (id, label, value) in rows {
         let entry = sums.entry(id).or_insert((label, 0));
-        entry.1 += value;
+        // Values may be money: saturate rather than wrap (or panic in debug builds).
+        entry.1 = entry.1.saturating_add(value);
     }
     sums.into_iter()
         .map(|(id, (label, value))| (id, label, value))
@@ -332,24 +388,39 @@ fn counted_rows(
         // Valued by a share of influence, not a count: `board_rows` answers it with
         // `supporter_rows` before ever coming here.
         Board::Supporters => Ok(Vec::new()),
-        Board::TopShares | Board::PopularContent | Board::EmployeesClicks => {
-            let per_share = clicks_per_share(conn, f)?;
+        Board::TopShares => {
+            // Summed per share by the database; only the shares that can make the board
+            // are named (at 100 000 shares, naming all of them was most of the time).
+            let per_share = leaderboard::contenders(
+                clicks_per_share(conn, f)?
+                    .into_iter()
+                    .map(|(id, human, unique)| (id, if f.unique { unique } else { human }))
+                    .collect(),
+                |r| r.1,
+                leaderboard::MAX_ROWS,
+            );
             let ids: Vec<i64> = per_share.iter().map(|r| r.0).collect();
             let info = share_info(conn, &ids)?;
-            let rows = per_share
+            Ok(per_share
                 .into_iter()
-                .filter_map(|(share_id, human, unique)| {
-                    let (eid, ename, cid, title, network) = info.get(&share_id)?.clone();
-                    let value = if f.unique { unique } else { human };
-                    Some(match board {
-                        Board::TopShares => {
-                            (share_id, format!("{title} · {ename} · {network}"), value)
-                        }
-                        Board::PopularContent => (cid, title, value),
-                        _ => (eid, ename, value),
-                    })
-                });
-            Ok(tally(rows))
+                .filter_map(|(share_id, value)| {
+                    let (_, ename, _, title, network) = info.get(&share_id)?;
+                    Some((share_id, format!("{title} · {ename} · {network}"), value))
+                })
+                .collect())
+        }
+        Board::PopularContent | Board::EmployeesClicks => {
+            let per_owner = clicks_per_owner(conn, f, board == Board::PopularContent)?;
+            let ids: Vec<i64> = per_owner.iter().map(|r| r.0).collect();
+            let names = if board == Board::PopularContent {
+                content_titles(conn, &ids)?
+            } else {
+                employee_names(conn, &ids)?
+            };
+            Ok(per_owner
+                .into_iter()
+                .filter_map(|(id, value)| Some((id, names.get(&id)?.clone(), value)))
+                .collect())
         }
         Board::MostSharedContent | Board::EmployeesShares => {
             let created = shares_created(conn, f)?;
@@ -393,7 +464,21 @@ fn counted_rows(
             Ok(tally(rows.into_iter().map(|(id, name)| (id, name, 1))))
         }
         Board::EngagementShares | Board::EmployeesEngagement => {
-            let engagement = latest_engagement(conn, f)?;
+            let mut engagement = latest_engagement(conn, f)?;
+            if board == Board::EngagementShares {
+                let keep: std::collections::HashSet<i64> = leaderboard::contenders(
+                    engagement
+                        .iter()
+                        .map(|(id, latest)| (*id, latest.engagement))
+                        .collect(),
+                    |r| r.1,
+                    leaderboard::MAX_ROWS,
+                )
+                .into_iter()
+                .map(|r| r.0)
+                .collect();
+                engagement.retain(|id, _| keep.contains(id));
+            }
             let ids: Vec<i64> = engagement.keys().copied().collect();
             let info = share_info(conn, &ids)?;
             let rows = engagement.into_iter().filter_map(|(share_id, latest)| {
@@ -727,7 +812,7 @@ fn conversions_per_employee(
         let entry = per.entry(employee).or_default();
         entry.0 += 1;
         if kind == "sale" && currency.as_deref().unwrap_or(&f.currency) == f.currency {
-            entry.1 += value.unwrap_or(0);
+            entry.1 = entry.1.saturating_add(value.unwrap_or(0));
         }
     }
     Ok(per

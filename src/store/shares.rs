@@ -604,9 +604,11 @@ pub fn stats(
     stats.conversions = converted.len() as i64;
     for (kind, value, currency) in converted {
         if let (true, Some(value)) = (kind == "sale", value) {
-            stats.revenue_cents += value;
+            // Saturate: stored values from before the cap may be near `i64::MAX`.
+            stats.revenue_cents = stats.revenue_cents.saturating_add(value);
             let currency = currency.unwrap_or_else(|| default_currency.to_owned());
-            *stats.revenue_by_currency.entry(currency).or_default() += value;
+            let sum = stats.revenue_by_currency.entry(currency).or_default();
+            *sum = sum.saturating_add(value);
         }
     }
     Ok(stats)

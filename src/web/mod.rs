@@ -95,18 +95,40 @@ impl AppState {
 }
 
 /// The visitor's address: the peer, or what a trusted proxy says the peer was.
+///
+/// Every line of each forwarding header is read, joined with `", "` in order, as
+/// `client_ip` requires: a proxy may append its own line instead of extending the
+/// client's, and reading only the first line would believe the client's forgery. A line
+/// that is not visible text stands for an `unknown` node, past which no walk goes.
 pub fn client_address(req: &actix_web::HttpRequest, state: &AppState) -> IpAddr {
-    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let header = |name: &str| all_lines(req.headers(), name);
     let peer = req
         .peer_addr()
         .map(|a| a.ip())
         .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
     crate::domain::client_ip::client_ip(
         peer,
-        header("forwarded"),
-        header("x-forwarded-for"),
+        header("forwarded").as_deref(),
+        header("x-forwarded-for").as_deref(),
         &state.trusted_proxies,
     )
+}
+
+/// All lines of header `name` joined with `", "`; `None` when it is absent, and
+/// `Some("unknown")` (a node `client_ip` refuses to walk past) when a line is not text.
+fn all_lines(headers: &actix_web::http::header::HeaderMap, name: &str) -> Option<String> {
+    let mut joined: Option<String> = None;
+    for value in headers.get_all(name) {
+        let line = value.to_str().unwrap_or("unknown");
+        match joined.as_mut() {
+            Some(j) => {
+                j.push_str(", ");
+                j.push_str(line);
+            }
+            None => joined = Some(line.to_owned()),
+        }
+    }
+    joined
 }
 
 /// The whole route table, used by `startup` for the server and by nothing else, so tests
@@ -124,23 +146,78 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(redirect::follow))
             .route(web::head().to(redirect::follow)),
     )
-    .service(web::scope("/api/v1").configure(api::routes))
-    .service(web::scope("/api").default_service(web::to(api::unknown_route)))
-    .route("/healthz", web::get().to(health::healthz))
-    .route("/metrics", web::get().to(metrics::metrics))
-    .route("/static/{path:.*}", web::get().to(assets::serve))
-    .route(
-        "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
-        web::get().to(qr::image),
-    )
-    // Pages speak the negotiated language (crate::i18n): one middleware for all of them.
+    // Everything else (pages, API, assets, metrics, the not-found page) carries the
+    // security headers; the short links above do not: a 302 has no document to protect.
     .service(
         web::scope("")
-            .wrap(actix_web::middleware::from_fn(
-                crate::i18n::request::negotiate_locale,
-            ))
-            .configure(pages::routes),
+            .wrap(actix_web::middleware::from_fn(security_headers))
+            .service(web::scope("/api/v1").configure(api::routes))
+            .service(web::scope("/api").default_service(web::to(api::unknown_route)))
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/metrics", web::get().to(metrics::metrics))
+            .route("/static/{path:.*}", web::get().to(assets::serve))
+            .route(
+                "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
+                web::get().to(qr::image),
+            )
+            // Pages speak the negotiated language (crate::i18n): one middleware for all.
+            .service(
+                web::scope("")
+                    .wrap(actix_web::middleware::from_fn(
+                        crate::i18n::request::negotiate_locale,
+                    ))
+                    .configure(pages::routes),
+            ),
     );
+}
+
+/// The policy for every page: scripts, styles, fonts and fetches from this origin only (no
+/// inline script or style: the templates have none), images also over https (the feed
+/// shows each content's preview image from its own site), no plugins, no `<base>`, and no
+/// framing (clickjacking). Forms post here, but `form-action` also governs the redirects
+/// that follow a post, and the feed's share buttons post to Chorus, which answers with a
+/// redirect to the network's share page: so https targets are allowed too, and `mailto:`
+/// for the e-mail button (never `http:`, `data:` or `javascript:`).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https:; \
+     object-src 'none'; base-uri 'none'; form-action 'self' https: mailto:; \
+     frame-ancestors 'none'";
+
+/// Browser features no page uses, turned off for them and for anything they embed.
+pub const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), \
+     usb=()";
+
+/// HSTS for an https base URL: one year, subdomains left to the operator's own policy.
+pub const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+/// Adds the security headers (CSP, `Permissions-Policy`, `X-Content-Type-Options`,
+/// `Referrer-Policy`, and HSTS when the base URL is https) to each response that does not
+/// set them itself.
+async fn security_headers(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{self, HeaderName, HeaderValue};
+    let https = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.settings.secure_cookies());
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    let mut set = |name: HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(
+        HeaderName::from_static("permissions-policy"),
+        PERMISSIONS_POLICY,
+    );
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    if https {
+        set(header::STRICT_TRANSPORT_SECURITY, STRICT_TRANSPORT_SECURITY);
+    }
+    Ok(res)
 }
 
 /// A single path segment that is not a reserved word: a short link's path.

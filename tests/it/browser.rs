@@ -462,3 +462,121 @@ async fn an_admin_switches_to_korean_from_the_header() {
     }
     browser.close().await;
 }
+
+/// The feed on a phone: the employee signs in, lands on the feed, taps LinkedIn once and
+/// the browser is on its way to LinkedIn's compose window with the short link (the sandbox
+/// has no internet: the navigation fails, the address is what counts).
+#[actix_web::test]
+async fn an_employee_shares_to_linkedin_from_the_feed_in_one_tap() {
+    let app = TestApp::spawn().await;
+    let me = app.create_user("ada@example.com", "employee", "correct horse battery");
+    let campaign = app
+        .create_campaign(serde_json::json!({"name": "Spring Launch"}))
+        .await;
+    app.create_content(serde_json::json!({"title": "How we cut cloud costs by 40%",
+        "url": "https://blog.example.com/cloud-costs", "topics": ["Cloud", "FinOps"],
+        "suggested_text": "Our platform team wrote up how they cut our cloud bill by 40%. Worth a read if you run anything on Kubernetes."}))
+        .await;
+    let item = app
+        .create_content(serde_json::json!({"title": "Introducing Chorus 2.0: share in two taps",
+            "url": "https://www.example.com/news/chorus-2?ref=feed", "campaign_id": campaign["id"],
+            "topics": ["Product", "Launch"],
+            "suggested_text": "We just launched Chorus 2.0 🎉 Sharing company news now takes two taps. Have a look!"}))
+        .await;
+    let browser = Browser::start().await;
+    browser
+        .client
+        .set_window_size(390, 900)
+        .await
+        .expect("resize the window");
+    browser.goto(&app.url("/login")).await;
+    browser
+        .js(
+            r#"document.getElementById("email").value = "ada@example.com";
+               document.getElementById("password").value = "correct horse battery";
+               return true;"#,
+        )
+        .await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
+    browser
+        .wait_for("location.pathname === '/feed' && document.querySelector('.feed-card')")
+        .await;
+    for width in [1366, 390] {
+        let path = screenshot(&browser, "feed", width).await;
+        assert!(std::fs::metadata(&path).expect("saved").len() > 1000);
+    }
+    // At 390 px: nothing wider than the screen, and every share button a thumb's size.
+    let layout = browser
+        .js(r#"const buttons = [...document.querySelectorAll('.feed-targets button')];
+               return {
+                 overflow: document.documentElement.scrollWidth - window.innerWidth,
+                 smallest: Math.min(...buttons.map((b) => b.getBoundingClientRect().height)),
+                 columns: new Set([...document.querySelectorAll('.feed-card')].map((c) => c.getBoundingClientRect().left)).size,
+               };"#)
+        .await;
+    assert!(layout["overflow"].as_f64().unwrap() <= 0.0, "{layout}");
+    assert!(layout["smallest"].as_f64().unwrap() >= 44.0, "{layout}");
+    assert_eq!(layout["columns"], 1, "{layout}");
+
+    // "Copy link" (feed.js): the link is made, copied, and shown with its QR code in place.
+    browser
+        .click(&format!("#content-{} .copy-link-form button", item["id"]))
+        .await;
+    let shown = browser
+        .wait_for(&format!(
+            "document.querySelector('#content-{} .feed-link-field').value",
+            item["id"]
+        ))
+        .await;
+    let copied = app
+        .list(
+            &format!("/api/v1/shares?employee_id={me}&network=other"),
+            "shares",
+        )
+        .await;
+    assert_eq!(copied.len(), 1, "{copied:?}");
+    assert_eq!(shown, copied[0]["short_url"]);
+    assert_eq!(
+        browser.current_url().await.path(),
+        "/feed",
+        "copying stays on the feed"
+    );
+
+    browser
+        .click(&format!(
+            "#content-{} button[data-target='linkedin']",
+            item["id"]
+        ))
+        .await;
+    let deadline = std::time::Instant::now() + crate::browser_support::WAIT;
+    let landed = loop {
+        let url = browser.current_url().await;
+        if url.host_str() == Some("www.linkedin.com") {
+            break url;
+        }
+        if std::time::Instant::now() >= deadline {
+            let text = browser.js("return document.body.innerText").await;
+            panic!("still on {url} after the tap: {text}\n{}", browser.logs());
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(landed.path(), "/sharing/share-offsite/");
+    let shares = app
+        .list(
+            &format!("/api/v1/shares?employee_id={me}&network=linkedin"),
+            "shares",
+        )
+        .await;
+    assert_eq!(shares.len(), 1, "{shares:?}");
+    let shared: Vec<(String, String)> = landed.query_pairs().into_owned().collect();
+    assert_eq!(
+        shared,
+        vec![(
+            "url".to_string(),
+            shares[0]["short_url"].as_str().unwrap().to_string()
+        )]
+    );
+    browser.close().await;
+}

@@ -47,7 +47,11 @@ async fn employee_session_gets_403_on_admin_pages() {
         assert!(res.text().await.unwrap().contains("Not allowed"));
     }
     let res = browser.get(app.url("/")).send().await.unwrap();
-    assert_eq!(res.headers()["location"], "/me");
+    assert_eq!(
+        res.headers()["location"],
+        "/feed",
+        "employees land on the feed"
+    );
     let res = browser.get(app.url("/me")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("emp@example.com"));

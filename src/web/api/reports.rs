@@ -130,7 +130,7 @@ async fn ranked_board(
     let filter = query.filter(state)?;
     let limit = query.limit.unwrap_or(10);
     state.clicks.settle().await;
-    if !(1..=1000).contains(&limit) {
+    if !(1..=leaderboard::MAX_ROWS).contains(&limit) {
         return Err(ApiError::unprocessable(
             "invalid_limit",
             "limit must be between 1 and 1000",

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::{render, see_other, Nav, Tr};
 use crate::domain::email::Email;
 use crate::domain::password;
+use crate::domain::safe_path::SafePath;
 use crate::error::PageError;
 use crate::store;
 use crate::web::auth::{self, CurrentUser};
@@ -32,14 +33,10 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths, so the login page cannot bounce a user to another site.
+/// Only local paths, so the login page cannot bounce a user to another site (the rule is
+/// `SafePath`'s).
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
-        _ => "/".to_string(),
-    }
+    SafePath::or_root(next).into_string()
 }
 
 fn page(

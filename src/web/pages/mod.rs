@@ -5,6 +5,7 @@ pub mod admin;
 pub mod brands;
 pub mod conversions;
 pub mod errors;
+pub mod feed;
 pub mod import;
 pub mod links;
 pub mod login;
@@ -35,6 +36,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(setup::form))
                 .route(web::post().to(setup::submit)),
         )
+        .route("/feed", web::get().to(feed::page))
+        .route(
+            "/feed/{content_id}/share/{target}",
+            web::post().to(feed::share),
+        )
+        .route("/feed/{content_id}/link", web::post().to(feed::link))
         .route("/me", web::get().to(links::mine))
         .route("/me/locale", web::post().to(account::set_locale))
         .route(
@@ -133,11 +140,11 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// `/`: admins to the dashboard, employees to their page, everyone else to log in.
+/// `/`: admins to the dashboard, employees to their feed, everyone else to log in.
 async fn home(user: Option<CurrentUser>) -> HttpResponse {
     match user {
         Some(u) if u.is_admin() => see_other("/admin"),
-        Some(_) => see_other("/me"),
+        Some(_) => see_other("/feed"),
         None => see_other("/login"),
     }
 }
