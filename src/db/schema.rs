@@ -183,6 +183,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    click_days (day, network) {
+        day -> Date,
+        network -> Text,
+        human -> BigInt,
+        unique_visitors -> BigInt,
+    }
+}
+
+diesel::table! {
     click_visitors (share_id, day, visitor) {
         share_id -> BigInt,
         day -> Date,
@@ -385,6 +394,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     clicks,
     click_rollups,
     click_breakdowns,
+    click_days,
     click_visitors,
     metrics_snapshots,
     conversions,

@@ -106,6 +106,21 @@ impl Tr {
         )
     }
 
+    /// "first–last of count" (message `key` with those three arguments) for a page of
+    /// `shown` rows after `offset`.
+    pub fn page_range(&self, key: &str, offset: i64, shown: usize, count: i64) -> String {
+        let first = if shown == 0 { 0 } else { offset + 1 };
+        let last = offset + shown as i64;
+        self.locale.text_with(
+            key,
+            &[
+                ("first", FluentValue::from(self.num(first))),
+                ("last", FluentValue::from(self.num(last))),
+                ("count", FluentValue::from(self.num(count))),
+            ],
+        )
+    }
+
     pub fn num(&self, n: impl Whole) -> String {
         format::integer(self.locale, n.whole())
     }

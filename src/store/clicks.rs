@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use super::breakdowns::{FacetDeltas, FacetValues};
 use super::{per_backend, StoreError};
-use crate::db::schema::{click_rollups, click_visitors, clicks, shares};
+use crate::db::schema::{click_days, click_rollups, click_visitors, clicks, shares};
 use crate::db::time_text::{DateText, TimestampText};
 use crate::db::DbConnection;
 use crate::domain::visitor_book::{visitor_key, Changes, VisitorBook};
@@ -248,6 +248,7 @@ fn write_batch(
     for chunk in deltas.chunks(CHUNK) {
         add_to_rollups(conn, chunk)?;
     }
+    add_to_days(conn, &deltas)?;
     facets.write(conn)?;
     Ok(new.iter().filter(|n| **n).count())
 }
@@ -583,6 +584,64 @@ fn add_to_rollups(
             r::preview.eq(r::preview + excluded(r::preview)),
         ))
         .execute(c))?;
+    Ok(())
+}
+
+/// Adds the batch's human and unique-visitor deltas to the per-day, per-network rollup
+/// (`click_days`), so that it always equals `click_rollups` summed by day and network.
+fn add_to_days(
+    conn: &mut DbConnection,
+    deltas: &[((i64, NaiveDate), Delta)],
+) -> Result<(), StoreError> {
+    use click_days::dsl as d;
+    let mut share_ids: Vec<i64> = deltas
+        .iter()
+        .filter(|(_, delta)| delta.human != 0 || delta.unique != 0)
+        .map(|((share_id, _), _)| *share_id)
+        .collect();
+    share_ids.sort_unstable();
+    share_ids.dedup();
+    let mut networks: HashMap<i64, String> = HashMap::with_capacity(share_ids.len());
+    for chunk in share_ids.chunks(CHUNK) {
+        networks.extend(
+            shares::table
+                .filter(shares::id.eq_any(chunk))
+                .select((shares::id, shares::network))
+                .load::<(i64, String)>(conn)?,
+        );
+    }
+    let mut per_day: HashMap<(NaiveDate, &str), (i64, i64)> = HashMap::new();
+    for ((share_id, day), delta) in deltas {
+        let Some(network) = networks.get(share_id) else {
+            continue;
+        };
+        let sum = per_day.entry((*day, network.as_str())).or_default();
+        sum.0 += delta.human;
+        sum.1 += delta.unique;
+    }
+    let rows: Vec<_> = per_day
+        .into_iter()
+        .filter(|(_, (human, unique))| *human != 0 || *unique != 0)
+        .map(|((day, network), (human, unique))| {
+            (
+                d::day.eq(DateText(day)),
+                d::network.eq(network),
+                d::human.eq(human),
+                d::unique_visitors.eq(unique),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        per_backend!(conn, c => diesel::insert_into(d::click_days)
+            .values(chunk)
+            .on_conflict((d::day, d::network))
+            .do_update()
+            .set((
+                d::human.eq(d::human + excluded(d::human)),
+                d::unique_visitors.eq(d::unique_visitors + excluded(d::unique_visitors)),
+            ))
+            .execute(c))?;
+    }
     Ok(())
 }
 

@@ -16,8 +16,8 @@ use super::snapshots::{self, Sources};
 use super::social;
 use super::StoreError;
 use crate::db::schema::{
-    click_rollups, content, conversions, employees, follower_snapshots, metrics_snapshots, shares,
-    teams,
+    click_days, click_rollups, content, conversions, employees, follower_snapshots,
+    metrics_snapshots, shares, teams,
 };
 use crate::db::DbConnection;
 use crate::domain::attribution::{self, Model};
@@ -947,22 +947,36 @@ pub fn daily_figures(
 ) -> Result<HashMap<NaiveDate, DailyFigures>, StoreError> {
     let mut days: HashMap<NaiveDate, DailyFigures> = HashMap::new();
 
-    let mut q = click_rollups::table
-        .inner_join(shares::table)
-        .filter(click_rollups::day.ge(f.period.first_day))
-        .filter(click_rollups::day.le(f.period.last_day))
-        .group_by((click_rollups::day, shares::network))
-        .select((
-            click_rollups::day,
-            shares::network,
-            sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
-        ))
-        .into_boxed();
-    if f.narrows_shares() {
-        q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
-    }
-    for (day, network, human, unique) in q.load::<(NaiveDate, String, i64, i64)>(conn)? {
+    // Without a share filter the per-day, per-network rollup answers (a dozen rows a
+    // day); with one, the share rollups of the kept shares are summed.
+    let clicks: Vec<(NaiveDate, String, i64, i64)> = if f.narrows_shares() {
+        let q = click_rollups::table
+            .inner_join(shares::table)
+            .filter(click_rollups::day.ge(f.period.first_day))
+            .filter(click_rollups::day.le(f.period.last_day))
+            .group_by((click_rollups::day, shares::network))
+            .select((
+                click_rollups::day,
+                shares::network,
+                sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
+                sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
+            ))
+            .into_boxed()
+            .filter(KeptShares::of(f, "click_rollups.share_id"));
+        q.load(conn)?
+    } else {
+        click_days::table
+            .filter(click_days::day.ge(f.period.first_day))
+            .filter(click_days::day.le(f.period.last_day))
+            .select((
+                click_days::day,
+                click_days::network,
+                click_days::human,
+                click_days::unique_visitors,
+            ))
+            .load(conn)?
+    };
+    for (day, network, human, unique) in clicks {
         let d = days.entry(day).or_default();
         d.clicks = d.clicks.saturating_add(human);
         d.unique_clicks = d.unique_clicks.saturating_add(unique);

@@ -683,18 +683,7 @@ async fn the_migration_backfills_the_history_of_an_upgraded_install() {
     assert_eq!(written[0]["total"], 6, "the burst is not counted");
 
     // Back to before the migration, then up again as an upgrade would run it.
-    let dir = if crate::common::is_postgres() {
-        "postgres"
-    } else {
-        "sqlite"
-    };
-    let migration = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with("_click_breakdowns"))
-        .expect("the click_breakdowns migration");
-    let down = std::fs::read_to_string(migration.join("down.sql")).unwrap();
-    let up = std::fs::read_to_string(migration.join("up.sql")).unwrap();
+    let (down, up) = crate::common::migration_sql("_click_breakdowns");
     let db = w.app.db();
     db.run_sync(|conn| {
         conn.batch_execute(&down)?;

@@ -1278,3 +1278,45 @@ async fn filters_keeping_more_shares_than_sql_parameters_allowed_still_answer() 
         (w.ana, "Ana".to_string(), 33_002)
     );
 }
+
+#[actix_web::test]
+async fn the_day_rollup_equals_the_share_rollups_and_its_migration_rebuilds_it() {
+    use diesel::connection::SimpleConnection;
+    let mut w = world().await;
+    let totals = |body: &Value| {
+        (
+            body["totals"]["clicks"].as_i64().unwrap(),
+            body["totals"]["unique_clicks"].as_i64().unwrap(),
+        )
+    };
+    // Unfiltered: the per-day, per-network rollup; per network: the share rollups.
+    let whole: Value = w.app.get("/api/v1/kpis").await.json().await.unwrap();
+    let mut summed = (0, 0);
+    for network in ["linkedin", "x"] {
+        let body: Value = w
+            .app
+            .get(&format!("/api/v1/kpis?network={network}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let (clicks, unique) = totals(&body);
+        summed = (summed.0 + clicks, summed.1 + unique);
+    }
+    assert_eq!(totals(&whole), (8, 7));
+    assert_eq!(totals(&whole), summed);
+
+    // Down and up again, as an upgrade of an install with history runs it.
+    let (down, up) = crate::common::migration_sql("_click_days");
+    w.app
+        .db()
+        .run_sync(|conn| {
+            conn.batch_execute(&down)?;
+            conn.batch_execute(&up)?;
+            Ok(())
+        })
+        .unwrap();
+    w.app.restart().await;
+    let rebuilt: Value = w.app.get("/api/v1/kpis").await.json().await.unwrap();
+    assert_eq!(totals(&rebuilt), (8, 7));
+}

@@ -339,3 +339,18 @@ pub async fn page(client: &reqwest::Client, url: String) -> String {
         .await
         .expect("body")
 }
+
+/// The `(down.sql, up.sql)` of the migration whose directory ends with `suffix`, for the
+/// backend under test: tests run them as an upgrade of an install with history would.
+pub fn migration_sql(suffix: &str) -> (String, String) {
+    let dir = if is_postgres() { "postgres" } else { "sqlite" };
+    let migration = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no migration ending with {suffix}"));
+    (
+        std::fs::read_to_string(migration.join("down.sql")).unwrap(),
+        std::fs::read_to_string(migration.join("up.sql")).unwrap(),
+    )
+}

@@ -44,6 +44,56 @@ const FULLY_TRANSLATED: &[(&str, &str, &[&str])] = &[
         "내 팔로워",
         &["My links", "Your followers", "Save follower counts"],
     ),
+    (
+        "/admin/sentiment",
+        "단어 추가 또는 변경",
+        &[
+            "Try it",
+            "Score it",
+            "No changes yet",
+            "Add or change a word",
+        ],
+    ),
+    (
+        "/admin/mentions",
+        "전체 브랜드",
+        &[
+            "All brands",
+            "Text contains",
+            "No mentions",
+            "Any sentiment",
+        ],
+    ),
+    (
+        "/admin/brands",
+        "자사 브랜드와 경쟁사",
+        &[
+            "Own brand and competitors",
+            "No brands yet",
+            "Add brand",
+            "Intended attributes",
+        ],
+    ),
+    (
+        "/admin/support",
+        "문의 추가",
+        &[
+            "Support cases",
+            "Add case",
+            "Median first response",
+            "Opened from",
+        ],
+    ),
+    (
+        "/admin/conversions",
+        "전체 캠페인",
+        &[
+            "All campaigns",
+            "Download CSV",
+            "Attribution",
+            "No conversions",
+        ],
+    ),
 ];
 
 async fn switch(

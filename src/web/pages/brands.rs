@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::setup::capitalise;
-use super::{render, see_other, Nav, Tr};
+use super::{form_text, render, see_other, Nav, Tr};
 use crate::domain::brand::{self, KeywordKind};
 use crate::error::PageError;
 use crate::store::brands::{Added, BrandRefused};
@@ -75,6 +75,8 @@ struct KeywordDraft {
 #[derive(Deserialize)]
 pub struct Notice {
     done: Option<String>,
+    name: Option<String>,
+    n: Option<i64>,
 }
 
 #[derive(Template)]
@@ -179,10 +181,83 @@ async fn brands_page(
 }
 
 fn done(what: &str) -> HttpResponse {
-    see_other(&format!(
-        "/admin/brands?done={}",
-        percent_encoding::utf8_percent_encode(what, percent_encoding::NON_ALPHANUMERIC)
-    ))
+    see_other(&format!("/admin/brands?done={what}"))
+}
+
+fn encode(value: &str) -> percent_encoding::PercentEncode<'_> {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+}
+
+/// The notice after `?done=…`, in the page's language.
+fn notice_text(t: &Tr, notice: Notice) -> Option<String> {
+    let n = notice.n.unwrap_or(0).max(0);
+    Some(match notice.done.as_deref()? {
+        "added" => t.with("brands.added", "name", notice.name.unwrap_or_default()),
+        "nothing-new" => t.get("brands.nothing-new"),
+        "keywords" => t.count("brands.added-keywords", n),
+        "attributes" => t.count("brands.added-attributes", n),
+        "removed" => t.get("brands.removed"),
+        _ => return None,
+    })
+}
+
+/// One entry of a keyword list as a sentence.
+fn keyword_error(t: &Tr, e: &brand::InvalidKeyword) -> String {
+    match e {
+        brand::InvalidKeyword::Empty => t.get("brands.error-keyword-empty"),
+        brand::InvalidKeyword::TooLong => t.with(
+            "brands.error-keyword-too-long",
+            "max",
+            brand::MAX_KEYWORD_LEN,
+        ),
+        brand::InvalidKeyword::Control => t.get("brands.error-keyword-control"),
+    }
+}
+
+/// A refused keyword list (`entries` as typed) in the page's language.
+fn list_error(t: &Tr, e: &brand::InvalidBrand, entries: &[String]) -> String {
+    let too_many = || {
+        t.with2(
+            "brands.error-too-many",
+            "max",
+            brand::MAX_KEYWORDS,
+            "got",
+            entries.len(),
+        )
+    };
+    if entries.len() > brand::MAX_KEYWORDS && e.message.starts_with("at most") {
+        return too_many();
+    }
+    for (i, entry) in entries.iter().enumerate() {
+        if let Err(why) = brand::Keyword::parse(entry) {
+            return t.with2(
+                "brands.error-entry",
+                "n",
+                i + 1,
+                "why",
+                keyword_error(t, &why),
+            );
+        }
+    }
+    if e.message.starts_with("at most") {
+        return too_many();
+    }
+    format!("{}.", capitalise(&e.message))
+}
+
+/// A refused brand form, the message for its field.
+fn brand_error(t: &Tr, e: &brand::InvalidBrand, form: &BrandForm) -> String {
+    match e.code {
+        "invalid_name" => match brand::parse_name(&form.name) {
+            Err(label) => form_text::label(t, "form.field.name", &label),
+            Ok(_) => format!("{}.", capitalise(&e.message)),
+        },
+        "invalid_keyword" => list_error(t, e, &brand::split_list(&form.keywords)),
+        "invalid_attribute" => list_error(t, e, &brand::split_list(&form.intended_attributes)),
+        "missing_keywords" => t.get("brands.error-missing-keywords"),
+        "attributes_on_competitor" => t.get("brands.error-attributes-on-competitor"),
+        _ => format!("{}.", capitalise(&e.message)),
+    }
 }
 
 /// `GET /admin/brands`.
@@ -192,7 +267,7 @@ pub async fn page(
     notice: web::Query<Notice>,
 ) -> Result<HttpResponse, PageError> {
     let mut draft = Draft::empty();
-    draft.notice = notice.into_inner().done;
+    draft.notice = notice_text(&Tr::current(), notice.into_inner());
     brands_page(&state, &user, StatusCode::OK, draft).await
 }
 
@@ -221,7 +296,7 @@ pub async fn create(
     let new = match validated {
         Ok(new) => new,
         Err(e) => {
-            let message = Some(format!("{}.", capitalise(&e.message)));
+            let message = Some(brand_error(&Tr::current(), &e, &form));
             match e.field {
                 "name" => errors.name = message,
                 "intended_attributes" => errors.intended_attributes = message,
@@ -237,22 +312,20 @@ pub async fn create(
         .run(move |conn| Ok(store::brands::insert(conn, &new)))
         .await?;
     match result {
-        Ok(_) => Ok(done(&format!("Added {shown}."))),
+        Ok(_) => Ok(done(&format!("added&name={}", encode(&shown)))),
         Err(BrandRefused::NameTaken(name)) => {
-            errors.name = Some(format!("There is already a brand named “{name}”."));
+            errors.name = Some(Tr::current().with("brands.error-name-taken", "name", name));
             let draft = refuse(errors, form);
             brands_page(&state, &user, StatusCode::CONFLICT, draft).await
         }
         Err(BrandRefused::OwnBrandExists(name)) => {
-            errors.own = Some(format!(
-                "“{name}” is already the own brand; add this one as a competitor."
-            ));
+            errors.own = Some(Tr::current().with("brands.error-own-exists", "name", name));
             let draft = refuse(errors, form);
             brands_page(&state, &user, StatusCode::CONFLICT, draft).await
         }
         Err(BrandRefused::Store(e)) => Err(e.into()),
         Err(other) => {
-            errors.keywords = Some(format!("{}.", capitalise(&other.to_string())));
+            errors.keywords = Some(refused_text(&Tr::current(), &other));
             let draft = refuse(errors, form);
             brands_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, draft).await
         }
@@ -280,9 +353,10 @@ pub async fn add_keyword(
         });
         (draft, status)
     };
+    let t = Tr::current();
     let Some(kind) = KeywordKind::parse(form.kind.trim()) else {
         let (draft, status) = refuse(
-            "Choose keyword or intended attribute.".into(),
+            t.get("brands.error-kind"),
             form,
             StatusCode::UNPROCESSABLE_ENTITY,
         );
@@ -290,9 +364,9 @@ pub async fn add_keyword(
     };
     let entries = brand::split_list(&form.keyword);
     let parsed = match brand::parse_keywords(&entries, kind) {
-        Ok(list) if list.is_empty() => Err("Enter a keyword.".to_owned()),
+        Ok(list) if list.is_empty() => Err(t.get("brands.error-enter-keyword")),
         Ok(list) => Ok(list),
-        Err(e) => Err(format!("{}.", capitalise(&e.message))),
+        Err(e) => Err(list_error(&t, &e, &entries)),
     };
     let keywords = match parsed {
         Ok(list) => list,
@@ -317,20 +391,22 @@ pub async fn add_keyword(
         })
         .await?;
     match result {
-        Ok(0) => Ok(done("Nothing new: the brand had these already.")),
+        Ok(0) => Ok(done("nothing-new")),
         Ok(n) => Ok(done(&format!(
-            "Added {n} {}.",
-            match (kind, n) {
-                (KeywordKind::Keyword, 1) => "keyword",
-                (KeywordKind::Keyword, _) => "keywords",
-                (KeywordKind::Attribute, 1) => "intended attribute",
-                (KeywordKind::Attribute, _) => "intended attributes",
+            "{}&n={n}",
+            match kind {
+                KeywordKind::Keyword => "keywords",
+                KeywordKind::Attribute => "attributes",
             }
         ))),
         Err(BrandRefused::Store(StoreError::NotFound)) => Err(PageError::NotFound),
         Err(BrandRefused::Store(StoreError::Conflict(why))) => {
             let (draft, status) = refuse(
-                format!("A brand keeps {}.", why),
+                if why.starts_with("at most") {
+                    t.with("brands.error-keeps-at-most", "max", brand::MAX_KEYWORDS)
+                } else {
+                    format!("A brand keeps {}.", why)
+                },
                 form,
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
@@ -339,7 +415,7 @@ pub async fn add_keyword(
         Err(BrandRefused::Store(e)) => Err(e.into()),
         Err(other) => {
             let (draft, status) = refuse(
-                format!("{}.", capitalise(&other.to_string())),
+                refused_text(&t, &other),
                 form,
                 StatusCode::UNPROCESSABLE_ENTITY,
             );
@@ -368,20 +444,30 @@ pub async fn remove_keyword(
         .run(move |conn| Ok(store::brands::remove_keyword(conn, brand_id, keyword_id)))
         .await?;
     match result {
-        Ok(()) => Ok(done("Removed.")),
+        Ok(()) => Ok(done("removed")),
         Err(BrandRefused::LastKeyword) => {
             let mut draft = Draft::empty();
             draft.keyword_draft = Some(KeywordDraft {
                 brand_id,
                 keyword: String::new(),
                 kind: KeywordKind::Keyword.as_str().to_owned(),
-                error: "A brand keeps at least one keyword: add another before removing this one."
-                    .into(),
+                error: Tr::current().get("brands.error-last-keyword"),
             });
             brands_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, draft).await
         }
         Err(BrandRefused::Store(StoreError::NotFound)) => Err(PageError::NotFound),
         Err(BrandRefused::Store(e)) => Err(e.into()),
         Err(_) => Err(PageError::Internal),
+    }
+}
+
+/// A refusal of the store, as a sentence in the page's language.
+fn refused_text(t: &Tr, e: &BrandRefused) -> String {
+    match e {
+        BrandRefused::NameTaken(name) => t.with("brands.error-name-taken", "name", name),
+        BrandRefused::OwnBrandExists(name) => t.with("brands.error-own-exists", "name", name),
+        BrandRefused::AttributeOnCompetitor => t.get("brands.error-attributes-on-competitor"),
+        BrandRefused::LastKeyword => t.get("brands.error-last-keyword"),
+        BrandRefused::Store(e) => format!("{}.", capitalise(&e.to_string())),
     }
 }

@@ -68,6 +68,7 @@ impl FilterErrors {
 impl FilterForm {
     /// The store filter, or the errors to show beside the fields.
     fn parse(&self, tz: chrono_tz::Tz) -> Result<ConversionFilter, Box<FilterErrors>> {
+        let t = Tr::current();
         let mut errors = FilterErrors::default();
         let period = super::FormPeriod::parse(&self.from, &self.to, tz);
         errors.from = period.from_error;
@@ -77,9 +78,7 @@ impl FilterForm {
             "" => None,
             k => Kind::parse(k)
                 .map(|k| k.as_str().to_owned())
-                .map_err(|_| {
-                    errors.kind = Some("Kinds are lowercase letters, digits, _ and -.".into())
-                })
+                .map_err(|_| errors.kind = Some(t.get("conversions.error-kind")))
                 .ok(),
         };
         let attributed = match self.attributed.as_str() {
@@ -87,19 +86,24 @@ impl FilterForm {
             "yes" => Some(true),
             "no" => Some(false),
             _ => {
-                errors.attributed = Some("Choose all, attributed or unattributed.".into());
+                errors.attributed = Some(t.get("conversions.error-attributed"));
                 None
             }
         };
         let id = |value: &str, slot: &mut Option<String>, what: &str| match value.trim() {
             "" => None,
-            v => v
-                .parse::<i64>()
-                .map_err(|_| *slot = Some(format!("Choose a {what} from the list.")))
-                .ok(),
+            v => v.parse::<i64>().map_err(|_| *slot = Some(t.get(what))).ok(),
         };
-        let campaign_id = id(&self.campaign_id, &mut errors.campaign_id, "campaign");
-        let employee_id = id(&self.employee_id, &mut errors.employee_id, "employee");
+        let campaign_id = id(
+            &self.campaign_id,
+            &mut errors.campaign_id,
+            "conversions.error-campaign",
+        );
+        let employee_id = id(
+            &self.employee_id,
+            &mut errors.employee_id,
+            "conversions.error-employee",
+        );
         if errors.any() {
             return Err(Box::new(errors));
         }
@@ -155,6 +159,7 @@ struct RowView {
     id: i64,
     time: String,
     kind: String,
+    kind_label: String,
     value: String,
     customer_id: String,
     external_id: String,
@@ -185,8 +190,7 @@ struct ConversionsPage {
     rows: Vec<RowView>,
     totals: Vec<TotalView>,
     count: i64,
-    first: i64,
-    last: i64,
+    range: String,
     prev_href: Option<String>,
     next_href: Option<String>,
     csv_href: String,
@@ -234,11 +238,14 @@ pub async fn page(
         })
         .await?;
 
-    let mut kind_options: Vec<(String, String)> =
-        kinds.into_iter().map(|k| (k.clone(), k)).collect();
+    let t = Tr::current();
+    let mut kind_options: Vec<(String, String)> = kinds
+        .into_iter()
+        .map(|k| (k.clone(), kind_label(&t, &k)))
+        .collect();
     for k in [Kind::LEAD, Kind::SIGNUP, Kind::SALE] {
         if !kind_options.iter().any(|(v, _)| v == k) {
-            kind_options.push((k.to_owned(), k.to_owned()));
+            kind_options.push((k.to_owned(), kind_label(&t, k)));
         }
     }
     kind_options.sort();
@@ -277,16 +284,22 @@ pub async fn page(
     };
     let has_next = listings.len() as i64 > PAGE_SIZE;
     listings.truncate(PAGE_SIZE as usize);
-    let rows: Vec<RowView> = listings.into_iter().map(|l| row_view(l, tz)).collect();
-    let first = if rows.is_empty() { 0 } else { offset + 1 };
-    let last = offset + rows.len() as i64;
+    let rows: Vec<RowView> = listings
+        .into_iter()
+        .map(|l| row_view(l, tz))
+        .map(|mut r| {
+            r.kind_label = kind_label(&t, &r.kind);
+            r
+        })
+        .collect();
+    let range = t.page_range("conversions-range", offset, rows.len(), count);
     let href = |p: i64| format!("/admin/conversions?{}", form.query(Some(p)));
     render(
         status,
         &ConversionsPage {
             title: "page.conversions",
             nav: Some(Nav::new(&user, "conversions")),
-            t: Tr::current(),
+            t,
             prev_href: (page > 1).then(|| href(page - 1)),
             next_href: has_next.then(|| href(page + 1)),
             csv_href: format!("/admin/conversions.csv?{}", form.query(None)),
@@ -306,8 +319,7 @@ pub async fn page(
             employees,
             rows,
             count,
-            first,
-            last,
+            range,
             timezone: tz.name().to_owned(),
         },
     )
@@ -327,6 +339,7 @@ fn row_view(listing: ConversionListing, tz: chrono_tz::Tz) -> RowView {
             (Some(v), None) => v.to_string(),
             (None, _) => String::new(),
         },
+        kind_label: String::new(),
         kind: c.kind,
         customer_id: c.customer_id.unwrap_or_default(),
         external_id: c.external_id.unwrap_or_default(),
@@ -360,4 +373,13 @@ pub async fn csv(
         PageError::BadRequest(first)
     })?;
     Ok(conversions_csv(state.db.clone(), filter).await?)
+}
+
+/// The name of a conversion kind in the page's language; kinds an integrator made up
+/// are shown as they are.
+fn kind_label(t: &Tr, kind: &str) -> String {
+    match kind {
+        Kind::LEAD | Kind::SIGNUP | Kind::SALE => t.get(&format!("conversions.kind-{kind}")),
+        other => other.to_owned(),
+    }
 }

@@ -48,7 +48,7 @@ struct ColumnView {
 
 struct KindView {
     value: &'static str,
-    title: &'static str,
+    title: String,
     selected: bool,
     columns: Vec<ColumnView>,
     /// Conversions: the CRM layouts and how their columns map onto Chorus's.
@@ -58,7 +58,7 @@ struct KindView {
 /// A CRM layout's columns, for the page's mapping table.
 struct LayoutView {
     value: &'static str,
-    title: &'static str,
+    title: String,
     columns: Vec<MappedColumnView>,
 }
 
@@ -74,29 +74,46 @@ struct MappedColumnView {
 /// A choice of the layout select.
 struct LayoutOption {
     value: &'static str,
-    title: &'static str,
+    title: String,
     selected: bool,
 }
 
-fn kinds(selected: ImportKind) -> Vec<KindView> {
+fn kind_title(t: &Tr, kind: ImportKind) -> String {
+    t.get(&format!("import.kind-{}", kind.as_str()))
+}
+
+fn layout_title(t: &Tr, layout: Layout) -> String {
+    t.get(&format!("import.layout-{}", layout.as_str()))
+}
+
+/// "required", "optional" or "required unless … is given" in the page's language.
+fn need_label(t: &Tr, need: Need) -> String {
+    match need {
+        Need::Required => t.get("import.need-required"),
+        Need::Optional => t.get("import.need-optional"),
+        Need::EitherOr(other) => t.with("import.need-either", "other", other),
+    }
+}
+
+fn kinds(t: &Tr, selected: ImportKind) -> Vec<KindView> {
     ImportKind::ALL
         .into_iter()
         .map(|kind| KindView {
             value: kind.as_str(),
-            title: kind.title(),
+            title: kind_title(t, kind),
             selected: kind == selected,
             columns: kind
                 .columns()
                 .iter()
                 .map(|c| ColumnView {
                     name: c.name,
-                    need: c.need_label(),
+                    need: need_label(t, c.need),
                     required: c.need != Need::Optional,
                     help: c.help,
                 })
                 .collect(),
             layouts: if kind == ImportKind::Conversions {
-                crm_layouts()
+                crm_layouts(t)
             } else {
                 Vec::new()
             },
@@ -104,25 +121,25 @@ fn kinds(selected: ImportKind) -> Vec<KindView> {
         .collect()
 }
 
-fn crm_layouts() -> Vec<LayoutView> {
+fn crm_layouts(t: &Tr) -> Vec<LayoutView> {
     Layout::ALL
         .into_iter()
         .filter(|l| *l != Layout::Chorus)
         .map(|layout| LayoutView {
             value: layout.as_str(),
-            title: layout.title(),
+            title: layout_title(t, layout),
             columns: layout
                 .columns()
                 .into_iter()
                 .map(|c| MappedColumnView {
                     header: c.column.name,
-                    need: c.column.need_label(),
+                    need: need_label(t, c.column.need),
                     required: c.column.need != Need::Optional,
                     fills: match c.target {
                         Target::Column(name) => name.to_owned(),
                         Target::Stage => "kind".to_owned(),
-                        Target::ClosedAt => "occurred_at of a sale".to_owned(),
-                        Target::CreatedAt => "occurred_at of a lead".to_owned(),
+                        Target::ClosedAt => t.get("import.fills-closed-at"),
+                        Target::CreatedAt => t.get("import.fills-created-at"),
                     },
                     help: c.column.help,
                 })
@@ -132,15 +149,15 @@ fn crm_layouts() -> Vec<LayoutView> {
 }
 
 /// The layout select: detected (`""`) first, then every layout.
-fn layout_options(selected: Option<Layout>) -> Vec<LayoutOption> {
+fn layout_options(t: &Tr, selected: Option<Layout>) -> Vec<LayoutOption> {
     let mut options = vec![LayoutOption {
         value: "",
-        title: "Detect from the column names",
+        title: t.get("import.layout-detect"),
         selected: selected.is_none(),
     }];
     options.extend(Layout::ALL.into_iter().map(|l| LayoutOption {
         value: l.as_str(),
-        title: l.title(),
+        title: layout_title(t, l),
         selected: selected == Some(l),
     }));
     options
@@ -165,7 +182,7 @@ struct ReportView {
     /// The duplicates (mentions, conversions) or updated (cases) tile, when it applies to
     /// the kind.
     second: Option<String>,
-    second_label: &'static str,
+    second_label: String,
     /// Imported conversions: "attributed / unattributed".
     attribution: Option<String>,
     bad_rows: String,
@@ -176,22 +193,23 @@ struct ReportView {
 }
 
 fn report_view(report: &Report, file_name: String) -> ReportView {
+    let t = Tr::current();
     let (status, heading) = match (report.is_refused(), report.dry_run) {
-        (true, true) => ("refused", "The check found errors"),
-        (true, false) => ("refused", "Nothing was imported"),
-        (false, true) => ("checked", "The file can be imported"),
-        (false, false) => ("imported", "Imported"),
+        (true, true) => ("refused", "import.heading-check-errors"),
+        (true, false) => ("refused", "import.heading-nothing"),
+        (false, true) => ("checked", "import.heading-can-import"),
+        (false, false) => ("imported", "import.heading-imported"),
     };
     let counts = &report.counts;
     let (second_label, second) = match (report.kind, report.dry_run) {
         (ImportKind::Mentions | ImportKind::Conversions, false) => {
-            ("Duplicates skipped", Some(group(counts.duplicates)))
+            ("import.duplicates-skipped", Some(group(counts.duplicates)))
         }
         (ImportKind::Mentions | ImportKind::Conversions, true) => {
-            ("Duplicates to skip", Some(group(counts.duplicates)))
+            ("import.duplicates-to-skip", Some(group(counts.duplicates)))
         }
         (ImportKind::SupportCases, _) => (
-            "Updated (unchanged)",
+            "import.updated-unchanged",
             Some(format!(
                 "{} ({})",
                 group(counts.updated),
@@ -204,14 +222,18 @@ fn report_view(report: &Report, file_name: String) -> ReportView {
     let more = report.errors.total.saturating_sub(shown as u64);
     ReportView {
         status,
-        heading: heading.to_owned(),
+        heading: t.get(heading),
         summary: report.summary(),
         file_name,
         dry_run: report.dry_run,
         rows: group(report.rows),
         added: group(counts.added),
         second,
-        second_label,
+        second_label: if second_label.is_empty() {
+            String::new()
+        } else {
+            t.get(second_label)
+        },
         attribution: (report.kind == ImportKind::Conversions && report.stored()).then(|| {
             format!(
                 "{} / {}",
@@ -288,15 +310,16 @@ fn import_page(
     outcome: Outcome,
 ) -> Result<HttpResponse, PageError> {
     let max_bytes = state.settings.import_max_bytes;
+    let t = Tr::current();
     render(
         status,
         &ImportPage {
             title: "page.import",
             nav: Some(Nav::new(user, "import")),
-            t: Tr::current(),
+            t,
             csrf: user.csrf.clone(),
-            kinds: kinds(choice.kind),
-            layouts: layout_options(choice.layout),
+            kinds: kinds(&t, choice.kind),
+            layouts: layout_options(&t, choice.layout),
             ignore_unknown: choice.ignore_unknown,
             max_mb: max_bytes / (1024 * 1024),
             max_bytes,
@@ -513,10 +536,7 @@ pub async fn upload(
     let limit = state.settings.import_max_bytes;
     let max_mb = limit / (1024 * 1024);
     let too_large = || Outcome {
-        file_error: Some(format!(
-            "The file is larger than {max_mb} MiB, the limit of this server \
-             (CHORUS_IMPORT_MAX_MB); split it, or import it with `chorus import`."
-        )),
+        file_error: Some(Tr::current().with("import.error-too-large", "max", max_mb)),
         ..Outcome::default()
     };
     // A body announced as too large is refused before it is read.
@@ -564,7 +584,7 @@ pub async fn upload(
                 ignore_unknown: form.ignore_unknown,
             },
             Outcome {
-                form_error: Some("Choose what the file holds.".to_owned()),
+                form_error: Some(Tr::current().get("import.error-kind")),
                 ..Outcome::default()
             },
         );
@@ -580,7 +600,7 @@ pub async fn upload(
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             Outcome {
-                form_error: Some("Choose a layout from the list.".to_owned()),
+                form_error: Some(Tr::current().get("import.error-layout")),
                 ..Outcome::default()
             },
         );
@@ -592,7 +612,7 @@ pub async fn upload(
             return refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Outcome {
-                    form_error: Some("Choose Check or Import.".to_owned()),
+                    form_error: Some(Tr::current().get("import.error-action")),
                     ..Outcome::default()
                 },
             )
@@ -604,7 +624,7 @@ pub async fn upload(
             return refuse(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Outcome {
-                    file_error: Some("Choose a CSV file.".to_owned()),
+                    file_error: Some(Tr::current().get("import.error-no-file")),
                     ..Outcome::default()
                 },
             )
@@ -618,9 +638,7 @@ pub async fn upload(
         return refuse(
             StatusCode::CONFLICT,
             Outcome {
-                form_error: Some(
-                    "Another import is running; try again when it has finished.".to_owned(),
-                ),
+                form_error: Some(Tr::current().get("import.error-busy")),
                 ..Outcome::default()
             },
         );
@@ -684,7 +702,7 @@ pub async fn upload(
         Err(e) if e.is_refusal() => refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             Outcome {
-                file_error: Some(format!("The file was refused: {e}. Nothing was imported.")),
+                file_error: Some(Tr::current().with("import.error-refused", "why", e)),
                 ..Outcome::default()
             },
         ),

@@ -66,6 +66,7 @@ impl FilterErrors {
 
 impl FilterForm {
     fn parse(&self, tz: chrono_tz::Tz) -> Result<MentionFilter, Box<FilterErrors>> {
+        let t = Tr::current();
         let mut errors = FilterErrors::default();
         let period = super::FormPeriod::parse(&self.from, &self.to, tz);
         errors.from = period.from_error;
@@ -75,16 +76,14 @@ impl FilterForm {
             "" => None,
             v => v
                 .parse::<i64>()
-                .map_err(|_| errors.brand_id = Some("Choose a brand from the list.".into()))
+                .map_err(|_| errors.brand_id = Some(t.get("mentions.error-brand")))
                 .ok(),
         };
         let channel = match self.channel.trim() {
             "" => None,
             c => Channel::parse(c)
                 .map(|c| c.as_str().to_owned())
-                .map_err(|_| {
-                    errors.channel = Some("Channels are lowercase letters, digits, _ and -.".into())
-                })
+                .map_err(|_| errors.channel = Some(t.get("mentions.error-channel")))
                 .ok(),
         };
         let sentiment = match self.sentiment.trim() {
@@ -92,14 +91,14 @@ impl FilterForm {
             s => Sentiment::parse(s)
                 .map(|s| s.as_str().to_owned())
                 .or_else(|| {
-                    errors.sentiment = Some("Choose positive, neutral or negative.".into());
+                    errors.sentiment = Some(t.get("mentions.error-sentiment"));
                     None
                 }),
         };
         let q = match self.q.trim() {
             "" => None,
             q if q.chars().count() > MAX_QUERY_LEN => {
-                errors.q = Some(format!("Search for at most {MAX_QUERY_LEN} characters."));
+                errors.q = Some(t.with("mentions.error-query", "max", MAX_QUERY_LEN));
                 None
             }
             q => Some(q.to_owned()),
@@ -161,7 +160,8 @@ struct RowView {
     excerpt: String,
     full_text: String,
     sentiment: String,
-    source: String,
+    sentiment_label: String,
+    source_label: String,
     kind: String,
     url: Option<String>,
     topics: Vec<String>,
@@ -179,9 +179,7 @@ struct MentionsPage {
     brands: Vec<Choice>,
     channels: Vec<Choice>,
     rows: Vec<RowView>,
-    count: i64,
-    first: i64,
-    last: i64,
+    range: String,
     prev_href: Option<String>,
     next_href: Option<String>,
     timezone: String,
@@ -237,16 +235,18 @@ pub async fn page(
         (Err(errors), _) => (StatusCode::UNPROCESSABLE_ENTITY, *errors, 0, Vec::new()),
         (Ok(_), None) => return Err(PageError::Internal),
     };
-    let rows: Vec<RowView> = rows.into_iter().map(|m| row_view(m, tz)).collect();
-    let first = if rows.is_empty() { 0 } else { offset + 1 };
+    let t = Tr::current();
+    let rows: Vec<RowView> = rows.into_iter().map(|m| row_view(&t, m, tz)).collect();
     let last = offset + rows.len() as i64;
+    let range = t.page_range("mentions-range", offset, rows.len(), count);
     let href = |p: i64| format!("/admin/mentions?{}", form.query(p));
     render(
         status,
         &MentionsPage {
             title: "page.mentions",
             nav: Some(Nav::new(&user, "mentions")),
-            t: Tr::current(),
+            t,
+            range,
             prev_href: (page > 1 && count > 0).then(|| href(page - 1)),
             next_href: (last < count).then(|| href(page + 1)),
             has_errors: errors.any(),
@@ -255,15 +255,12 @@ pub async fn page(
             brands,
             channels,
             rows,
-            count,
-            first,
-            last,
             timezone: tz.name().to_owned(),
         },
     )
 }
 
-fn row_view(m: Mention, tz: chrono_tz::Tz) -> RowView {
+fn row_view(t: &Tr, m: Mention, tz: chrono_tz::Tz) -> RowView {
     let excerpt = if m.text.chars().count() > EXCERPT {
         let cut: String = m.text.chars().take(EXCERPT).collect();
         format!("{}…", cut.trim_end())
@@ -283,8 +280,17 @@ fn row_view(m: Mention, tz: chrono_tz::Tz) -> RowView {
         reach: m.author_reach.map(group_digits).unwrap_or_default(),
         excerpt,
         full_text: m.text,
+        sentiment_label: match m.sentiment.as_str() {
+            "positive" | "neutral" | "negative" => {
+                t.get(&format!("sentiment.label-{}", m.sentiment))
+            }
+            other => other.to_owned(),
+        },
         sentiment: m.sentiment,
-        source: m.sentiment_source,
+        source_label: match m.sentiment_source.as_str() {
+            "computed" | "given" => t.get(&format!("mentions.source-{}", m.sentiment_source)),
+            other => other.to_owned(),
+        },
         kind: m.kind,
         url: m.url,
         topics: m.topics,

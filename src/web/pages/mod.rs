@@ -165,7 +165,7 @@ impl FormPeriod {
         let (to, mut to_error) = split(day_start(to, true, tz));
         if let (Some(f), Some(t)) = (from, to) {
             if f >= t {
-                to_error = Some("The end date must not be before the start date.".into());
+                to_error = Some(Tr::current().get("form.date-order"));
             }
         }
         return FormPeriod {
@@ -195,7 +195,7 @@ fn day_start(
     if value.is_empty() {
         return Ok(None);
     }
-    let bad = || format!("Enter a date as YYYY-MM-DD (got “{value}”).");
+    let bad = || Tr::current().with("form.date-invalid", "value", value);
     let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
     let date = if next {
         date.succ_opt().ok_or_else(bad)?

@@ -39,6 +39,7 @@ struct HitView {
 
 struct TryView {
     sentiment: String,
+    label: String,
     value: String,
     hits: Vec<HitView>,
 }
@@ -66,6 +67,9 @@ struct WordErrors {
 pub struct PageQuery {
     text: Option<String>,
     done: Option<String>,
+    word: Option<String>,
+    language: Option<String>,
+    polarity: Option<i64>,
 }
 
 #[derive(Template)]
@@ -80,7 +84,7 @@ struct SentimentPage {
     builtin_ko: usize,
     form: WordForm,
     errors: WordErrors,
-    polarities: Vec<(i64, &'static str)>,
+    polarities: Vec<(i64, String)>,
     text: String,
     text_error: Option<String>,
     tried: Option<TryView>,
@@ -88,15 +92,42 @@ struct SentimentPage {
     threshold: String,
 }
 
-fn polarity_label(p: i64) -> &'static str {
-    match p {
-        3 => "+3 very positive",
-        2 => "+2 positive",
-        1 => "+1 slightly positive",
-        0 => "0 remove from the list",
-        -1 => "−1 slightly negative",
-        -2 => "−2 negative",
-        _ => "−3 very negative",
+fn polarity_label(t: &Tr, p: i64) -> String {
+    t.get(match p {
+        3 => "sentiment.polarity-plus3",
+        2 => "sentiment.polarity-plus2",
+        1 => "sentiment.polarity-plus1",
+        0 => "sentiment.polarity-zero",
+        -1 => "sentiment.polarity-minus1",
+        -2 => "sentiment.polarity-minus2",
+        _ => "sentiment.polarity-minus3",
+    })
+}
+
+fn language_name(t: &Tr, code: &str) -> String {
+    if code == "ko" {
+        t.get("sentiment.language-ko")
+    } else {
+        t.get("sentiment.language-en")
+    }
+}
+
+/// The domain's refusal as a sentence in the page's language.
+fn word_error(t: &Tr, e: &sentiment::InvalidWord) -> String {
+    let m = e.message.as_str();
+    match e.field {
+        "language" => t.get("sentiment.error-language"),
+        "polarity" => t.with("sentiment.error-polarity", "max", MAX_POLARITY),
+        _ if m.starts_with("enter a word") => t.get("sentiment.error-word-empty"),
+        _ if m.starts_with("a word is at most") => t.with(
+            "sentiment.error-word-too-long",
+            "max",
+            sentiment::MAX_WORD_LEN,
+        ),
+        _ if m.starts_with("one word") => t.get("sentiment.error-word-chars"),
+        _ if m.starts_with("a Korean word") => t.get("sentiment.error-word-hangul"),
+        _ if m.starts_with("this is Hangul") => t.get("sentiment.error-word-not-hangul"),
+        _ => format!("{}.", capitalise(m)),
     }
 }
 
@@ -126,19 +157,21 @@ async fn sentiment_page(
             polarity: w.polarity,
         })
         .collect();
+    let t = Tr::current();
     let text = draft.text.trim().to_owned();
     let (tried, text_error) = if text.is_empty() {
         (None, None)
     } else if text.chars().count() > MAX_TRY_LEN {
         (
             None,
-            Some(format!("Try at most {MAX_TRY_LEN} characters at once.")),
+            Some(t.with("sentiment.try-too-long", "max", MAX_TRY_LEN)),
         )
     } else {
         let score = sentiment::score(&text, &lexicon);
         (
             Some(TryView {
                 sentiment: score.sentiment.as_str().to_owned(),
+                label: t.get(&format!("sentiment.label-{}", score.sentiment.as_str())),
                 value: format!("{:+.2}", score.value),
                 hits: score
                     .hits
@@ -164,7 +197,7 @@ async fn sentiment_page(
         &SentimentPage {
             title: "page.sentiment",
             nav: Some(Nav::new(user, "sentiment")),
-            t: Tr::current(),
+            t,
             csrf: user.csrf.clone(),
             words,
             builtin_en: builtin.len(Language::En),
@@ -173,7 +206,7 @@ async fn sentiment_page(
             errors: draft.errors,
             polarities: (-MAX_POLARITY..=MAX_POLARITY)
                 .rev()
-                .map(|p| (p, polarity_label(p)))
+                .map(|p| (p, polarity_label(&t, p)))
                 .collect(),
             text,
             text_error,
@@ -191,6 +224,29 @@ pub async fn page(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, PageError> {
     let query = query.into_inner();
+    let t = Tr::current();
+    let notice = match query.done.as_deref() {
+        Some("removed") => Some(t.get("sentiment.removed")),
+        Some("saved") => {
+            let lang = query.language.as_deref().unwrap_or("en");
+            let polarity = query
+                .polarity
+                .unwrap_or(0)
+                .clamp(-MAX_POLARITY, MAX_POLARITY);
+            Some(t.with2(
+                "sentiment.saved",
+                "word",
+                query.word.as_deref().unwrap_or(""),
+                "detail",
+                format!(
+                    "{}, {}",
+                    language_name(&t, lang),
+                    polarity_label(&t, polarity)
+                ),
+            ))
+        }
+        _ => None,
+    };
     let draft = Draft {
         form: WordForm {
             polarity: "1".into(),
@@ -198,16 +254,13 @@ pub async fn page(
         },
         errors: WordErrors::default(),
         text: query.text.unwrap_or_default(),
-        notice: query.done,
+        notice,
     };
     sentiment_page(&state, &user, StatusCode::OK, draft).await
 }
 
-fn done(what: &str) -> HttpResponse {
-    see_other(&format!(
-        "/admin/sentiment?done={}",
-        percent_encoding::utf8_percent_encode(what, percent_encoding::NON_ALPHANUMERIC)
-    ))
+fn done(query: &str) -> HttpResponse {
+    see_other(&format!("/admin/sentiment?done={query}"))
 }
 
 /// `POST /admin/sentiment`: add a word or change its polarity (0 removes it from the
@@ -223,7 +276,7 @@ pub async fn save(
         Ok(entry) => entry,
         Err(e) => {
             let mut errors = WordErrors::default();
-            let message = Some(format!("{}.", capitalise(&e.message)));
+            let message = Some(word_error(&Tr::current(), &e));
             match e.field {
                 "language" => errors.language = message,
                 "polarity" => errors.polarity = message,
@@ -239,10 +292,13 @@ pub async fn save(
         }
     };
     let shown = format!(
-        "Saved “{}” ({}, {}).",
-        entry.word,
-        entry.language.label(),
-        polarity_label(entry.polarity)
+        "saved&word={}&language={}&polarity={}",
+        percent_encoding::utf8_percent_encode(&entry.word, percent_encoding::NON_ALPHANUMERIC),
+        match entry.language {
+            Language::Ko => "ko",
+            Language::En => "en",
+        },
+        entry.polarity
     );
     state
         .db
@@ -275,7 +331,7 @@ pub async fn remove(
     {
         Ok(()) => {
             state.lexicon.invalidate();
-            Ok(done("Removed the change; the built-in list applies again."))
+            Ok(done("removed"))
         }
         Err(StoreError::NotFound) => Err(PageError::NotFound),
         Err(e) => Err(e.into()),

@@ -53,6 +53,7 @@ impl FilterErrors {
 
 impl FilterForm {
     fn parse(&self, tz: chrono_tz::Tz) -> Result<CaseFilter, FilterErrors> {
+        let t = Tr::current();
         let mut errors = FilterErrors::default();
         let period = super::FormPeriod::parse(&self.from, &self.to, tz);
         errors.from = period.from_error;
@@ -61,9 +62,7 @@ impl FilterForm {
         let channel = match self.channel.trim() {
             "" => None,
             c => Channel::parse(c)
-                .map_err(|_| {
-                    errors.channel = Some("Channels are lowercase letters, digits, _ and -.".into())
-                })
+                .map_err(|_| errors.channel = Some(t.get("mentions.error-channel")))
                 .ok(),
         };
         let status = match self.status.as_str() {
@@ -71,7 +70,7 @@ impl FilterForm {
             s => match CaseStatus::parse(s) {
                 Some(status) => Some(status),
                 None => {
-                    errors.status = Some("Choose all, open or resolved.".into());
+                    errors.status = Some(t.get("support.error-status"));
                     None
                 }
             },
@@ -141,24 +140,30 @@ struct CaseErrors {
 
 impl CaseErrors {
     fn from_invalid(invalid: &Invalid) -> CaseErrors {
+        let t = Tr::current();
         let say = |field: &str, label: &str| {
+            let label = t.get(label);
             invalid.of(field).map(|e| match e.code {
-                "invalid_time_order" => format!("{label} must not be before the opening time."),
-                "invalid_channel" => {
-                    "Use 1 to 32 characters: letters, digits, _ or - (e.g. twitter).".to_owned()
-                }
+                "invalid_time_order" => t.with("support.error-time-order", "field", &label),
+                "invalid_channel" => t.get("support.error-channel"),
                 _ if e.message.contains("not a time") => {
-                    format!("{label}: enter a date and time.")
+                    t.with("support.error-not-a-time", "field", &label)
+                }
+                _ if e.message == "is required" => {
+                    t.with("support.error-required", "field", &label)
+                }
+                _ if e.message.starts_with("lies in the future") => {
+                    t.with("support.error-future", "field", &label)
                 }
                 _ => format!("{label} {}.", e.message),
             })
         };
         CaseErrors {
-            channel: say("channel", "Channel"),
-            opened_at: say("opened_at", "Opened"),
-            first_response_at: say("first_response_at", "First response"),
-            resolved_at: say("resolved_at", "Resolved"),
-            external_id: say("external_id", "External id"),
+            channel: say("channel", "support.channel"),
+            opened_at: say("opened_at", "support.opened"),
+            first_response_at: say("first_response_at", "support.first-response"),
+            resolved_at: say("resolved_at", "support.resolved"),
+            external_id: say("external_id", "support.external-id"),
         }
     }
 }
@@ -178,24 +183,39 @@ struct SummaryView {
     resolved_share: String,
 }
 
-const NO_DATA: &str = "no data";
-
-impl From<Summary> for SummaryView {
-    fn from(s: Summary) -> SummaryView {
+impl SummaryView {
+    fn new(t: &Tr, s: Summary) -> SummaryView {
+        let no_data = || t.get("support.no-data");
         SummaryView {
             cases: s.cases,
             awaiting: s.cases - s.answered,
             median: s
                 .median_first_response_s
-                .map_or_else(|| NO_DATA.to_owned(), |m| format_duration(m.round() as i64)),
+                .map_or_else(no_data, |m| duration(t, m.round() as i64)),
             p90: s
                 .p90_first_response_s
-                .map_or_else(|| NO_DATA.to_owned(), format_duration),
+                .map_or_else(no_data, |d| duration(t, d)),
             resolved: s.resolved,
-            resolved_share: s
-                .resolved_share
-                .map_or_else(|| NO_DATA.to_owned(), format_share),
+            resolved_share: s.resolved_share.map_or_else(no_data, format_share),
         }
+    }
+}
+
+/// [`format_duration`] in the page's language (`2 h 10 min`, `2시간 10분`).
+fn duration(t: &Tr, seconds: i64) -> String {
+    if t.locale() == crate::i18n::Locale::En {
+        return format_duration(seconds);
+    }
+    let s = seconds.max(0);
+    let (days, hours, minutes) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60);
+    if s < 60 {
+        t.with("support.duration-s", "s", s)
+    } else if s < 3_600 {
+        t.with("support.duration-m", "m", minutes)
+    } else if s < 86_400 {
+        t.with2("support.duration-hm", "h", hours, "m", minutes)
+    } else {
+        t.with2("support.duration-dh", "d", days, "h", hours)
     }
 }
 
@@ -207,9 +227,10 @@ struct RowView {
     first_response: Option<String>,
     resolution: Option<String>,
     status: &'static str,
+    status_label: String,
 }
 
-fn row_view(case: SupportCase, tz: chrono_tz::Tz) -> RowView {
+fn row_view(t: &Tr, case: SupportCase, tz: chrono_tz::Tz) -> RowView {
     RowView {
         id: case.id,
         opened: case
@@ -217,8 +238,13 @@ fn row_view(case: SupportCase, tz: chrono_tz::Tz) -> RowView {
             .with_timezone(&tz)
             .format("%Y-%m-%d %H:%M")
             .to_string(),
-        first_response: case.first_response_seconds.map(format_duration),
-        resolution: case.resolution_seconds.map(format_duration),
+        first_response: case.first_response_seconds.map(|d| duration(t, d)),
+        resolution: case.resolution_seconds.map(|d| duration(t, d)),
+        status_label: match case.status {
+            "open" => t.get("support.status-open"),
+            "resolved" => t.get("support.status-resolved"),
+            other => other.to_owned(),
+        },
         channel: case.channel,
         external_id: case.external_id.unwrap_or_default(),
         status: case.status,
@@ -238,9 +264,7 @@ struct SupportPage {
     channels: Vec<Choice>,
     summary: Option<SummaryView>,
     rows: Vec<RowView>,
-    count: i64,
-    first: i64,
-    last: i64,
+    range: String,
     prev_href: Option<String>,
     next_href: Option<String>,
     form: CaseForm,
@@ -258,6 +282,7 @@ async fn support_page(
     errors: CaseErrors,
 ) -> Result<HttpResponse, PageError> {
     let tz = state.settings.timezone;
+    let t = Tr::current();
     let parsed = filter_form.parse(tz);
     let page = filter_form.page();
     let offset = (page - 1) * PAGE_SIZE;
@@ -290,7 +315,7 @@ async fn support_page(
             status,
             FilterErrors::default(),
             count,
-            Some(SummaryView::from(support::summarise(&times))),
+            Some(SummaryView::new(&t, support::summarise(&times))),
             cases,
         ),
         (Err(errors), _) => (
@@ -304,18 +329,13 @@ async fn support_page(
     };
     let has_next = cases.len() as i64 > PAGE_SIZE;
     cases.truncate(PAGE_SIZE as usize);
-    let rows: Vec<RowView> = cases.into_iter().map(|c| row_view(c, tz)).collect();
-    let first = if rows.is_empty() { 0 } else { offset + 1 };
-    let last = offset + rows.len() as i64;
+    let rows: Vec<RowView> = cases.into_iter().map(|c| row_view(&t, c, tz)).collect();
+    let range = t.page_range("support-range", offset, rows.len(), count);
     let href = |p: i64| format!("/admin/support?{}", filter_form.query(p));
     let notice = match filter_form.added.as_str() {
-        "created" => Some("Added the case.".to_owned()),
-        "updated" => {
-            Some("A case with this external id existed; its times were updated.".to_owned())
-        }
-        "unchanged" => {
-            Some("A case with this external id already says the same; nothing changed.".to_owned())
-        }
+        "created" => Some(t.get("support.created")),
+        "updated" => Some(t.get("support.updated")),
+        "unchanged" => Some(t.get("support.unchanged")),
         _ => None,
     };
     render(
@@ -323,7 +343,7 @@ async fn support_page(
         &SupportPage {
             title: "page.support",
             nav: Some(Nav::new(user, "support")),
-            t: Tr::current(),
+            t,
             csrf: user.csrf.clone(),
             prev_href: (page > 1).then(|| href(page - 1)),
             next_href: has_next.then(|| href(page + 1)),
@@ -333,9 +353,7 @@ async fn support_page(
             channels,
             summary,
             rows,
-            count,
-            first,
-            last,
+            range,
             form,
             errors,
             notice,
