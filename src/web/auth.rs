@@ -25,6 +25,17 @@ use crate::web::AppState;
 pub const SESSION_COOKIE: &str = "chorus_session";
 pub const LOGIN_CSRF_COOKIE: &str = "chorus_csrf";
 
+/// Compares a presented secret with the expected one in time independent of where they
+/// differ (their SHA-256 digests are compared, so lengths leak nothing either).
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    let a = Sha256::digest(given.as_bytes());
+    let b = Sha256::digest(expected.as_bytes());
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);

@@ -12,13 +12,13 @@
 
 use std::sync::atomic::Ordering;
 
+use crate::web::auth::same_secret;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::Registry;
-use sha2::{Digest, Sha256};
 
 use super::AppState;
 
@@ -143,16 +143,6 @@ fn access(req: &HttpRequest, token: Option<&crate::config::MetricsToken>) -> Acc
             }
         }
     }
-}
-
-/// Compares digests, in time independent of where the strings differ.
-fn same_secret(given: &str, expected: &str) -> bool {
-    let a = Sha256::digest(given.as_bytes());
-    let b = Sha256::digest(expected.as_bytes());
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
 }
 
 #[cfg(test)]

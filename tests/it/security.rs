@@ -324,3 +324,37 @@ async fn an_https_base_url_adds_hsts() {
     let hsts = res.headers()["strict-transport-security"].to_str().unwrap();
     assert!(hsts.starts_with("max-age="), "{hsts}");
 }
+
+#[actix_web::test]
+async fn the_setup_link_dies_once_an_admin_exists_even_one_made_by_another_process() {
+    let app = TestApp::spawn().await;
+    let setup = app.setup_url.clone().expect("no admin yet: a setup link");
+    let path = setup.trim_start_matches(&app.address).to_string();
+    let browser = client();
+    let html = page(&browser, app.url(&path)).await;
+    let (csrf, token) = (hidden_field(&html, "csrf"), hidden_field(&html, "token"));
+    // `chorus admin create` in another process: this server's memory knows nothing of it.
+    app.create_user("cli-admin@example.com", "admin", "a long enough password");
+    let res = browser.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "the form is gone");
+    let res = browser
+        .post(app.url("/setup"))
+        .form(&[
+            ("email", "intruder@example.com"),
+            ("name", "Intruder"),
+            ("password", "another long password"),
+            ("token", &token),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "and so is the post");
+    let employees = app.employees().await;
+    assert!(
+        employees
+            .iter()
+            .all(|e| e["email"] != "intruder@example.com"),
+        "{employees:?}"
+    );
+}

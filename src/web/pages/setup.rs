@@ -41,15 +41,28 @@ pub struct TokenQuery {
     token: Option<String>,
 }
 
-fn token_is_valid(state: &AppState, presented: &str) -> bool {
-    state
+/// The one-time setup link works while no admin exists: compared in constant time, and
+/// forgotten as soon as an admin exists — also one created by `chorus admin create` in
+/// another process, which this server learns from the database, not from its memory.
+async fn token_is_valid(state: &AppState, presented: &str) -> Result<bool, PageError> {
+    let matches = state
         .setup_token
         .lock()
         .map(|t| {
             t.as_deref()
-                .is_some_and(|t| !presented.is_empty() && t == presented)
+                .is_some_and(|t| !presented.is_empty() && auth::same_secret(presented, t))
         })
-        .unwrap_or(false)
+        .unwrap_or(false);
+    if !matches {
+        return Ok(false);
+    }
+    if state.db.run(store::employees::count_admins).await? > 0 {
+        if let Ok(mut token) = state.setup_token.lock() {
+            *token = None;
+        }
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 fn page(
@@ -89,7 +102,7 @@ pub async fn form(
     query: web::Query<TokenQuery>,
 ) -> Result<HttpResponse, PageError> {
     let token = query.into_inner().token.unwrap_or_default();
-    if !token_is_valid(&state, &token) {
+    if !token_is_valid(&state, &token).await? {
         return Err(PageError::NotFound);
     }
     page(
@@ -118,7 +131,7 @@ pub async fn submit(
     form: web::Form<SetupForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    if !token_is_valid(&state, &form.token) {
+    if !token_is_valid(&state, &form.token).await? {
         return Err(PageError::NotFound);
     }
     let t = Tr::current();
