@@ -318,10 +318,18 @@ fn apikey(settings: Settings, cmd: ApiKeyCommand) -> Result<(), String> {
             } else {
                 Scope::Full
             };
+            // The same rules as /admin/keys and the API: a publishable key names its
+            // origins (`https://www.example.com`), a full key none.
+            let origins = api_key::parse_origin_list(
+                scope,
+                &api_key::split_origins(origins.as_deref().unwrap_or("")),
+            )
+            .map_err(|e| format!("--origins: {e}"))?;
+            let stored = (!origins.is_empty()).then(|| origins.join(","));
             let key = api_key::generate(scope);
             let id = db
                 .run_sync(|conn| {
-                    store::api_keys::insert(conn, &name, scope, &key, origins.as_deref())
+                    store::api_keys::insert(conn, &name, scope, &key, stored.as_deref())
                 })
                 .map_err(|e| e.to_string())?;
             writeln!(
@@ -489,18 +497,26 @@ fn import_file(settings: &Settings, args: ImportArgs) -> ExitCode {
     } else {
         Lexicon::default()
     };
+    // The settings in force, as the server applies them (an admin may have changed the
+    // time zone, the window or the currency since the configuration was written).
+    let defaults = crate::app::settings::EffectiveSettings::defaults(settings);
+    let effective =
+        match db.run_sync(|conn| crate::app::settings::EffectiveSettings::load(conn, &defaults)) {
+            Ok(effective) => effective,
+            Err(e) => return fail(e.to_string()),
+        };
     let options = import::Options {
         kind,
         dry_run: args.dry_run,
         ignore_unknown_columns: args.ignore_unknown_columns,
-        timezone: settings.timezone,
+        timezone: effective.timezone,
         now: store::now(),
         layout: args
             .layout
             .as_deref()
             .and_then(crate::domain::csv_import::Layout::parse),
-        attribution_window_days: settings.attribution_window_days,
-        default_currency: crate::domain::conversion::Currency::parse(&settings.default_currency)
+        attribution_window_days: effective.attribution_window_days,
+        default_currency: crate::domain::conversion::Currency::parse(&effective.default_currency)
             .unwrap_or(crate::domain::conversion::Currency::USD),
     };
     let started = std::time::Instant::now();

@@ -27,6 +27,9 @@ pub struct RawSettings {
     pub click_param: Option<String>,
     pub slug_length: Option<usize>,
     pub attribution_window_days: Option<u32>,
+    pub privacy_mode: Option<String>,
+    pub click_retention_days: Option<u32>,
+    pub settings_refresh_ms: Option<u64>,
     pub default_currency: Option<String>,
     pub log_format: Option<String>,
     pub sqlite_synchronous: Option<String>,
@@ -47,6 +50,17 @@ pub struct RawSettings {
     pub emv_rates: Option<String>,
     pub default_locale: Option<String>,
     pub metrics_token: Option<String>,
+    pub session_idle_days: Option<u32>,
+    pub invitation_days: Option<u32>,
+    pub reset_hours: Option<u32>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub oidc_issuer: Option<String>,
+    pub oidc_client_id: Option<String>,
+    pub oidc_client_secret: Option<String>,
+    pub oidc_jit_team: Option<String>,
+    pub image_fetch_ms: Option<u64>,
+    pub image_fetch_private: Option<bool>,
 }
 
 /// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
@@ -65,6 +79,9 @@ const KEYS: &[&str] = &[
     "click_param",
     "slug_length",
     "attribution_window_days",
+    "privacy_mode",
+    "click_retention_days",
+    "settings_refresh_ms",
     "default_currency",
     "log_format",
     "sqlite_synchronous",
@@ -85,6 +102,17 @@ const KEYS: &[&str] = &[
     "emv_rates",
     "default_locale",
     "metrics_token",
+    "session_idle_days",
+    "invitation_days",
+    "reset_hours",
+    "smtp_url",
+    "mail_from",
+    "oidc_issuer",
+    "oidc_client_id",
+    "oidc_client_secret",
+    "oidc_jit_team",
+    "image_fetch_ms",
+    "image_fetch_private",
 ];
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.
@@ -165,6 +193,52 @@ pub enum ClickDurability {
     Database,
 }
 
+/// The longest attribution window, in days (ten years), for the configuration and the
+/// settings page alike.
+pub const MAX_ATTRIBUTION_WINDOW_DAYS: u32 = 3_650;
+
+/// The longest raw-click retention, in days (a hundred years: "keep" has no number).
+pub const MAX_CLICK_RETENTION_DAYS: u32 = 36_500;
+
+/// Who sees individual rankings (DESIGN.md §6: for works councils and GDPR).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PrivacyMode {
+    /// Everyone's rank is shown by name.
+    #[default]
+    Off,
+    /// Individual rankings for admins only.
+    AdminsOnly,
+    /// Team-level boards only.
+    TeamsOnly,
+    /// Employees appear by name only when they opted in.
+    OptIn,
+}
+
+impl PrivacyMode {
+    pub const ALL: [PrivacyMode; 4] = [
+        PrivacyMode::Off,
+        PrivacyMode::AdminsOnly,
+        PrivacyMode::TeamsOnly,
+        PrivacyMode::OptIn,
+    ];
+    pub const NAMES: [&'static str; 4] = ["off", "admins_only", "teams_only", "opt_in"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrivacyMode::Off => "off",
+            PrivacyMode::AdminsOnly => "admins_only",
+            PrivacyMode::TeamsOnly => "teams_only",
+            PrivacyMode::OptIn => "opt_in",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PrivacyMode> {
+        PrivacyMode::ALL
+            .into_iter()
+            .find(|m| m.as_str() == text.trim())
+    }
+}
+
 /// Validated settings. Constructed only through [`Settings::validate`].
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -180,6 +254,14 @@ pub struct Settings {
     pub click_param: String,
     pub slug_length: usize,
     pub attribution_window_days: u32,
+    /// Who sees individual rankings (DESIGN.md §6). The default of the admin's setting
+    /// (`app::settings`); stored only for now, leaderboards do not apply it yet.
+    pub privacy_mode: PrivacyMode,
+    /// How long raw clicks are kept (`None`: for ever). The default of the admin's setting;
+    /// stored only for now, no job deletes clicks yet.
+    pub click_retention_days: Option<u32>,
+    /// How often each instance rereads the settings admins change at run time.
+    pub settings_refresh: Duration,
     pub default_currency: String,
     pub log_format: LogFormat,
     pub sqlite_synchronous: SqliteSync,
@@ -211,6 +293,21 @@ pub struct Settings {
     /// When set, `/metrics` answers only `Authorization: Bearer <token>`; when unset, only
     /// direct loopback requests (see `web::metrics`).
     pub metrics_token: Option<MetricsToken>,
+    /// A session unused this long ends (its cookie may live on, the row does not).
+    pub session_idle: chrono::Duration,
+    /// How long an invitation link stays valid.
+    pub invitation_valid: chrono::Duration,
+    /// How long a password-reset link stays valid.
+    pub reset_valid: chrono::Duration,
+    /// Outgoing e-mail (invitations, password resets); `None`: links are handed over by an
+    /// admin instead.
+    pub mail: Option<crate::mail::MailSettings>,
+    /// Sign-in through the company's OpenID Connect provider, when configured.
+    pub sso: Option<crate::app::sso::SsoSettings>,
+    /// How often each instance looks for content preview images to fetch.
+    pub image_fetch_every: Duration,
+    /// Whether preview images may come from private and loopback addresses.
+    pub image_fetch_private: bool,
 }
 
 /// The bearer token `/metrics` requires; its `Debug` does not print it.
@@ -512,6 +609,47 @@ impl Settings {
             "CHORUS_ATTRIBUTION_WINDOW_DAYS",
             raw.attribution_window_days.unwrap_or(30).into(),
         )? as u32;
+        if attribution_window_days > MAX_ATTRIBUTION_WINDOW_DAYS {
+            return Err(invalid(
+                "CHORUS_ATTRIBUTION_WINDOW_DAYS",
+                format!("must be at most {MAX_ATTRIBUTION_WINDOW_DAYS}"),
+            ));
+        }
+        let privacy_mode = match raw.privacy_mode.as_deref().map(str::trim) {
+            None | Some("") => PrivacyMode::Off,
+            Some(text) => PrivacyMode::parse(text).ok_or_else(|| {
+                invalid(
+                    "CHORUS_PRIVACY_MODE",
+                    format!("{text:?} is not one of {}", PrivacyMode::NAMES.join(", ")),
+                )
+            })?,
+        };
+        let click_retention_days = match raw.click_retention_days {
+            None => None,
+            Some(days) if !(1..=MAX_CLICK_RETENTION_DAYS).contains(&days) => {
+                return Err(invalid(
+                    "CHORUS_CLICK_RETENTION_DAYS",
+                    format!("must be between 1 and {MAX_CLICK_RETENTION_DAYS}"),
+                ))
+            }
+            Some(days) if days < attribution_window_days => {
+                return Err(invalid(
+                    "CHORUS_CLICK_RETENTION_DAYS",
+                    format!(
+                        "must not be shorter than the attribution window \
+                         (CHORUS_ATTRIBUTION_WINDOW_DAYS, {attribution_window_days} days)"
+                    ),
+                ))
+            }
+            Some(days) => Some(days),
+        };
+        let settings_refresh_ms = raw.settings_refresh_ms.unwrap_or(5_000);
+        if !(100..=600_000).contains(&settings_refresh_ms) {
+            return Err(invalid(
+                "CHORUS_SETTINGS_REFRESH_MS",
+                "must be between 100 and 600000",
+            ));
+        }
         let session_days =
             positive("CHORUS_SESSION_DAYS", raw.session_days.unwrap_or(14).into())? as u32;
         let login_attempts_per_minute = positive(
@@ -574,7 +712,49 @@ impl Settings {
             .map(|t| MetricsToken::parse(&t))
             .transpose()?;
 
+        let session_idle_days = positive(
+            "CHORUS_SESSION_IDLE_DAYS",
+            raw.session_idle_days.unwrap_or(7).into(),
+        )?;
+        let invitation_days = positive(
+            "CHORUS_INVITATION_DAYS",
+            raw.invitation_days.unwrap_or(7).into(),
+        )?;
+        let reset_hours = positive("CHORUS_RESET_HOURS", raw.reset_hours.unwrap_or(24).into())?;
+        for (setting, value, max) in [
+            ("CHORUS_SESSION_IDLE_DAYS", session_idle_days, 3_650),
+            ("CHORUS_INVITATION_DAYS", invitation_days, 365),
+            ("CHORUS_RESET_HOURS", reset_hours, 24 * 30),
+        ] {
+            if value > max {
+                return Err(invalid(setting, format!("must be at most {max}")));
+            }
+        }
+        let mail = crate::mail::MailSettings::parse(
+            raw.smtp_url.as_deref(),
+            raw.mail_from.as_deref(),
+            &base_url,
+        )?;
+
+        let sso = crate::app::sso::SsoSettings::parse(
+            raw.oidc_issuer.as_deref(),
+            raw.oidc_client_id.as_deref(),
+            raw.oidc_client_secret.as_deref(),
+            raw.oidc_jit_team.as_deref(),
+        )?;
+
+        let image_fetch_ms = raw.image_fetch_ms.unwrap_or(30_000);
+        if !(50..=86_400_000).contains(&image_fetch_ms) {
+            return Err(invalid(
+                "CHORUS_IMAGE_FETCH_MS",
+                "must be between 50 and 86400000",
+            ));
+        }
+
         Ok(Settings {
+            image_fetch_every: Duration::from_millis(image_fetch_ms),
+            image_fetch_private: raw.image_fetch_private.unwrap_or(false),
+            sso,
             bind,
             database_url,
             base_url,
@@ -587,6 +767,9 @@ impl Settings {
             click_param,
             slug_length,
             attribution_window_days,
+            privacy_mode,
+            click_retention_days,
+            settings_refresh: Duration::from_millis(settings_refresh_ms),
             default_currency,
             log_format,
             sqlite_synchronous,
@@ -605,6 +788,10 @@ impl Settings {
             emv_rates,
             default_locale,
             metrics_token,
+            session_idle: chrono::Duration::days(session_idle_days as i64),
+            invitation_valid: chrono::Duration::days(invitation_days as i64),
+            reset_valid: chrono::Duration::hours(reset_hours as i64),
+            mail,
         })
     }
 
@@ -875,6 +1062,112 @@ mod tests {
             ..raw()
         })
         .starts_with("CHORUS_LOG_FORMAT"));
+    }
+
+    #[test]
+    fn run_time_setting_defaults_are_checked() {
+        let s = Settings::validate(raw()).unwrap();
+        assert_eq!(s.privacy_mode, PrivacyMode::Off);
+        assert_eq!(s.click_retention_days, None);
+        assert_eq!(s.settings_refresh, Duration::from_secs(5));
+        let s = Settings::validate(RawSettings {
+            privacy_mode: Some("teams_only".into()),
+            click_retention_days: Some(90),
+            settings_refresh_ms: Some(250),
+            ..raw()
+        })
+        .unwrap();
+        assert_eq!(s.privacy_mode, PrivacyMode::TeamsOnly);
+        assert_eq!(s.click_retention_days, Some(90));
+        assert_eq!(s.settings_refresh, Duration::from_millis(250));
+        for (bad, setting) in [
+            (
+                RawSettings {
+                    privacy_mode: Some("hidden".into()),
+                    ..raw()
+                },
+                "CHORUS_PRIVACY_MODE",
+            ),
+            (
+                RawSettings {
+                    click_retention_days: Some(0),
+                    ..raw()
+                },
+                "CHORUS_CLICK_RETENTION_DAYS",
+            ),
+            (
+                RawSettings {
+                    click_retention_days: Some(10),
+                    ..raw()
+                },
+                "CHORUS_CLICK_RETENTION_DAYS",
+            ),
+            (
+                RawSettings {
+                    attribution_window_days: Some(3651),
+                    ..raw()
+                },
+                "CHORUS_ATTRIBUTION_WINDOW_DAYS",
+            ),
+            (
+                RawSettings {
+                    settings_refresh_ms: Some(10),
+                    ..raw()
+                },
+                "CHORUS_SETTINGS_REFRESH_MS",
+            ),
+        ] {
+            let err = message(bad);
+            assert!(err.starts_with(setting), "{err}");
+        }
+    }
+
+    #[test]
+    fn account_links_and_idle_sessions_have_bounded_lifetimes() {
+        let s = Settings::validate(raw()).unwrap();
+        assert_eq!(s.session_idle, chrono::Duration::days(7));
+        assert_eq!(s.invitation_valid, chrono::Duration::days(7));
+        assert_eq!(s.reset_valid, chrono::Duration::hours(24));
+        assert!(s.mail.is_none());
+        for (bad, setting) in [
+            (
+                RawSettings {
+                    session_idle_days: Some(0),
+                    ..raw()
+                },
+                "CHORUS_SESSION_IDLE_DAYS",
+            ),
+            (
+                RawSettings {
+                    invitation_days: Some(366),
+                    ..raw()
+                },
+                "CHORUS_INVITATION_DAYS",
+            ),
+            (
+                RawSettings {
+                    reset_hours: Some(0),
+                    ..raw()
+                },
+                "CHORUS_RESET_HOURS",
+            ),
+            (
+                RawSettings {
+                    smtp_url: Some("smtp://localhost".into()),
+                    ..raw()
+                },
+                "CHORUS_MAIL_FROM",
+            ),
+        ] {
+            assert!(message(bad).starts_with(setting), "{setting}");
+        }
+        let mail = Settings::validate(RawSettings {
+            smtp_url: Some("smtp://localhost:2525".into()),
+            mail_from: Some("Chorus <chorus@example.com>".into()),
+            ..raw()
+        })
+        .unwrap();
+        assert!(mail.mail.is_some());
     }
 
     #[test]

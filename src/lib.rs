@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod import;
+pub mod mail;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

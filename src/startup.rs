@@ -10,6 +10,7 @@ use actix_web::middleware::{Compress, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpServer};
 use rand::RngCore;
 
+use crate::app::settings::LiveSettings;
 use crate::clicks::cache::LinkCache;
 use crate::clicks::enrich::Enricher;
 use crate::clicks::geo::GeoDb;
@@ -70,6 +71,7 @@ pub fn open_database(settings: &Settings) -> Result<Db, StartError> {
 impl Application {
     pub fn build(mut settings: Settings) -> Result<Application, StartError> {
         let db = open_database(&settings)?;
+        let live = LiveSettings::load(db.clone(), &settings)?;
         let secret = match &settings.secret_key {
             Some(key) => key.clone(),
             None => db.run_sync(|conn| {
@@ -88,7 +90,8 @@ impl Application {
             .as_deref()
             .map(GeoDb::open)
             .transpose()?;
-        let enricher = Enricher::new(AgentClassifier::embedded()?, geo, settings.timezone);
+        // Local days follow the time zone in force, which an admin may change.
+        let enricher = Enricher::new(AgentClassifier::embedded()?, geo, live.clone());
         let links = LinkCache::new(db.clone());
         let warmed = links.warm()?;
         let spool = Spool::open(&settings.spool_dir).map_err(StartError::Spool)?;
@@ -144,6 +147,15 @@ impl Application {
             .as_ref()
             .map(|t| format!("{}/setup?token={t}", settings.public_base()));
 
+        crate::web::auth::spawn_session_sweeper(db.clone(), settings.session_idle);
+        crate::app::preview_images::spawn_fetcher(
+            db.clone(),
+            settings.image_fetch_every,
+            crate::app::preview_images::FetchPolicy {
+                allow_private: settings.image_fetch_private,
+                ..Default::default()
+            },
+        );
         let settings = Arc::new(settings);
         let state = web::Data::new(AppState::new(
             db,
@@ -151,7 +163,9 @@ impl Application {
             &secret,
             setup_token,
             parts,
+            live.clone(),
         ));
+        live.spawn_refresher();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -165,7 +179,12 @@ impl Application {
                 .wrap(Compress::default())
                 // No %a and no user agent: visitors' addresses never reach the logs. Short
                 // links are not logged one by one: they are the clicks table.
-                .wrap(Logger::new("%r %s %b %Dms").exclude_regex("^/[A-Za-z0-9_-]+$"))
+                // Nor the one-time account links: their path is the secret.
+                .wrap(
+                    Logger::new("%r %s %b %Dms")
+                        .exclude_regex("^/[A-Za-z0-9_-]+$")
+                        .exclude_regex("^/(invite|reset)/"),
+                )
                 .configure(crate::web::routes)
                 .default_service(web::to(pages::errors::not_found))
         })

@@ -23,7 +23,8 @@
  *
  * API:
  *   Chorus.conversion({kind, value_cents, currency, external_id, customer_id, occurred_at})
- *     → Promise of the JSON answer, e.g. {"id": 7, "attributed": true, …}. `kind` is
+ *     → Promise of the JSON answer, {"accepted": true} (a publishable key is told nothing
+ *     stored; attribution shows in Chorus's reports). `kind` is
  *     "lead", "signup", "sale" or a name of your own. The newest click id goes as
  *     `click_id`, the earlier ones (oldest first) as `touchpoints`. Without any click id
  *     the conversion is still reported (Chorus keeps it as unattributed). The promise

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use serde::Serialize;
 
-use super::settings;
 use crate::db::DbConnection;
 use crate::domain::emv::EmvRates;
 use crate::domain::follower_history::FollowerHistory;
@@ -34,7 +33,7 @@ pub struct KpiRequest {
     /// The brand (by name) the mention KPIs are about: share of voice, support rate and
     /// the rest seen from that brand, own or competitor. `None`: the own brand.
     pub brand: Option<String>,
-    /// The configured earned-media prices; rates stored through the API replace them.
+    /// The earned-media prices in force (`app::settings`: stored, else configured).
     pub emv_rates: EmvRates,
 }
 
@@ -109,7 +108,7 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
                 .ok_or_else(|| KpiError::UnknownBrand(name.clone()))?,
         ),
     };
-    let (emv_rates, _) = settings::emv_rates(conn, &req.emv_rates)?;
+    let emv_rates = &req.emv_rates;
     let period = &req.filter.period;
     let (first, last) = (period.first_day, period.last_day);
     let days = reports::daily_figures(conn, &req.filter, req.timezone)?;
@@ -179,7 +178,7 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
         let lifetime = customers.lifetime_value(&bucket, req);
         series.push((
             *start,
-            kpis(figures, &social, &posts, lifetime, &emv_rates, req),
+            kpis(figures, &social, &posts, lifetime, emv_rates, req),
         ));
     }
     let posts = inputs.posts(period.from, period.to);
@@ -187,7 +186,7 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     let mut revenue_by_currency = BTreeMap::from([(req.filter.currency.clone(), 0)]);
     revenue_by_currency.extend(total.sales_cents.clone());
     Ok(KpiReport {
-        totals: kpis(&total, &social_total, &posts, lifetime, &emv_rates, req),
+        totals: kpis(&total, &social_total, &posts, lifetime, emv_rates, req),
         series,
         revenue_by_currency,
         revenue: kpi::convert_revenue(&total.sales_cents, &req.filter.currency, &req.rates),

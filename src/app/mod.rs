@@ -4,5 +4,11 @@
 //! a typed result; handlers only parse, call and render.
 
 pub mod breakdowns;
+pub mod dashboard;
 pub mod kpis;
+pub mod leaderboards;
+pub mod my_stats;
+pub mod preview_images;
 pub mod settings;
+pub mod sso;
+pub mod trends;

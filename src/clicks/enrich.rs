@@ -71,20 +71,39 @@ pub struct Enricher {
     classifier: AgentClassifier,
     agents: quick_cache::sync::Cache<Box<str>, Arc<Agent>>,
     geo: Option<GeoDb>,
-    timezone: chrono_tz::Tz,
+    timezone: Zone,
+}
+
+/// The time zone of local days: fixed (bulk loads), or the one in force, which an admin
+/// may change while the server runs (`app::settings`).
+pub enum Zone {
+    Fixed(chrono_tz::Tz),
+    Live(crate::app::settings::LiveSettings),
+}
+
+impl From<chrono_tz::Tz> for Zone {
+    fn from(tz: chrono_tz::Tz) -> Zone {
+        Zone::Fixed(tz)
+    }
+}
+
+impl From<crate::app::settings::LiveSettings> for Zone {
+    fn from(live: crate::app::settings::LiveSettings) -> Zone {
+        Zone::Live(live)
+    }
 }
 
 impl Enricher {
     pub fn new(
         classifier: AgentClassifier,
         geo: Option<GeoDb>,
-        timezone: chrono_tz::Tz,
+        timezone: impl Into<Zone>,
     ) -> Enricher {
         Enricher {
             classifier,
             agents: quick_cache::sync::Cache::new(AGENT_CACHE),
             geo,
-            timezone,
+            timezone: timezone.into(),
         }
     }
 
@@ -102,9 +121,13 @@ impl Enricher {
         info
     }
 
-    /// The local day of an instant, in the configured time zone.
+    /// The local day of an instant, in the time zone in force.
     pub fn local_day(&self, at: DateTime<Utc>) -> chrono::NaiveDate {
-        at.with_timezone(&self.timezone).date_naive()
+        let tz = match &self.timezone {
+            Zone::Fixed(tz) => *tz,
+            Zone::Live(live) => live.timezone(),
+        };
+        at.with_timezone(&tz).date_naive()
     }
 
     pub fn click(

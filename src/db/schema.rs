@@ -37,6 +37,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    account_links (id) {
+        id -> BigInt,
+        employee_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        nonce -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     api_keys (id) {
         id -> BigInt,
         name -> Text,
@@ -104,6 +118,17 @@ diesel::table! {
         preview_image_url -> Nullable<Text>,
         created_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        pinned -> Bool,
+    }
+}
+
+diesel::table! {
+    /// A content item's suggested text for one network (`content.suggested_text` is the
+    /// text for the others).
+    content_texts (content_id, network) {
+        content_id -> BigInt,
+        network -> Text,
+        text -> Text,
     }
 }
 
@@ -232,6 +257,7 @@ diesel::table! {
         attributed -> Bool,
         api_key_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        public_external_id -> Nullable<Text>,
     }
 }
 
@@ -351,14 +377,17 @@ diesel::table! {
 
 diesel::joinable!(employees -> teams (team_id));
 diesel::joinable!(sessions -> employees (employee_id));
+diesel::joinable!(account_links -> employees (employee_id));
 diesel::joinable!(social_profiles -> employees (employee_id));
 diesel::joinable!(follower_snapshots -> employees (employee_id));
 diesel::joinable!(content -> campaigns (campaign_id));
 diesel::joinable!(content -> employees (author_employee_id));
 diesel::joinable!(content_topics -> content (content_id));
+diesel::joinable!(content_texts -> content (content_id));
 diesel::joinable!(content_topics -> topics (topic_id));
 diesel::joinable!(shares -> employees (employee_id));
 diesel::joinable!(shares -> content (content_id));
+diesel::joinable!(content_images -> content (content_id));
 diesel::joinable!(clicks -> shares (share_id));
 diesel::joinable!(click_rollups -> shares (share_id));
 diesel::joinable!(click_breakdowns -> shares (share_id));
@@ -379,10 +408,23 @@ diesel::joinable!(mentions -> brands (brand_id));
 diesel::joinable!(mention_topics -> mentions (mention_id));
 diesel::joinable!(mention_topics -> topics (topic_id));
 
+diesel::table! {
+    content_images (content_id) {
+        content_id -> BigInt,
+        source_url -> Text,
+        content_type -> Nullable<Text>,
+        bytes -> Nullable<Binary>,
+        failure -> Nullable<Text>,
+        fetched_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    content_images,
     teams,
     employees,
     sessions,
+    account_links,
     api_keys,
     social_profiles,
     follower_snapshots,
@@ -390,6 +432,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     content,
     topics,
     content_topics,
+    content_texts,
     shares,
     clicks,
     click_rollups,

@@ -231,6 +231,43 @@ pub fn check_dates(
     }
 }
 
+/// An optional UTM override as typed: blank or absent means "use the default" (`None`).
+///
+/// # Errors
+/// As [`UtmValue::parse`] for anything else.
+pub fn optional_utm(value: Option<&str>) -> Result<Option<UtmValue>, InvalidUtmValue> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => UtmValue::parse(v).map(Some),
+    }
+}
+
+/// The `utm_campaign` of a campaign: the value given, or (blank) the one derived from its
+/// name ([`UtmValue::from_name`]).
+///
+/// # Errors
+/// As [`UtmValue::parse`] or [`UtmValue::from_name`].
+pub fn utm_campaign_or_derived(
+    value: Option<&str>,
+    name: &str,
+) -> Result<UtmValue, InvalidUtmValue> {
+    match value.map(str::trim) {
+        None | Some("") => UtmValue::from_name(name),
+        Some(v) => UtmValue::parse(v),
+    }
+}
+
+/// An optional campaign date as typed: blank or absent is no date.
+///
+/// # Errors
+/// As [`parse_date`].
+pub fn optional_date(value: Option<&str>) -> Result<Option<NaiveDate>, InvalidDate> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => parse_date(v).map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,6 +435,37 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "ends_on (2026-03-01) is before starts_on (2026-03-02)"
+        );
+    }
+    #[test]
+    fn optional_values_treat_blank_as_absent() {
+        assert_eq!(optional_utm(None), Ok(None));
+        assert_eq!(optional_utm(Some("  ")), Ok(None));
+        assert_eq!(
+            optional_utm(Some(" newsletter "))
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "newsletter"
+        );
+        assert_eq!(optional_utm(Some("a\tb")), Err(InvalidUtmValue::Control));
+        assert_eq!(optional_date(Some("")), Ok(None));
+        assert!(optional_date(Some("2026-02-30")).is_err());
+        assert_eq!(
+            utm_campaign_or_derived(Some(" "), "Spring Launch")
+                .unwrap()
+                .as_str(),
+            "spring-launch"
+        );
+        assert_eq!(
+            utm_campaign_or_derived(Some("Q3"), "Spring Launch")
+                .unwrap()
+                .as_str(),
+            "Q3"
+        );
+        assert_eq!(
+            utm_campaign_or_derived(None, "!!!"),
+            Err(InvalidUtmValue::NothingToDerive)
         );
     }
 }

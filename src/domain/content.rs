@@ -1,11 +1,14 @@
 //! Content library rules: where an item comes from ([`Origin`]), who must be named as its
-//! author, its suggested text and its topic names.
+//! author, its suggested text (general and per network), its preview image and its topic
+//! names.
 
 use std::fmt;
 
 use thiserror::Error;
 
+use crate::domain::network::{Network, UnknownNetwork};
 use crate::domain::person::{InvalidLabel, Label};
+use crate::domain::utm::{DestinationError, DestinationUrl};
 
 /// Where a content item comes from: `curated` by marketing, or an `employee`'s own post
 /// (which counts for the `employees-posts` board and therefore needs an author).
@@ -117,6 +120,89 @@ pub fn parse_topics(names: &[String]) -> Result<Vec<Label>, InvalidTopic> {
     Ok(topics)
 }
 
+/// A suggested text for one network that cannot be kept.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InvalidNetworkText {
+    /// The key is not a network name.
+    #[error(transparent)]
+    UnknownNetwork(#[from] UnknownNetwork),
+    /// The text of this network is too long.
+    #[error("{network}: must be at most {SUGGESTED_TEXT_MAX} characters")]
+    TooLong { network: Network },
+}
+
+/// Suggested texts per network as given (`(network name, text)`): each name parsed, each
+/// text as [`parse_suggested_text`] keeps it, so a blank or absent text (`None`) means
+/// "no text of its own: use the general one". Later entries for the same network win.
+///
+/// # Errors
+/// [`InvalidNetworkText`] for the first unknown network name or over-long text.
+pub fn parse_network_texts<'a>(
+    entries: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> Result<Vec<(Network, Option<String>)>, InvalidNetworkText> {
+    let mut out: Vec<(Network, Option<String>)> = Vec::new();
+    for (name, text) in entries {
+        let network = Network::parse(name.trim())?;
+        let text =
+            parse_suggested_text(text).map_err(|_| InvalidNetworkText::TooLong { network })?;
+        out.retain(|(n, _)| *n != network);
+        out.push((network, text));
+    }
+    Ok(out)
+}
+
+/// The text offered when sharing on `network`: the network's own text when there is one,
+/// else the general suggested text.
+pub fn text_for<'a>(
+    network: Network,
+    general: Option<&'a str>,
+    per_network: &'a [(Network, String)],
+) -> Option<&'a str> {
+    per_network
+        .iter()
+        .find(|(n, _)| *n == network)
+        .map(|(_, text)| text.as_str())
+        .or(general)
+}
+
+/// Why a preview image URL was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InvalidImageUrl {
+    #[error("{0}")]
+    Url(DestinationError),
+    /// Pages load the image themselves: anything but `https` would be mixed content.
+    #[error("must be an https:// URL")]
+    NotHttps,
+}
+
+impl InvalidImageUrl {
+    /// The API error code.
+    pub fn code(&self) -> &'static str {
+        "invalid_preview_image_url"
+    }
+}
+
+/// The Open Graph image URL of a content item as stored: trimmed, `None` when blank,
+/// otherwise an absolute `https` URL (canonical, as [`DestinationUrl`] stores URLs).
+///
+/// # Errors
+/// [`InvalidImageUrl::NotHttps`] for `http` (or any scheme but `https`),
+/// [`InvalidImageUrl::Url`] for what is not a URL at all.
+pub fn parse_image_url(value: Option<&str>) -> Result<Option<String>, InvalidImageUrl> {
+    let value = match value.map(str::trim) {
+        None | Some("") => return Ok(None),
+        Some(v) => v,
+    };
+    let url = DestinationUrl::parse(value).map_err(|e| match e {
+        DestinationError::SchemeNotAllowed(_) => InvalidImageUrl::NotHttps,
+        other => InvalidImageUrl::Url(other),
+    })?;
+    if !url.as_str().starts_with("https://") {
+        return Err(InvalidImageUrl::NotHttps);
+    }
+    Ok(Some(url.into_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +265,73 @@ mod tests {
         let err = parse_topics(&names).unwrap_err();
         assert_eq!(err.position, 2);
         assert_eq!(err.to_string(), "topic 2 must not be empty");
+    }
+    #[test]
+    fn network_texts_are_parsed_and_the_last_one_wins() {
+        let texts = parse_network_texts([
+            ("linkedin", Some(" For LinkedIn ")),
+            ("x", Some("  ")),
+            ("facebook", None),
+            ("linkedin", Some("Again")),
+        ])
+        .unwrap();
+        assert_eq!(
+            texts,
+            vec![
+                (Network::X, None),
+                (Network::Facebook, None),
+                (Network::Linkedin, Some("Again".into())),
+            ]
+        );
+        assert!(matches!(
+            parse_network_texts([("myspace", Some("hi"))]),
+            Err(InvalidNetworkText::UnknownNetwork(_))
+        ));
+        let long = "a".repeat(SUGGESTED_TEXT_MAX + 1);
+        assert_eq!(
+            parse_network_texts([("x", Some(long.as_str()))]),
+            Err(InvalidNetworkText::TooLong {
+                network: Network::X
+            })
+        );
+    }
+
+    #[test]
+    fn a_network_text_replaces_the_general_one() {
+        let own = vec![(Network::X, "Short for X".to_string())];
+        assert_eq!(
+            text_for(Network::X, Some("General"), &own),
+            Some("Short for X")
+        );
+        assert_eq!(
+            text_for(Network::Linkedin, Some("General"), &own),
+            Some("General")
+        );
+        assert_eq!(text_for(Network::Linkedin, None, &own), None);
+    }
+
+    #[test]
+    fn preview_images_are_https_only() {
+        assert_eq!(parse_image_url(None), Ok(None));
+        assert_eq!(parse_image_url(Some("  ")), Ok(None));
+        assert_eq!(
+            parse_image_url(Some(" https://cdn.example.com/og.png ")),
+            Ok(Some("https://cdn.example.com/og.png".into()))
+        );
+        for bad in [
+            "http://cdn.example.com/og.png",
+            "data:image/png;base64,AA",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(
+                parse_image_url(Some(bad)),
+                Err(InvalidImageUrl::NotHttps),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            parse_image_url(Some("/static/og.png")),
+            Err(InvalidImageUrl::Url(_))
+        ));
     }
 }

@@ -732,6 +732,150 @@ pub fn channel_warning(channel: Ga4Channel) -> Option<&'static str> {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// The channel preview of a campaign's links
+// ---------------------------------------------------------------------------------------
+
+/// Why links would not land in Organic Social, as a stable code: pages put it into words
+/// in their language, the API sends it beside [`channel_warning`]'s English sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelWarning {
+    /// GA4 does not recognise the medium for the source.
+    Unassigned,
+    /// The medium or campaign looks like advertising.
+    Paid,
+    /// The campaign name (or the source) looks like shopping.
+    Shopping,
+    /// No real source: GA4 takes the clicks for direct traffic.
+    Direct,
+}
+
+impl ChannelWarning {
+    /// The warning for links landing in `channel`, `None` exactly when
+    /// [`channel_warning`] has nothing to say.
+    pub fn of(channel: Ga4Channel) -> Option<ChannelWarning> {
+        channel_warning(channel)?;
+        Some(match channel {
+            Ga4Channel::Unassigned => ChannelWarning::Unassigned,
+            Ga4Channel::OrganicShopping => ChannelWarning::Shopping,
+            Ga4Channel::Direct => ChannelWarning::Direct,
+            _ => ChannelWarning::Paid,
+        })
+    }
+
+    /// The snake_case code (`unassigned`, `paid`, `shopping`, `direct`).
+    pub fn code(self) -> &'static str {
+        match self {
+            ChannelWarning::Unassigned => "unassigned",
+            ChannelWarning::Paid => "paid",
+            ChannelWarning::Shopping => "shopping",
+            ChannelWarning::Direct => "direct",
+        }
+    }
+}
+
+/// A GA4 channel and the networks whose links land in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelGroup {
+    pub channel: Ga4Channel,
+    pub networks: Vec<Network>,
+}
+
+/// A warning and the networks it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkWarning {
+    pub warning: ChannelWarning,
+    /// The channel these networks' links land in.
+    pub channel: Ga4Channel,
+    pub networks: Vec<Network>,
+}
+
+/// Where a campaign's links land in GA4, network by network: what the campaign pages show
+/// while its UTM values are typed, and check again when they are saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelPreview {
+    /// The `utm_medium` the links carry (the override, or [`DEFAULT_MEDIUM`]).
+    pub medium: String,
+    /// The campaign's `utm_source` override, if any (else each network's GA4 source).
+    pub source: Option<String>,
+    /// Channels in order of their first network in [`Network::ALL`].
+    pub groups: Vec<ChannelGroup>,
+    /// Warnings in the same order; empty when every link lands where advocacy belongs.
+    pub warnings: Vec<NetworkWarning>,
+    /// The medium has upper-case letters: GA4 reports values as sent, so `Social` and
+    /// `social` would show up as two mediums.
+    pub medium_not_lowercase: bool,
+}
+
+impl ChannelPreview {
+    /// The one channel of every link, when all networks agree.
+    pub fn single_channel(&self) -> Option<Ga4Channel> {
+        match self.groups.as_slice() {
+            [only] => Some(only.channel),
+            _ => None,
+        }
+    }
+
+    /// Whether there is anything to warn about (a channel warning or the medium's case).
+    pub fn has_warnings(&self) -> bool {
+        !self.warnings.is_empty() || self.medium_not_lowercase
+    }
+}
+
+/// The GA4 channels of a campaign's links on every network, for its `utm_source` override
+/// (`None` or blank: each network's [`Network::ga4_source`]), `utm_medium` override
+/// (`None` or blank: [`DEFAULT_MEDIUM`]) and `utm_campaign` value, by the rules of
+/// [`ga4_channel_for_campaign`].
+pub fn channel_preview(
+    source: Option<&str>,
+    medium: Option<&str>,
+    campaign: Option<&str>,
+) -> ChannelPreview {
+    fn non_blank(v: Option<&str>) -> Option<&str> {
+        v.map(str::trim).filter(|v| !v.is_empty())
+    }
+    let source = non_blank(source);
+    let medium = non_blank(medium).unwrap_or(DEFAULT_MEDIUM);
+    let campaign = non_blank(campaign);
+    let mut groups: Vec<ChannelGroup> = Vec::new();
+    for network in Network::ALL {
+        let channel = ga4_channel_for_campaign(
+            source.unwrap_or_else(|| network.ga4_source()),
+            medium,
+            campaign,
+        );
+        match groups.iter_mut().find(|g| g.channel == channel) {
+            Some(group) => group.networks.push(network),
+            None => groups.push(ChannelGroup {
+                channel,
+                networks: vec![network],
+            }),
+        }
+    }
+    let mut warnings: Vec<NetworkWarning> = Vec::new();
+    for group in &groups {
+        let Some(warning) = ChannelWarning::of(group.channel) else {
+            continue;
+        };
+        match warnings.iter_mut().find(|w| w.warning == warning) {
+            Some(w) => w.networks.extend(&group.networks),
+            None => warnings.push(NetworkWarning {
+                warning,
+                channel: group.channel,
+                networks: group.networks.clone(),
+            }),
+        }
+    }
+    ChannelPreview {
+        medium: medium.to_owned(),
+        source: source.map(str::to_owned),
+        groups,
+        warnings,
+        medium_not_lowercase: medium != medium.to_lowercase(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1452,5 +1596,87 @@ mod tests {
             serde_json::to_string(&Ga4Channel::OrganicSocial).unwrap(),
             "\"organic_social\""
         );
+    }
+    // --- Channel preview -------------------------------------------------------------
+
+    #[test]
+    fn the_default_medium_lands_every_network_in_organic_social() {
+        for medium in [None, Some(""), Some("social"), Some(" sm ")] {
+            let p = channel_preview(None, medium, Some("spring-launch"));
+            assert_eq!(
+                p.single_channel(),
+                Some(Ga4Channel::OrganicSocial),
+                "{medium:?}"
+            );
+            assert!(p.warnings.is_empty());
+            assert!(!p.has_warnings());
+        }
+        assert_eq!(channel_preview(None, None, None).medium, "social");
+    }
+
+    #[test]
+    fn a_custom_medium_is_unassigned_for_unknown_sources_only() {
+        let p = channel_preview(None, Some("advocacy"), None);
+        assert_eq!(p.single_channel(), None);
+        assert_eq!(p.groups[0].channel, Ga4Channel::OrganicSocial);
+        assert!(p.groups[0].networks.contains(&Network::Linkedin));
+        let unassigned = p
+            .warnings
+            .iter()
+            .find(|w| w.warning == ChannelWarning::Unassigned)
+            .expect("unassigned warning");
+        assert_eq!(unassigned.channel, Ga4Channel::Unassigned);
+        for n in [Network::Threads, Network::Bluesky, Network::Other] {
+            assert!(unassigned.networks.contains(&n), "{n:?}");
+        }
+        assert!(!unassigned.networks.contains(&Network::Linkedin));
+    }
+
+    #[test]
+    fn a_paid_medium_warns_for_every_network() {
+        let p = channel_preview(None, Some("cpc"), None);
+        assert_eq!(p.groups[0].channel, Ga4Channel::PaidSocial);
+        assert_eq!(p.warnings.len(), 1, "{p:?}");
+        assert_eq!(p.warnings[0].warning, ChannelWarning::Paid);
+        assert_eq!(p.warnings[0].networks.len(), Network::ALL.len());
+    }
+
+    #[test]
+    fn source_override_shopping_campaign_and_case_are_seen() {
+        let p = channel_preview(Some("newsletter"), Some("email"), None);
+        assert_eq!(p.single_channel(), Some(Ga4Channel::Email));
+        assert_eq!(p.source.as_deref(), Some("newsletter"));
+        assert!(p.warnings.is_empty());
+        let shop = channel_preview(None, None, Some("summer-shop"));
+        assert_eq!(shop.single_channel(), Some(Ga4Channel::OrganicShopping));
+        assert_eq!(shop.warnings[0].warning, ChannelWarning::Shopping);
+        let case = channel_preview(None, Some("Social"), None);
+        assert_eq!(case.single_channel(), Some(Ga4Channel::OrganicSocial));
+        assert!(case.medium_not_lowercase && case.has_warnings());
+    }
+
+    #[test]
+    fn warning_codes_follow_channel_warning() {
+        for channel in [
+            Ga4Channel::Direct,
+            Ga4Channel::CrossNetwork,
+            Ga4Channel::PaidSocial,
+            Ga4Channel::Display,
+            Ga4Channel::OrganicShopping,
+            Ga4Channel::OrganicSocial,
+            Ga4Channel::Email,
+            Ga4Channel::Unassigned,
+        ] {
+            assert_eq!(
+                ChannelWarning::of(channel).is_some(),
+                channel_warning(channel).is_some(),
+                "{channel:?}"
+            );
+        }
+        assert_eq!(
+            ChannelWarning::of(Ga4Channel::Display),
+            Some(ChannelWarning::Paid)
+        );
+        assert_eq!(ChannelWarning::Unassigned.code(), "unassigned");
     }
 }

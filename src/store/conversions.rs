@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::tx::write_transaction;
 use super::{insert_returning_id, now, per_backend, StoreError};
 use crate::db::schema::{
-    campaigns, clicks, content, conversion_touchpoints, conversions, employees, shares,
+    api_keys, campaigns, clicks, content, conversion_touchpoints, conversions, employees, shares,
 };
 use crate::db::DbConnection;
 use crate::domain::attribution::{self, Attribution, Touch, Unattributed};
@@ -61,6 +61,9 @@ struct ConversionRow {
     employee_id: Option<i64>,
     campaign_id: Option<i64>,
     attributed: bool,
+    /// The order id of a conversion reported with a publishable key (kept apart, see
+    /// [`record_within`]).
+    public_external_id: Option<String>,
 }
 
 impl From<ConversionRow> for Conversion {
@@ -76,7 +79,7 @@ impl From<ConversionRow> for Conversion {
             currency: row.currency,
             occurred_at: row.occurred_at.and_utc(),
             click_id: row.click_ref,
-            external_id: row.external_id,
+            external_id: row.external_id.or(row.public_external_id),
             customer_id: row.customer_id,
         }
     }
@@ -187,12 +190,16 @@ pub fn record_within(
     window_days: u32,
     judged_at: NaiveDateTime,
 ) -> Result<Recorded, StoreError> {
-    if let Some(existing) = find_repeat(conn, new)? {
+    let publishable = from_publishable_key(conn, new)?;
+    if let Some(existing) = find_repeat(conn, new, publishable)? {
         return Ok(Recorded {
             conversion: existing,
             created: false,
             attribution: None,
         });
+    }
+    if !publishable {
+        supersede_publishable(conn, new)?;
     }
     let facts = load_clicks(conn, &new.touches)?;
     let judge = |c: &ClickFacts| {
@@ -248,7 +255,8 @@ pub fn record_within(
     let created_at = now();
     let values = (
         conversions::kind.eq(new.kind.as_str()),
-        conversions::external_id.eq(new.external_id.as_deref()),
+        conversions::external_id.eq(new.external_id.as_deref().filter(|_| !publishable)),
+        conversions::public_external_id.eq(new.external_id.as_deref().filter(|_| publishable)),
         conversions::value_cents.eq(new.value_cents.map(ValueCents::get)),
         conversions::currency.eq(new.currency.code()),
         conversions::customer_id.eq(new.customer_id.as_deref()),
@@ -270,7 +278,7 @@ pub fn record_within(
     let id = match inserted {
         Ok(id) => id,
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
-            return match find_repeat(conn, new)? {
+            return match find_repeat(conn, new, publishable)? {
                 Some(existing) => Ok(Recorded {
                     conversion: existing,
                     created: false,
@@ -458,20 +466,74 @@ pub fn stored_external_ids(
     Ok(found)
 }
 
+/// The stored conversion `new` repeats: the one under its `(kind, external_id)` reported by
+/// a trusted source (a full key, an import); for a publishable key's report, else the one
+/// an earlier publishable report stored under the same id.
 fn find_repeat(
     conn: &mut DbConnection,
     new: &NewConversion,
+    publishable: bool,
 ) -> Result<Option<Conversion>, StoreError> {
     let Some(external_id) = &new.external_id else {
         return Ok(None);
     };
-    let row: Option<ConversionRow> = conversions::table
+    let trusted: Option<ConversionRow> = conversions::table
         .filter(conversions::kind.eq(new.kind.as_str()))
         .filter(conversions::external_id.eq(external_id))
         .select(ConversionRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(row.map(Conversion::from))
+    if trusted.is_some() || !publishable {
+        return Ok(trusted.map(Conversion::from));
+    }
+    let public: Option<ConversionRow> = conversions::table
+        .filter(conversions::kind.eq(new.kind.as_str()))
+        .filter(conversions::public_external_id.eq(external_id))
+        .select(ConversionRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(public.map(Conversion::from))
+}
+
+/// Whether `new` was reported with a publishable key: anyone can send one of those (the key
+/// is in the website's pages), so its order ids are kept apart and never answered back.
+fn from_publishable_key(conn: &mut DbConnection, new: &NewConversion) -> Result<bool, StoreError> {
+    let Some(key_id) = new.api_key_id else {
+        return Ok(false);
+    };
+    let scope: Option<String> = api_keys::table
+        .find(key_id)
+        .select(api_keys::scope)
+        .first(conn)
+        .optional()?;
+    Ok(scope.as_deref() == Some(crate::domain::api_key::Scope::Publishable.as_str()))
+}
+
+/// A trusted report of an order id replaces what a publishable key said about it (its
+/// touchpoints go with it): the backend knows the order, the browser only claims it.
+fn supersede_publishable(conn: &mut DbConnection, new: &NewConversion) -> Result<(), StoreError> {
+    let Some(external_id) = &new.external_id else {
+        return Ok(());
+    };
+    let replaced: Vec<i64> = conversions::table
+        .filter(conversions::kind.eq(new.kind.as_str()))
+        .filter(conversions::public_external_id.eq(external_id))
+        .select(conversions::id)
+        .load(conn)?;
+    if !replaced.is_empty() {
+        diesel::delete(
+            conversion_touchpoints::table
+                .filter(conversion_touchpoints::conversion_id.eq_any(&replaced)),
+        )
+        .execute(conn)?;
+        diesel::delete(conversions::table.filter(conversions::id.eq_any(&replaced)))
+            .execute(conn)?;
+        tracing::info!(
+            kind = new.kind.as_str(),
+            "a trusted report replaced a publishable key's"
+        );
+    }
+    Ok(())
 }
 
 /// The stored clicks among `refs`, by click id, with the share's employee and the

@@ -18,6 +18,11 @@ pub struct Employee {
     pub name: String,
     pub team: Option<String>,
     pub role: String,
+    /// Deactivated employees cannot sign in or make new shares; their links keep working.
+    pub active: bool,
+    /// Has a password (can sign in); `false` until an invitation is accepted.
+    #[serde(skip)]
+    pub can_sign_in: bool,
 }
 
 /// What creating an employee needs, already parsed.
@@ -29,14 +34,17 @@ pub struct NewEmployee {
     pub password_hash: Option<String>,
 }
 
-type EmployeeRow = (i64, String, String, Option<String>, String);
+type EmployeeRow = (i64, String, String, Option<String>, String, bool, bool);
 
+#[allow(clippy::type_complexity)]
 fn columns() -> (
     employees::id,
     employees::email,
     employees::name,
     diesel::dsl::Nullable<teams_t::name>,
     employees::role,
+    employees::active,
+    diesel::dsl::IsNotNull<employees::password_hash>,
 ) {
     (
         employees::id,
@@ -44,16 +52,20 @@ fn columns() -> (
         employees::name,
         teams_t::name.nullable(),
         employees::role,
+        employees::active,
+        employees::password_hash.is_not_null(),
     )
 }
 
-fn from_row((id, email, name, team, role): EmployeeRow) -> Employee {
+fn from_row((id, email, name, team, role, active, can_sign_in): EmployeeRow) -> Employee {
     Employee {
         id,
         email,
         name,
         team,
         role,
+        active,
+        can_sign_in,
     }
 }
 
@@ -87,6 +99,8 @@ pub fn insert(conn: &mut DbConnection, new: NewEmployee) -> Result<Employee, Sto
             name: new.name.into_string(),
             team: team.map(|t| t.name),
             role: new.role.as_str().to_string(),
+            active: true,
+            can_sign_in: new.password_hash.is_some(),
         })
     })
 }
@@ -126,6 +140,20 @@ pub fn find_credentials(
         .first(conn)
         .optional()?;
     Ok(row.and_then(|(id, hash)| hash.map(|h| (id, h))))
+}
+
+/// Sign-in data for an e-mail, deactivated accounts included (so the page can tell their
+/// owner why): (id, password hash, active). Erased accounts have none.
+pub fn find_login(
+    conn: &mut DbConnection,
+    email: &Email,
+) -> Result<Option<(i64, Option<String>, bool)>, StoreError> {
+    Ok(employees::table
+        .filter(employees::email.eq(email.as_str()))
+        .filter(employees::erased_at.is_null())
+        .select((employees::id, employees::password_hash, employees::active))
+        .first(conn)
+        .optional()?)
 }
 
 /// Rows per `IN (…)` list of the lookups below.
@@ -174,6 +202,165 @@ pub fn set_password_hash(conn: &mut DbConnection, id: i64, hash: &str) -> Result
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+/// What an admin may change about an employee; `None` leaves a field as it is. `team:
+/// Some(None)` takes the employee out of any team.
+#[derive(Default)]
+pub struct EmployeeChanges {
+    pub email: Option<Email>,
+    pub name: Option<Label>,
+    pub team: Option<Option<Label>>,
+    pub role: Option<Role>,
+    pub active: Option<bool>,
+}
+
+/// Why [`update`] refused.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateRefused {
+    #[error("no such employee")]
+    NotFound,
+    #[error("the e-mail belongs to another employee")]
+    EmailTaken,
+    /// The change would leave no active admin who can sign in.
+    #[error("the last active admin cannot be demoted or deactivated")]
+    LastAdmin,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for UpdateRefused {
+    fn from(err: diesel::result::Error) -> UpdateRefused {
+        UpdateRefused::Store(err.into())
+    }
+}
+
+/// Applies `changes` in one transaction (a new team is created on the way). Deactivating
+/// also ends every session and voids the employee's unused account links. Demoting or
+/// deactivating the last active admin who can sign in is refused; on PostgreSQL the admin
+/// rows are locked first, so two admins demoting each other at once cannot both succeed.
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    changes: &EmployeeChanges,
+) -> Result<Employee, UpdateRefused> {
+    write_transaction(conn, |conn| {
+        let current = match find_by_id(conn, id) {
+            Ok(e) => e,
+            Err(StoreError::NotFound) => return Err(UpdateRefused::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        let was_admin = current.role == Role::Admin.as_str() && current.active;
+        let stays_admin = changes.role.is_none_or(|r| r == Role::Admin)
+            && changes.active.unwrap_or(current.active);
+        if was_admin && !stays_admin {
+            let others = other_active_admins(conn, id)?;
+            if others == 0 {
+                return Err(UpdateRefused::LastAdmin);
+            }
+        }
+        if let Some(email) = &changes.email {
+            let taken: i64 = employees::table
+                .filter(employees::email.eq(email.as_str()))
+                .filter(employees::id.ne(id))
+                .count()
+                .get_result(conn)?;
+            if taken > 0 {
+                return Err(UpdateRefused::EmailTaken);
+            }
+            diesel::update(employees::table.find(id))
+                .set(employees::email.eq(email.as_str()))
+                .execute(conn)?;
+        }
+        if let Some(name) = &changes.name {
+            diesel::update(employees::table.find(id))
+                .set(employees::name.eq(name.as_str()))
+                .execute(conn)?;
+        }
+        if let Some(team) = &changes.team {
+            let team_id = team
+                .as_ref()
+                .map(|t| teams::find_or_insert(conn, t.as_str()))
+                .transpose()?
+                .map(|t| t.id);
+            diesel::update(employees::table.find(id))
+                .set(employees::team_id.eq(team_id))
+                .execute(conn)?;
+        }
+        if let Some(role) = changes.role {
+            diesel::update(employees::table.find(id))
+                .set(employees::role.eq(role.as_str()))
+                .execute(conn)?;
+        }
+        if let Some(active) = changes.active {
+            diesel::update(employees::table.find(id))
+                .set(employees::active.eq(active))
+                .execute(conn)?;
+            if !active {
+                super::sessions::end_all(conn, id, None)?;
+                super::invitations::revoke_all(conn, id)?;
+            }
+        }
+        Ok(find_by_id(conn, id)?)
+    })
+    .map_err(|e| match e {
+        UpdateRefused::Store(StoreError::Conflict(_)) => UpdateRefused::EmailTaken,
+        other => other,
+    })
+}
+
+/// Active admins other than `id` who can sign in (have a password). On PostgreSQL their rows
+/// are locked until the transaction ends.
+fn other_active_admins(conn: &mut DbConnection, id: i64) -> Result<usize, StoreError> {
+    let query = employees::table
+        .filter(employees::role.eq(Role::Admin.as_str()))
+        .filter(employees::active.eq(true))
+        .filter(employees::erased_at.is_null())
+        .filter(employees::password_hash.is_not_null())
+        .filter(employees::id.ne(id))
+        .select(employees::id);
+    let ids: Vec<i64> = match conn {
+        DbConnection::Postgres(c) => query.for_update().load(c)?,
+        // SQLite: the write transaction (BEGIN IMMEDIATE) already excludes other writers.
+        DbConnection::Sqlite(c) => query.load(c)?,
+    };
+    Ok(ids.len())
+}
+
+/// Whether the employee exists, is not erased and is active (may make new shares).
+pub fn is_active(conn: &mut DbConnection, id: i64) -> Result<Option<bool>, StoreError> {
+    Ok(employees::table
+        .filter(employees::id.eq(id))
+        .filter(employees::erased_at.is_null())
+        .select(employees::active)
+        .first(conn)
+        .optional()?)
+}
+
+/// The active employee with that e-mail (for "forgot password"): (id, name, locale).
+pub fn find_active_by_email(
+    conn: &mut DbConnection,
+    email: &Email,
+) -> Result<Option<(i64, String, Option<String>)>, StoreError> {
+    Ok(employees::table
+        .filter(employees::email.eq(email.as_str()))
+        .filter(employees::active.eq(true))
+        .filter(employees::erased_at.is_null())
+        .select((employees::id, employees::name, employees::locale))
+        .first(conn)
+        .optional()?)
+}
+
+/// The stored password hash of an active employee (for "change password").
+pub fn password_hash(conn: &mut DbConnection, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(employees::table
+        .filter(employees::id.eq(id))
+        .filter(employees::active.eq(true))
+        .filter(employees::erased_at.is_null())
+        .select(employees::password_hash)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
 }
 
 pub fn count_admins(conn: &mut DbConnection) -> Result<i64, StoreError> {

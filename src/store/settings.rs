@@ -1,7 +1,7 @@
 //! Settings changed at run time (admin pages, the API), shared by every instance on the
-//! same database: one text value per key, read when needed, so a change takes effect
-//! everywhere without a restart. The configuration file and environment give the
-//! defaults that a missing key falls back to.
+//! same database: one text value per key, reread by every instance every few seconds, so a
+//! change takes effect everywhere without a restart. The configuration file and environment
+//! give the defaults that a missing key falls back to.
 
 use diesel::prelude::*;
 
@@ -16,6 +16,15 @@ pub fn get(conn: &mut DbConnection, key: &str) -> Result<Option<String>, StoreEr
         .select(settings::value)
         .first(conn)
         .optional()?)
+}
+
+/// Every stored key and value (a handful of rows: each instance reads them all every few
+/// seconds, see `app::settings::LiveSettings`).
+pub fn list(conn: &mut DbConnection) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(settings::table
+        .select((settings::key, settings::value))
+        .order(settings::key.asc())
+        .load(conn)?)
 }
 
 /// Stores a value, replacing the previous one.

@@ -62,6 +62,21 @@ pub fn find_or_insert(conn: &mut DbConnection, name: &str) -> Result<Team, Store
     find_by_name(conn, name)?.ok_or(StoreError::NotFound)
 }
 
+/// Renames the team; a name another team has is `StoreError::Conflict`, an unknown team
+/// `StoreError::NotFound`.
+pub fn rename(conn: &mut DbConnection, id: i64, name: &str) -> Result<TeamWithSize, StoreError> {
+    let changed = diesel::update(teams::table.find(id))
+        .set(teams::name.eq(name))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    list_with_sizes(conn)?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or(StoreError::NotFound)
+}
+
 pub fn list_with_sizes(conn: &mut DbConnection) -> Result<Vec<TeamWithSize>, StoreError> {
     let rows: Vec<(i64, String, i64)> = teams::table
         .left_join(

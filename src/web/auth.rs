@@ -148,9 +148,21 @@ async fn load_user(req: HttpRequest) -> Result<CurrentUser, PageError> {
     let (_, token) = session_cookie(&req, &state.cookie_key).ok_or_else(login)?;
     let token_hash = hash_token(&token);
     let lookup = token_hash.clone();
+    let now = store::now();
+    let idle_since = now - state.settings.session_idle;
     let user: Option<SessionUser> = state
         .db
-        .run(move |conn| store::sessions::find_user(conn, &lookup))
+        .run(move |conn| {
+            let user = store::sessions::find_user(conn, &lookup, idle_since)?;
+            // The idle clock: refreshed at most every few minutes, not on every request.
+            if user
+                .as_ref()
+                .is_some_and(|u| now - u.last_seen_at >= store::sessions::TOUCH_EVERY)
+            {
+                store::sessions::touch(conn, &lookup, now)?;
+            }
+            Ok(user)
+        })
         .await?;
     let user = user.ok_or_else(login)?;
     Ok(CurrentUser {
@@ -191,6 +203,46 @@ impl FromRequest for AdminUser {
             }
         })
     }
+}
+
+/// Starts a session for `employee_id` (deleting dead sessions on the way: sign-in is the
+/// natural moment to sweep) and returns the cookie to set.
+pub async fn start_session(
+    state: &AppState,
+    employee_id: i64,
+) -> Result<Cookie<'static>, PageError> {
+    let token = random_token();
+    let token_hash = hash_token(&token);
+    let days = state.settings.session_days;
+    let now = store::now();
+    let expires = now + chrono::Duration::days(days.into());
+    let idle_since = now - state.settings.session_idle;
+    state
+        .db
+        .run(move |conn| {
+            store::sessions::delete_expired(conn, idle_since)?;
+            store::sessions::insert(conn, &token_hash, employee_id, expires)
+        })
+        .await?;
+    Ok(new_session_cookie(
+        &state.cookie_key,
+        employee_id,
+        &token,
+        state.settings.secure_cookies(),
+        days,
+    ))
+}
+
+/// The token of a one-time account link (invitation, password reset): derived from the
+/// instance secret and the link's stored nonce, so the database alone (which keeps only the
+/// token's hash and the nonce) cannot produce it, while an admin's page can show a pending
+/// link again.
+pub fn link_token(state: &AppState, nonce: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(&state.csrf_secret);
+    h.update(b"account-link");
+    h.update(nonce.as_bytes());
+    hex::encode(h.finalize())
 }
 
 /// Double-submit token for forms shown before a session exists (login, setup): a signed
@@ -281,4 +333,27 @@ impl FromRequest for FullAccess {
             }
         })
     }
+}
+
+/// How often dead sessions are swept besides at each sign-in.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Deletes expired and idle sessions every [`SWEEP_EVERY`] on the server's runtime, so an
+/// instance where nobody signs in still forgets them. Two indexed deletes: cheap.
+pub fn spawn_session_sweeper(db: crate::db::Db, idle: chrono::Duration) {
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(SWEEP_EVERY);
+        loop {
+            every.tick().await;
+            let idle_since = store::now() - idle;
+            match db
+                .run(move |conn| store::sessions::delete_expired(conn, idle_since))
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::debug!(sessions = n, "deleted dead sessions"),
+                Err(err) => tracing::warn!(error = %err, "could not delete dead sessions"),
+            }
+        }
+    });
 }

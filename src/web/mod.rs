@@ -3,6 +3,8 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod charts;
+pub mod content_image;
 pub mod health;
 pub mod lexicon;
 pub mod metrics;
@@ -30,7 +32,11 @@ use crate::domain::slug;
 /// Everything handlers share, built once by `startup`.
 pub struct AppState {
     pub db: Db,
+    /// The configuration as started. Settings admins change at run time (time zone,
+    /// currency, redirect status, …) are read through [`AppState::effective`] instead.
     pub settings: Arc<Settings>,
+    /// The settings admins change at run time, as in force on this instance.
+    pub live: crate::app::settings::LiveSettings,
     pub cookie_key: Key,
     pub csrf_secret: Vec<u8>,
     pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
@@ -49,6 +55,8 @@ pub struct AppState {
     /// Set while `/admin/import` runs one: a second import would only wait for the
     /// first one's write lock, holding its upload and a connection meanwhile.
     pub import_busy: std::sync::atomic::AtomicBool,
+    /// Single sign-on, when an identity provider is configured.
+    pub sso: Option<crate::app::sso::Sso>,
 }
 
 /// The click pipeline's parts, built by `startup`.
@@ -67,9 +75,11 @@ impl AppState {
         secret: &[u8],
         setup_token: Option<String>,
         parts: ClickParts,
+        live: crate::app::settings::LiveSettings,
     ) -> AppState {
         // Key::derive_from wants at least 32 bytes; the instance secret has 64.
         let cookie_key = Key::derive_from(secret);
+        let sso = settings.sso.clone().map(crate::app::sso::Sso::new);
         let mut csrf_secret = secret.to_vec();
         csrf_secret.extend_from_slice(b"/csrf");
         let per_minute =
@@ -83,6 +93,7 @@ impl AppState {
             writer_stats: parts.writer_stats,
             db,
             settings,
+            live,
             cookie_key,
             csrf_secret,
             login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
@@ -90,7 +101,16 @@ impl AppState {
             setup_token: Mutex::new(setup_token),
             lexicon: lexicon::LexiconCache::default(),
             import_busy: std::sync::atomic::AtomicBool::new(false),
+            sso,
         }
+    }
+}
+
+impl AppState {
+    /// The settings in force (stored by an admin, else configured); never a database
+    /// read (see `app::settings::LiveSettings`).
+    pub fn effective(&self) -> Arc<crate::app::settings::EffectiveSettings> {
+        self.live.current()
     }
 }
 
@@ -157,6 +177,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/metrics", web::get().to(metrics::metrics))
             .route("/static/{path:.*}", web::get().to(assets::serve))
             .route(
+                "/content/{id:[0-9]+}/image",
+                web::get().to(content_image::image),
+            )
+            .route(
                 "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
                 web::get().to(qr::image),
             )
@@ -171,14 +195,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// The policy for every page: scripts, styles, fonts and fetches from this origin only (no
-/// inline script or style: the templates have none), images also over https (the feed
-/// shows each content's preview image from its own site), no plugins, no `<base>`, and no
+/// The policy for every page: scripts, styles, fonts, images and fetches from this origin
+/// only (no inline script or style: the templates have none; content preview images are
+/// fetched by the server and served from here, see `app::preview_images`), no plugins, no `<base>`, and no
 /// framing (clickjacking). Forms post here, but `form-action` also governs the redirects
 /// that follow a post, and the feed's share buttons post to Chorus, which answers with a
 /// redirect to the network's share page: so https targets are allowed too, and `mailto:`
 /// for the e-mail button (never `http:`, `data:` or `javascript:`).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https:; \
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self'; \
      object-src 'none'; base-uri 'none'; form-action 'self' https: mailto:; \
      frame-ancestors 'none'";
 

@@ -94,7 +94,7 @@ pub async fn follow(
     if state.clicks.record(click).await.is_err() {
         return errors::render(StatusCode::SERVICE_UNAVAILABLE, &PageError::Unavailable);
     }
-    let status = StatusCode::from_u16(state.settings.redirect_status).unwrap_or(StatusCode::FOUND);
+    let status = StatusCode::from_u16(state.live.redirect_status()).unwrap_or(StatusCode::FOUND);
     HttpResponse::build(status)
         .insert_header((header::LOCATION, location))
         // Browsers cache 301/308 answers; no-store makes every click reach us.

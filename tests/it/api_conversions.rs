@@ -657,9 +657,12 @@ async fn publishable_keys_can_report_conversions_and_nothing_else() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
+    // Accepted, and nothing stored is answered back to a public key.
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
     let body: Value = res.json().await.unwrap();
-    assert_eq!(body["attributed"], true);
+    assert_eq!(body, json!({"accepted": true}));
+    let stored = all_conversions(&app).await;
+    assert_eq!(stored[0]["attributed"], true, "attributed all the same");
 
     let share_path = format!("/api/v1/shares/{}", s.id());
     let refused: Vec<(reqwest::Method, &str, Option<Value>)> = vec![
@@ -806,7 +809,7 @@ async fn cors_answers_the_origins_of_publishable_keys_only() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
     assert_eq!(header(&res, "access-control-allow-origin"), Some(SHOP));
     assert_eq!(header(&res, "vary"), Some("Origin"));
     let res = post_with(&app, &blog_key, &json!({"kind": "lead"}))
@@ -871,7 +874,7 @@ async fn cors_answers_the_origins_of_publishable_keys_only() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
     assert_eq!(header(&res, "access-control-allow-origin"), None);
     let res = post_with(&app, &app.api_key, &json!({"kind": "lead"}))
         .header("Origin", SHOP)
@@ -902,7 +905,7 @@ async fn publishable_keys_are_rate_limited_per_key_and_address() {
     for _ in 0..40 {
         let res = send("198.51.100.7", pk.clone()).await;
         match res.status() {
-            StatusCode::CREATED => created += 1,
+            StatusCode::ACCEPTED => created += 1,
             StatusCode::TOO_MANY_REQUESTS => {
                 limited = Some(res);
                 break;
@@ -926,7 +929,7 @@ async fn publishable_keys_are_rate_limited_per_key_and_address() {
     // Another visitor of the same site, and the server's full key, are not held back.
     assert_eq!(
         send("198.51.100.8", pk.clone()).await.status(),
-        StatusCode::CREATED
+        StatusCode::ACCEPTED
     );
     assert_eq!(
         convert(&app, json!({"kind": "lead"})).await.status(),
@@ -1197,4 +1200,107 @@ async fn the_admin_page_pages_through_200_rows() {
     assert_eq!(second.matches("data-conversion=").count(), 1);
     assert!(second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""));
     assert!(second.contains("bulk-200"), "the oldest comes last");
+}
+
+/// Issue 15 #1: a publishable key (public: it is in the website's pages) can neither read a
+/// stored conversion back nor pre-empt the real order with a guessed order id; the
+/// backend's report of the order wins.
+#[actix_web::test]
+async fn a_publishable_key_cannot_read_or_preempt_the_backends_orders() {
+    let app = app().await;
+    let s = shared(&app, "zoe").await;
+    let click_id = human_click(&app, s.slug(), "81.2.69.142").await;
+    let pk = publishable_key(&app, Some(SHOP));
+
+    // The backend reports order 1001 first: a browser replaying its id learns nothing.
+    let real = convert_ok(
+        &app,
+        json!({"kind": "sale", "external_id": "order-1001", "value_cents": 12900,
+               "currency": "EUR", "customer_id": "cust-9", "click_id": click_id}),
+        StatusCode::CREATED,
+    )
+    .await;
+    let res = post_with(
+        &app,
+        &pk,
+        &json!({"kind": "sale", "external_id": "order-1001"}),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"accepted": true}),
+        "no customer, value or employee"
+    );
+
+    // An attacker plants order 2002 before the backend reports it, unattributed and
+    // worth 1 cent; the backend's report is then recorded (not a "repeat") and replaces it.
+    for _ in 0..2 {
+        let res = post_with(
+            &app,
+            &pk,
+            &json!({"kind": "sale", "external_id": "order-2002", "value_cents": 1}),
+        )
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::ACCEPTED,
+            "same answer, new or repeat"
+        );
+    }
+    let planted: Vec<Value> = all_conversions(&app)
+        .await
+        .into_iter()
+        .filter(|c| c["external_id"] == "order-2002")
+        .collect();
+    assert_eq!(
+        planted.len(),
+        1,
+        "the publishable report is kept once: {planted:?}"
+    );
+    let second_click = human_click(&app, s.slug(), "81.2.69.160").await;
+    let backend = convert_ok(
+        &app,
+        json!({"kind": "sale", "external_id": "order-2002", "value_cents": 34900,
+               "currency": "EUR", "click_id": second_click}),
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(backend["attributed"], true);
+    assert_eq!(backend["employee_id"], s.employee_id);
+    let orders: Vec<Value> = all_conversions(&app)
+        .await
+        .into_iter()
+        .filter(|c| c["external_id"] == "order-2002")
+        .collect();
+    assert_eq!(orders.len(), 1, "one order 2002, the backend's: {orders:?}");
+    assert_eq!(orders[0]["id"], backend["id"]);
+    assert_eq!(orders[0]["value_cents"], 34900);
+
+    // A later browser report of either order changes nothing.
+    let res = post_with(
+        &app,
+        &pk,
+        &json!({"kind": "sale", "external_id": "order-2002"}),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let all = all_conversions(&app).await;
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert!(all.iter().any(|c| c["id"] == real["id"]));
+    // The backend's repeat still answers the stored row, as API.md says.
+    let again = convert_ok(
+        &app,
+        json!({"kind": "sale", "external_id": "order-1001", "value_cents": 12900, "currency": "EUR"}),
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(again["id"], real["id"]);
 }

@@ -19,6 +19,12 @@ const ADMIN_PAGES: &[&str] = &[
     "/admin/sentiment",
     "/admin/support",
     "/admin/import",
+    "/admin/leaderboards",
+    "/admin/content",
+    "/admin/campaigns",
+    "/admin/keys",
+    "/admin/settings",
+    "/feed",
     "/me",
 ];
 
@@ -26,8 +32,8 @@ const ADMIN_PAGES: &[&str] = &[
 const FULLY_TRANSLATED: &[(&str, &str, &[&str])] = &[
     (
         "/admin",
-        "기록된 클릭",
-        &["Overview", "Clicks recorded", "Most clicks"],
+        "임직원 옹호 활동",
+        &["Overview", "Clicks per day", "Employee advocacy", "No data"],
     ),
     (
         "/admin/employees",
@@ -93,6 +99,26 @@ const FULLY_TRANSLATED: &[(&str, &str, &[&str])] = &[
             "Attribution",
             "No conversions",
         ],
+    ),
+    (
+        "/admin/settings",
+        "설정 저장",
+        &[
+            "Settings",
+            "Save settings",
+            "Reset to default",
+            "Default in force",
+        ],
+    ),
+    (
+        "/feed",
+        "회사 콘텐츠 공유하기",
+        &["Share company content", "All campaigns", "Title or topic"],
+    ),
+    (
+        "/admin/leaderboards",
+        "순위표",
+        &["Leaderboards", "Employees by clicks", "Top shares"],
     ),
 ];
 

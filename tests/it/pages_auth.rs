@@ -65,11 +65,14 @@ async fn admin_home_shows_live_counts() {
         .await;
     let browser = app.login("boss@example.com", PASSWORD).await;
     let html = page(&browser, app.url("/admin")).await;
-    assert!(html.contains("id=\"count-employees\">2<"), "{html}");
-    assert!(html.contains("id=\"count-teams\">1<"));
+    assert!(
+        html.contains("id=\"count-employees\">2 employees<"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"count-teams\">1 team<"));
     app.create_employee("b@example.com", "B", None).await;
     let html = page(&browser, app.url("/admin")).await;
-    assert!(html.contains("id=\"count-employees\">3<"));
+    assert!(html.contains("id=\"count-employees\">3 employees<"));
 }
 
 #[actix_web::test]

@@ -93,7 +93,7 @@ impl CreateConversion {
         state: &AppState,
         api_key_id: i64,
     ) -> Result<(NewConversion, NaiveDateTime), ApiError> {
-        let settings = &state.settings;
+        let settings = state.effective();
         let default_currency = Currency::parse(&settings.default_currency)
             .map_err(|e| invalid("invalid_currency", "currency", e))?;
         let touchpoints = self.touchpoints.unwrap_or_default();
@@ -255,11 +255,16 @@ async fn record(
         .map_err(Refused::Body)?
         .into_inner()
         .parse(state, key_id)?;
-    let window = state.settings.attribution_window_days;
+    let window = state.effective().attribution_window_days;
     let recorded = state
         .db
         .run(move |conn| store::conversions::record_judged(conn, &new, window, judged_at))
         .await?;
+    // A publishable key is public: its caller learns nothing stored (not even whether the
+    // order id was known, which would make the endpoint an oracle for order ids).
+    if scope == Scope::Publishable {
+        return Ok(HttpResponse::Accepted().json(serde_json::json!({"accepted": true})));
+    }
     Ok(if recorded.created {
         HttpResponse::Created().json(recorded.conversion)
     } else {
@@ -374,7 +379,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<FilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = query.filter(state.settings.timezone)?;
+    let filter = query.filter(state.effective().timezone)?;
     let limit = query.limit.unwrap_or(100).clamp(1, MAX_LIST);
     let offset = query.offset.unwrap_or(0).max(0);
     let rows = state

@@ -62,7 +62,7 @@ pub async fn clicks(
     state: web::Data<AppState>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (from, to) = query.period(state.settings.timezone)?;
+    let (from, to) = query.period(state.effective().timezone)?;
     // A click answered a moment ago must be in the file.
     state.clicks.settle().await;
     let read = move |conn: &mut DbConnection, after: Option<i64>, limit: i64| {
@@ -87,7 +87,7 @@ pub async fn shares(
     state: web::Data<AppState>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (from, to) = query.period(state.settings.timezone)?;
+    let (from, to) = query.period(state.effective().timezone)?;
     // The click totals come from rollups the writer keeps: let it catch up first.
     state.clicks.settle().await;
     let base = state.settings.public_base().to_owned();
@@ -114,7 +114,7 @@ pub async fn mentions(
     state: web::Data<AppState>,
     query: web::Query<PeriodQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (from, to) = query.period(state.settings.timezone)?;
+    let (from, to) = query.period(state.effective().timezone)?;
     let read = move |conn: &mut DbConnection, after: Option<i64>, limit: i64| {
         store::mentions::list_for_export(conn, from, to, after, limit)
     };
@@ -138,7 +138,7 @@ pub async fn conversions(
     state: web::Data<AppState>,
     query: web::Query<FilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = query.filter(state.settings.timezone)?;
+    let filter = query.filter(state.effective().timezone)?;
     Ok(conversions_csv(state.db.clone(), filter).await?)
 }
 

@@ -101,7 +101,7 @@ pub async fn create(
             items.len()
         )));
     }
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let now = store::now();
     let mut checked = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
@@ -206,7 +206,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<FilterQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut filter = query.filter(state.settings.timezone)?;
+    let mut filter = query.filter(state.effective().timezone)?;
     let limit = query.limit.unwrap_or(100).clamp(1, MAX_LIST);
     let offset = query.offset.unwrap_or(0).max(0);
     let brand = present(&query.brand).map(str::to_owned);

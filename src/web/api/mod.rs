@@ -9,6 +9,7 @@ pub mod content;
 pub mod conversions;
 pub mod employees;
 pub mod export;
+pub mod keys;
 pub mod mentions;
 pub mod reports;
 pub mod settings;
@@ -16,6 +17,7 @@ pub mod shares;
 pub mod snapshots;
 pub mod support;
 pub mod teams;
+pub mod trends;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -41,7 +43,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(employees::list))
                         .route(web::post().to(employees::create)),
                 )
-                .service(web::resource("/employees/{id}").route(web::get().to(employees::show)))
+                .service(
+                    web::resource("/employees/{id}")
+                        .route(web::get().to(employees::show))
+                        .route(web::patch().to(employees::update)),
+                )
+                .route(
+                    "/employees/{id}/invitation",
+                    web::post().to(employees::invite),
+                )
                 .service(
                     web::resource("/employees/{id}/followers")
                         .route(web::get().to(snapshots::list_followers))
@@ -52,18 +62,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(teams::list))
                         .route(web::post().to(teams::create)),
                 )
+                .service(web::resource("/teams/{id}").route(web::patch().to(teams::update)))
                 .service(
                     web::resource("/campaigns")
                         .route(web::get().to(campaigns::list))
                         .route(web::post().to(campaigns::create)),
                 )
-                .service(web::resource("/campaigns/{id}").route(web::get().to(campaigns::show)))
+                .service(
+                    web::resource("/campaigns/{id}")
+                        .route(web::get().to(campaigns::show))
+                        .route(web::patch().to(campaigns::update)),
+                )
                 .service(
                     web::resource("/content")
                         .route(web::get().to(content::list))
                         .route(web::post().to(content::create)),
                 )
-                .service(web::resource("/content/{id}").route(web::get().to(content::show)))
+                .service(
+                    web::resource("/content/{id}")
+                        .route(web::get().to(content::show))
+                        .route(web::patch().to(content::update)),
+                )
                 .service(
                     web::resource("/shares")
                         .route(web::get().to(shares::list))
@@ -87,6 +106,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/support-cases/{id}").route(web::get().to(support::show)))
                 .route("/leaderboards/{board}", web::get().to(reports::leaderboard))
                 .route("/kpis", web::get().to(reports::kpis))
+                .route("/trends", web::get().to(trends::show))
+                .service(
+                    web::resource("/settings")
+                        .route(web::get().to(settings::show))
+                        .route(web::put().to(settings::update)),
+                )
+                .service(
+                    web::resource("/api-keys")
+                        .route(web::get().to(keys::list))
+                        .route(web::post().to(keys::create)),
+                )
+                .service(web::resource("/api-keys/{id}").route(web::delete().to(keys::revoke)))
                 .service(
                     web::resource("/settings/emv-rates")
                         .route(web::get().to(settings::show_emv_rates))

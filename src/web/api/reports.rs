@@ -6,15 +6,15 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::app::kpis::{self, KpiRequest};
+use crate::app::leaderboards::{self, BoardRequest};
 use crate::domain::attribution::Model;
 use crate::domain::channel::Channel;
-use crate::domain::csv_cell;
 use crate::domain::kpi::Influence;
 use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 use crate::error::ApiError;
-use crate::store::reports::{self, ReportFilter};
+use crate::store::reports::ReportFilter;
 use crate::store::snapshots::Sources;
 use crate::web::auth::FullAccess;
 use crate::web::AppState;
@@ -47,7 +47,7 @@ impl ReportQuery {
         let period = Period::parse(
             self.from.as_deref(),
             self.to.as_deref(),
-            state.settings.timezone,
+            state.effective().timezone,
             Utc::now(),
         )
         .map_err(|e| ApiError::unprocessable("invalid_period", e.to_string()))?;
@@ -66,7 +66,7 @@ impl ReportQuery {
             team: self.team.clone().filter(|t| !t.trim().is_empty()),
             network,
             unique: self.unique.unwrap_or(false),
-            currency: state.settings.default_currency.clone(),
+            currency: state.effective().default_currency.clone(),
             model: match self.model.as_deref() {
                 None => Model::LastClick,
                 Some(m) => Model::parse(m).ok_or_else(|| {
@@ -117,7 +117,8 @@ fn rfc3339(at: chrono::DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// The rows of a board as `/leaderboards/{board}` and its CSV show them.
+/// The rows of a board as `/leaderboards/{board}` and its CSV show them
+/// (`app::leaderboards`, which the leaderboards page calls too).
 async fn ranked_board(
     state: &AppState,
     name: &str,
@@ -128,20 +129,24 @@ async fn ranked_board(
         ApiError::NotFound(format!("no board {name:?}; boards: {}", known.join(", ")))
     })?;
     let filter = query.filter(state)?;
-    let limit = query.limit.unwrap_or(10);
+    let limit = query.limit.unwrap_or(leaderboards::DEFAULT_LIMIT);
     state.clicks.settle().await;
-    if !(1..=leaderboard::MAX_ROWS).contains(&limit) {
+    if !leaderboards::valid_limit(limit) {
         return Err(ApiError::unprocessable(
             "invalid_limit",
             "limit must be between 1 and 1000",
         ));
     }
-    let f = filter.clone();
+    let request = BoardRequest {
+        board,
+        filter: filter.clone(),
+        limit,
+    };
     let rows = state
         .db
-        .run(move |conn| reports::board_rows(conn, board, &f))
+        .run(move |conn| leaderboards::ranked(conn, &request))
         .await?;
-    Ok((board, filter, leaderboard::rank(rows, limit)))
+    Ok((board, filter, rows))
 }
 
 pub async fn leaderboard(
@@ -168,18 +173,8 @@ pub async fn leaderboard_csv(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (board, _, rows) = ranked_board(&state, &board, &query).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut write = |cells: &[String]| out.write_record(cells).map_err(csv_failed);
-    write(&["rank", "id", "label", "value"].map(String::from))?;
-    for row in &rows {
-        write(&[
-            row.rank.to_string(),
-            row.id.to_string(),
-            csv_cell::safe(&row.label).into_owned(),
-            row.value_text(),
-        ])?;
-    }
-    csv_attachment(out, &format!("{}.csv", board.name()))
+    let body = leaderboards::csv(&rows).map_err(csv_failed)?;
+    Ok(super::export::csv_attachment(&leaderboards::csv_filename(board)).body(body))
 }
 
 /// `GET /export/kpis.csv`: the `/kpis` report as a table, one row per bucket and a last
@@ -227,34 +222,43 @@ async fn kpi_report(
     state: &AppState,
     query: &ReportQuery,
 ) -> Result<(ReportFilter, Interval, kpis::KpiReport), ApiError> {
-    let filter = query.filter(state)?;
+    let (filter, interval, request) = kpi_request(state, query)?;
     state.clicks.settle().await;
+    let report = state
+        .db
+        .run(move |conn| Ok(kpis::kpi_report(conn, &request)))
+        .await??;
+    Ok((filter, interval, report))
+}
+
+/// The KPI report a query asks for (also the base of `/trends`).
+pub(crate) fn kpi_request(
+    state: &AppState,
+    query: &ReportQuery,
+) -> Result<(ReportFilter, Interval, KpiRequest), ApiError> {
+    let filter = query.filter(state)?;
     let interval = match query.interval.as_deref() {
         None => Interval::Day,
         Some(v) => Interval::parse(v).ok_or_else(|| {
             ApiError::unprocessable("invalid_interval", "interval must be day, week or month")
         })?,
     };
-    let tz = state.settings.timezone;
+    let effective = state.effective();
     let request = KpiRequest {
         filter: filter.clone(),
         channel: filter.channel.clone(),
         interval,
-        timezone: tz,
-        rates: state.settings.exchange_rates.clone(),
+        timezone: effective.timezone,
+        rates: effective.exchange_rates.clone(),
         brand: query
             .brand
             .as_deref()
             .map(str::trim)
             .filter(|b| !b.is_empty())
             .map(String::from),
-        emv_rates: state.settings.emv_rates.clone(),
+        emv_rates: effective.emv_rates.clone(),
     };
-    let report = state
-        .db
-        .run(move |conn| Ok(kpis::kpi_report(conn, &request)))
-        .await??;
-    Ok((filter, interval, report))
+    Ok((filter, interval, request))
 }
 
 pub async fn kpis(
@@ -263,7 +267,7 @@ pub async fn kpis(
     query: web::Query<ReportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (filter, interval, report) = kpi_report(&state, &query).await?;
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let start_of = |day: NaiveDate| {
         day.and_hms_opt(0, 0, 0)
             .and_then(|m| tz.from_local_datetime(&m).earliest())

@@ -69,7 +69,22 @@ pub async fn create(
     body_in: web::Json<CreateShare>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body_in.into_inner().parse()?;
-    let slug_length = state.settings.slug_length;
+    // A deactivated employee's links keep working, but no new ones are made.
+    let employee_id = new.employee_id;
+    if state
+        .db
+        .run(move |conn| store::employees::is_active(conn, employee_id))
+        .await?
+        == Some(false)
+    {
+        return Err(ApiError::unprocessable(
+            "employee_deactivated",
+            format!(
+                "employee_id: employee {employee_id} is deactivated and cannot make new shares"
+            ),
+        ));
+    }
+    let slug_length = state.effective().slug_length;
     let request = new.clone();
     let (share, created) = state
         .db
@@ -124,7 +139,7 @@ pub async fn show(
     query: web::Query<SourcesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let currency = state.settings.default_currency.clone();
+    let currency = state.effective().default_currency.clone();
     let sources = query.sources();
     state.clicks.settle().await;
     let (share, stats) = state
@@ -204,7 +219,7 @@ pub async fn update(
         None => None,
         Some(None) => Some(None),
         Some(Some(t)) => Some(Some(
-            share::parse_time(&t, state.settings.timezone)
+            share::parse_time(&t, state.effective().timezone)
                 .map_err(|e| invalid("invalid_expires_at", "expires_at", e))?,
         )),
     };

@@ -75,7 +75,7 @@ pub async fn create_followers(
             observed_at: body.observed_at.as_deref(),
         },
         store::now(),
-        state.settings.timezone,
+        state.effective().timezone,
     )
     .map_err(refused)?;
     let stored = state
@@ -164,7 +164,7 @@ pub async fn create_metrics(
             observed_at: body.observed_at.as_deref(),
         },
         store::now(),
-        state.settings.timezone,
+        state.effective().timezone,
     )
     .map_err(refused)?;
     let stored = state

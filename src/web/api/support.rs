@@ -50,7 +50,7 @@ pub async fn create(
             external_id: external_id.as_deref(),
         },
         store::now(),
-        state.settings.timezone,
+        state.effective().timezone,
     )
     .map_err(refused)?;
     let (case, outcome) = state
@@ -152,7 +152,7 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let filter = query.filter(state.settings.timezone)?;
+    let filter = query.filter(state.effective().timezone)?;
     let limit = query.limit.unwrap_or(100).clamp(1, MAX_LIST);
     let offset = query.offset.unwrap_or(0).max(0);
     let (cases, times) = state

@@ -41,3 +41,29 @@ pub async fn list(_: FullAccess, state: web::Data<AppState>) -> Result<HttpRespo
     let teams = state.db.run(store::teams::list_with_sizes).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "teams": teams })))
 }
+
+/// `PATCH /teams/{id}` `{"name"}`: renames the team; 200 with `{id, name, employees}`, 409
+/// `team_exists` when another team has the name, 404 for an unknown team.
+pub async fn update(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<CreateTeam>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let name = Label::parse(&body.name).map_err(|e| invalid("invalid_name", "name", e))?;
+    let shown = name.as_str().to_string();
+    let team = state
+        .db
+        .run(move |conn| store::teams::rename(conn, id, name.as_str()))
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => ApiError::conflict(
+                "team_exists",
+                format!("a team named {shown:?} already exists"),
+            ),
+            StoreError::NotFound => ApiError::NotFound(format!("no team {id}")),
+            other => other.into(),
+        })?;
+    Ok(HttpResponse::Ok().json(team))
+}

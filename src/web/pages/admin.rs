@@ -1,76 +1,38 @@
-//! Admin pages: the home with live counts, employees and teams.
+//! Admin pages: employees and teams (the dashboard is `dashboard`).
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{form_text, ok, render, see_other, Nav, Tr};
+use super::{form_text, render, see_other, Nav, Tr};
 use crate::domain::email::Email;
-use crate::domain::leaderboard::{self, Board, Ranked};
 use crate::domain::password;
-use crate::domain::period::Period;
 use crate::domain::person::{Label, Role};
 use crate::error::PageError;
-use crate::store::reports::ReportFilter;
+use crate::store::invitations::Purpose;
 use crate::store::{
-    self, counts::Counts, employees::Employee, employees::NewEmployee, teams::TeamWithSize,
-    StoreError,
+    self, employees::Employee, employees::EmployeeChanges, employees::NewEmployee,
+    employees::UpdateRefused, teams::TeamWithSize, StoreError,
 };
-use crate::web::auth::AdminUser;
+use crate::web::auth::{AdminUser, CurrentUser};
+use crate::web::pages::invitations::{self as links, Delivery};
 use crate::web::AppState;
 
-#[derive(Template)]
-#[template(path = "admin/home.html")]
-struct HomePage {
-    title: &'static str,
-    nav: Option<Nav>,
-    t: Tr,
-    counts: Counts,
-    backend: &'static str,
-    top_employees: Vec<Ranked>,
-    top_shares: Vec<Ranked>,
+// ---- Employees and teams: the list, invitations, the CSV of invitations ----
+
+/// One row of the employee list.
+pub struct EmployeeRow {
+    pub employee: Employee,
+    /// `active`, `invited` (pending invitation), `no-login` or `deactivated`.
+    pub status: &'static str,
+    pub status_label: String,
 }
 
-pub async fn home(
-    AdminUser(user): AdminUser,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, PageError> {
-    let period = Period::parse(None, None, state.settings.timezone, chrono::Utc::now())
-        .map_err(|_| PageError::Internal)?;
-    state.clicks.settle().await;
-    let filter = ReportFilter {
-        period,
-        campaign_id: None,
-        team: None,
-        network: None,
-        unique: false,
-        currency: state.settings.default_currency.clone(),
-        model: crate::domain::attribution::Model::LastClick,
-        influenced: false,
-        sources: crate::store::snapshots::Sources::ALL,
-        channel: None,
-        influence: crate::domain::kpi::Influence::Reach,
-    };
-    let (counts, employees, shares) = state
-        .db
-        .run(move |conn| {
-            Ok((
-                store::counts::overview(conn)?,
-                store::reports::board_rows(conn, Board::EmployeesClicks, &filter)?,
-                store::reports::board_rows(conn, Board::TopShares, &filter)?,
-            ))
-        })
-        .await?;
-    ok(&HomePage {
-        title: "page.overview",
-        nav: Some(Nav::new(&user, "home")),
-        t: Tr::current(),
-        counts,
-        backend: state.db.backend_name(),
-        top_employees: leaderboard::rank(employees, 5),
-        top_shares: leaderboard::rank(shares, 5),
-    })
+/// A pending link on an employee's page.
+pub struct LinkView {
+    pub url: String,
+    pub until: String,
 }
 
 #[derive(Template)]
@@ -80,13 +42,15 @@ struct EmployeesPage {
     nav: Option<Nav>,
     t: Tr,
     csrf: String,
-    employees: Vec<Employee>,
+    employees: Vec<EmployeeRow>,
     teams: Vec<TeamWithSize>,
     form: EmployeeForm,
     errors: EmployeeErrors,
     team_form: TeamForm,
     team_error: Option<String>,
+    csv_errors: Vec<String>,
     notice: Option<String>,
+    mail: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -125,28 +89,44 @@ pub struct TeamForm {
 #[derive(Deserialize)]
 pub struct Notice {
     added: Option<String>,
+    invited: Option<usize>,
 }
 
+#[derive(Default)]
 struct Draft {
     form: EmployeeForm,
     errors: EmployeeErrors,
     team_form: TeamForm,
     team_error: Option<String>,
+    csv_errors: Vec<String>,
     notice: Option<String>,
+}
+
+fn status_of(e: &Employee, invited: &std::collections::HashSet<i64>) -> &'static str {
+    if !e.active {
+        "deactivated"
+    } else if e.can_sign_in {
+        "active"
+    } else if invited.contains(&e.id) {
+        "invited"
+    } else {
+        "no-login"
+    }
 }
 
 async fn employees_page(
     state: &AppState,
-    user: &crate::web::auth::CurrentUser,
+    user: &CurrentUser,
     status: StatusCode,
     draft: Draft,
 ) -> Result<HttpResponse, PageError> {
-    let (employees, teams) = state
+    let (employees, teams, invited) = state
         .db
         .run(|conn| {
             Ok((
                 store::employees::list(conn)?,
                 store::teams::list_with_sizes(conn)?,
+                store::invitations::invited_ids(conn)?,
             ))
         })
         .await?;
@@ -157,13 +137,25 @@ async fn employees_page(
             nav: Some(Nav::new(user, "employees")),
             t: Tr::current(),
             csrf: user.csrf.clone(),
-            employees,
+            employees: employees
+                .into_iter()
+                .map(|employee| {
+                    let status = status_of(&employee, &invited);
+                    EmployeeRow {
+                        status,
+                        status_label: Tr::current().get(&format!("employee.status-{status}")),
+                        employee,
+                    }
+                })
+                .collect(),
             teams,
             form: draft.form,
             errors: draft.errors,
             team_form: draft.team_form,
             team_error: draft.team_error,
+            csv_errors: draft.csv_errors,
             notice: draft.notice,
+            mail: state.settings.mail.is_some(),
         },
     )
 }
@@ -173,20 +165,53 @@ pub async fn employees(
     state: web::Data<AppState>,
     notice: web::Query<Notice>,
 ) -> Result<HttpResponse, PageError> {
-    let notice = notice
-        .into_inner()
-        .added
-        .map(|what| added_notice(&Tr::current(), &what));
+    let notice = notice.into_inner();
+    let t = Tr::current();
+    let notice = match (notice.added, notice.invited) {
+        (Some(what), _) => Some(added_notice(&t, &what)),
+        (None, Some(n)) => Some(t.count("employee.csv-invited", n)),
+        (None, None) => None,
+    };
     let draft = Draft {
-        form: EmployeeForm::default(),
-        errors: EmployeeErrors::default(),
-        team_form: TeamForm::default(),
-        team_error: None,
         notice,
+        ..Draft::default()
     };
     employees_page(&state, &user, StatusCode::OK, draft).await
 }
 
+/// Issues an invitation made by `admin` and e-mails it when mail is configured; the
+/// `done` value of the employee page that reports the outcome.
+async fn invite_and_deliver(
+    state: &AppState,
+    admin: i64,
+    employee: &Employee,
+) -> Result<&'static str, PageError> {
+    let link = links::issue(state, employee.id, Purpose::Invite, Some(admin)).await?;
+    let locale = {
+        let id = employee.id;
+        state
+            .db
+            .run(move |conn| store::employees::locale(conn, id))
+            .await?
+    };
+    let mail = links::link_mail(
+        state,
+        Purpose::Invite,
+        &employee.name,
+        &employee.email,
+        locale.as_deref(),
+        &link.url,
+    );
+    Ok(match links::deliver(state, mail).await {
+        Delivery::NoMail => "invited",
+        Delivery::Sent => "invite-sent",
+        Delivery::Failed => "invite-failed",
+    })
+}
+
+/// `POST /admin/employees`: adds an employee. With an initial password they can sign in at
+/// once; without one (the usual way) an invitation link is made, e-mailed when SMTP is
+/// configured, and shown on the employee's page to copy.
 pub async fn add_employee(
     AdminUser(user): AdminUser,
     state: web::Data<AppState>,
@@ -209,9 +234,12 @@ pub async fn add_employee(
             .map_err(|e| errors.team = Some(form_text::label(&t, "form.field.team", &e)))
             .ok(),
     };
-    let role = Role::parse(&form.role)
-        .map_err(|e| errors.role = Some(form_text::role(&t, &e.0)))
-        .ok();
+    let role = match form.role.trim() {
+        "" => Some(Role::Employee),
+        role => Role::parse(role)
+            .map_err(|e| errors.role = Some(form_text::role(&t, &e.0)))
+            .ok(),
+    };
     let password_hash = if form.password.is_empty() {
         Some(None)
     } else {
@@ -230,13 +258,11 @@ pub async fn add_employee(
         let draft = Draft {
             form,
             errors,
-            team_form: TeamForm::default(),
-            team_error: None,
-            notice: None,
+            ..Draft::default()
         };
         return employees_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, draft).await;
     };
-    let shown = email.to_string();
+    let invite = password_hash.is_none();
     let new = NewEmployee {
         email,
         name,
@@ -249,23 +275,139 @@ pub async fn add_employee(
         .run(move |conn| store::employees::insert(conn, new))
         .await
     {
-        Ok(_) => Ok(see_other(&format!(
-            "/admin/employees?added={}",
-            percent_encoding::utf8_percent_encode(&shown, percent_encoding::NON_ALPHANUMERIC)
+        Ok(employee) if invite => {
+            let done = invite_and_deliver(&state, user.id, &employee).await?;
+            Ok(see_other(&format!(
+                "/admin/employees/{}?done={done}",
+                employee.id
+            )))
+        }
+        Ok(employee) => Ok(see_other(&format!(
+            "/admin/employees/{}?done=added",
+            employee.id
         ))),
         Err(StoreError::Conflict(_)) => {
             errors.email = Some(t.get("employees.email-taken"));
             let draft = Draft {
                 form,
                 errors,
-                team_form: TeamForm::default(),
-                team_error: None,
-                notice: None,
+                ..Draft::default()
             };
             employees_page(&state, &user, StatusCode::CONFLICT, draft).await
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Largest CSV of people to invite (a few thousand rows fit easily).
+const CSV_LIMIT: usize = 1024 * 1024;
+
+/// `POST /admin/employees/invite-csv` (multipart: `csrf`, `file` with `name,email,team`):
+/// every row checked first; any problem refuses the whole file (422, every problem listed,
+/// nothing stored). Otherwise every employee is created in one transaction, then invited;
+/// the e-mails go out in the background, and each link is on the employee's page.
+pub async fn invite_csv(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    mut payload: actix_multipart::Multipart,
+) -> Result<HttpResponse, PageError> {
+    use futures_util::TryStreamExt;
+    let bad = |e: &dyn std::fmt::Display| {
+        PageError::BadRequest(format!("the upload could not be read: {e}"))
+    };
+    let mut csrf = String::new();
+    let mut file: Vec<u8> = Vec::new();
+    while let Some(mut field) = payload.try_next().await.map_err(|e| bad(&e))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let mut value = Vec::new();
+        while let Some(chunk) = field.try_next().await.map_err(|e| bad(&e))? {
+            if value.len() + chunk.len() > CSV_LIMIT {
+                return Err(PageError::BadRequest(
+                    "the file is larger than 1 MiB; split it".into(),
+                ));
+            }
+            value.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "csrf" => csrf = String::from_utf8_lossy(&value).into_owned(),
+            "file" => file = value,
+            _ => {}
+        }
+    }
+    user.check_csrf(&csrf)?;
+    let t = Tr::current();
+    let rows = match links::parse_csv(&file) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            let draft = Draft {
+                csv_errors: problems
+                    .iter()
+                    .map(|p| links::problem_text(&t, p))
+                    .collect(),
+                ..Draft::default()
+            };
+            return employees_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, draft).await;
+        }
+    };
+    let emails: Vec<String> = rows.iter().map(|r| r.email.as_str().to_string()).collect();
+    let created = state
+        .db
+        .run(move |conn| {
+            store::tx::write_transaction(conn, |conn| {
+                let refs: Vec<&str> = emails.iter().map(String::as_str).collect();
+                let taken = store::employees::ids_by_email(conn, &refs)?;
+                if !taken.is_empty() {
+                    let mut taken: Vec<String> = taken.into_keys().collect();
+                    taken.sort();
+                    return Ok(Err(taken));
+                }
+                let mut created = Vec::with_capacity(rows.len());
+                for row in rows {
+                    created.push(store::employees::insert(
+                        conn,
+                        NewEmployee {
+                            email: row.email,
+                            name: row.name,
+                            team: row.team,
+                            role: Role::Employee,
+                            password_hash: None,
+                        },
+                    )?);
+                }
+                Ok(Ok(created))
+            })
+        })
+        .await?;
+    let created = match created {
+        Ok(created) => created,
+        Err(taken) => {
+            let draft = Draft {
+                csv_errors: taken
+                    .iter()
+                    .map(|email| t.with("employee.csv-taken", "email", email))
+                    .collect(),
+                ..Draft::default()
+            };
+            return employees_page(&state, &user, StatusCode::CONFLICT, draft).await;
+        }
+    };
+    let count = created.len();
+    for employee in &created {
+        let link = links::issue(&state, employee.id, Purpose::Invite, Some(user.id)).await?;
+        if let Some(settings) = state.settings.mail.clone() {
+            let mail = links::link_mail(
+                &state,
+                Purpose::Invite,
+                &employee.name,
+                &employee.email,
+                None,
+                &link.url,
+            );
+            crate::mail::send_later(settings, mail);
+        }
+    }
+    tracing::info!(invited = count, "employees invited from a CSV file");
+    Ok(see_other(&format!("/admin/employees?invited={count}")))
 }
 
 pub async fn add_team(
@@ -276,11 +418,9 @@ pub async fn add_team(
     let form = form.into_inner();
     user.check_csrf(&form.csrf)?;
     let failed = |team_form: TeamForm, why: String| Draft {
-        form: EmployeeForm::default(),
-        errors: EmployeeErrors::default(),
         team_form,
         team_error: Some(why),
-        notice: None,
+        ..Draft::default()
     };
     let name = match Label::parse(&form.name) {
         Ok(name) => name,
@@ -323,10 +463,455 @@ pub async fn add_team(
     }
 }
 
+/// `POST /admin/teams/{id}`: renames a team (field `name`); errors as on the new-team form.
+pub async fn rename_team(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<TeamForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let form = form.into_inner();
+    user.check_csrf(&form.csrf)?;
+    let t = Tr::current();
+    let failed = |why: String| Draft {
+        team_error: Some(why),
+        ..Draft::default()
+    };
+    let name = match Label::parse(&form.name) {
+        Ok(name) => name,
+        Err(e) => {
+            let why = form_text::label(&t, "form.field.team-name", &e);
+            return employees_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, failed(why))
+                .await;
+        }
+    };
+    match state
+        .db
+        .run(move |conn| store::teams::rename(conn, id, name.as_str()))
+        .await
+    {
+        Ok(team) => Ok(see_other(&format!(
+            "/admin/employees?added={}",
+            percent_encoding::utf8_percent_encode(
+                &format!("team {}", team.name),
+                percent_encoding::NON_ALPHANUMERIC
+            )
+        ))),
+        Err(StoreError::Conflict(_)) => {
+            employees_page(
+                &state,
+                &user,
+                StatusCode::CONFLICT,
+                failed(t.get("employees.team-taken")),
+            )
+            .await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// The notice after `?added=`: an e-mail (an employee) or `team NAME`.
 fn added_notice(t: &Tr, what: &str) -> String {
     match what.strip_prefix("team ") {
         Some(team) => t.with("employees.added-team", "name", team),
         None => t.with("employees.added-employee", "email", what),
     }
+}
+
+// ---- One employee: edit, invitation and reset links, deactivation, sessions ----
+
+#[derive(Template)]
+#[template(path = "admin/employees_edit.html")]
+struct EmployeePage {
+    title: &'static str,
+    nav: Option<Nav>,
+    t: Tr,
+    csrf: String,
+    employee: Employee,
+    status: &'static str,
+    status_label: String,
+    teams: Vec<TeamWithSize>,
+    form: EditForm,
+    errors: EmployeeErrors,
+    notice: Option<String>,
+    error: Option<String>,
+    invite_link: Option<LinkView>,
+    reset_link: Option<LinkView>,
+    sessions: i64,
+    mail: bool,
+    is_self: bool,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct EditForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// The outcomes an employee page reports after a redirect (`?done=`), each a message key.
+const DONE: &[&str] = &[
+    "added",
+    "saved",
+    "invited",
+    "invite-sent",
+    "invite-failed",
+    "reset-link",
+    "deactivated",
+    "reactivated",
+    "sessions-ended",
+];
+
+async fn employee_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    status: StatusCode,
+    draft: Option<(EditForm, EmployeeErrors)>,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let idle_since = store::now() - state.settings.session_idle;
+    let (employee, teams, invited, invite, reset, sessions) = state
+        .db
+        .run(move |conn| {
+            let employee = store::employees::find_by_id(conn, id)?;
+            Ok((
+                employee,
+                store::teams::list_with_sizes(conn)?,
+                store::invitations::invited_ids(conn)?,
+                store::invitations::pending_admin_link(conn, id, Purpose::Invite)?,
+                store::invitations::pending_admin_link(conn, id, Purpose::Reset)?,
+                store::sessions::count_live(conn, id, idle_since)?,
+            ))
+        })
+        .await?;
+    let t = Tr::current();
+    let shown = |purpose, link: Option<(String, chrono::NaiveDateTime)>| {
+        link.map(|(nonce, expires)| LinkView {
+            url: links::url_from_nonce(state, purpose, &nonce),
+            until: t.datetime(&expires),
+        })
+    };
+    let (form, errors) = draft.unwrap_or_else(|| {
+        (
+            EditForm {
+                email: employee.email.clone(),
+                name: employee.name.clone(),
+                team: employee.team.clone().unwrap_or_default(),
+                role: employee.role.clone(),
+                csrf: String::new(),
+            },
+            EmployeeErrors::default(),
+        )
+    });
+    render(
+        status,
+        &EmployeePage {
+            title: "employee.title",
+            nav: Some(Nav::new(user, "employees")),
+            t,
+            csrf: user.csrf.clone(),
+            status: status_of(&employee, &invited),
+            status_label: t.get(&format!(
+                "employee.status-{}",
+                status_of(&employee, &invited)
+            )),
+            is_self: employee.id == user.id,
+            invite_link: if employee.can_sign_in || !employee.active {
+                None
+            } else {
+                shown(Purpose::Invite, invite)
+            },
+            reset_link: if employee.active {
+                shown(Purpose::Reset, reset)
+            } else {
+                None
+            },
+            employee,
+            teams,
+            form,
+            errors,
+            notice,
+            error,
+            sessions,
+            mail: state.settings.mail.is_some(),
+        },
+    )
+}
+
+/// `GET /admin/employees/{id}`.
+pub async fn employee(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, PageError> {
+    let t = Tr::current();
+    let notice = query
+        .done
+        .as_deref()
+        .filter(|d| DONE.contains(d))
+        .map(|d| t.get(&format!("employee.done-{d}")));
+    employee_page(
+        &state,
+        &user,
+        id.into_inner(),
+        StatusCode::OK,
+        None,
+        notice,
+        None,
+    )
+    .await
+}
+
+/// The page's message for a refused change.
+fn refusal_text(t: &Tr, refused: &UpdateRefused) -> Option<String> {
+    match refused {
+        UpdateRefused::LastAdmin => Some(t.get("employee.last-admin")),
+        _ => None,
+    }
+}
+
+/// `POST /admin/employees/{id}`: name, e-mail, team and role; every broken field at once.
+pub async fn edit_employee(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<EditForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let form = form.into_inner();
+    user.check_csrf(&form.csrf)?;
+    let t = Tr::current();
+    let mut errors = EmployeeErrors::default();
+    let email = Email::parse(&form.email)
+        .map_err(|e| errors.email = Some(form_text::email(&t, &e.0)))
+        .ok();
+    let name = Label::parse(&form.name)
+        .map_err(|e| errors.name = Some(form_text::label(&t, "form.field.name", &e)))
+        .ok();
+    let team = match form.team.trim() {
+        "" => Some(None),
+        team => Label::parse(team)
+            .map(Some)
+            .map_err(|e| errors.team = Some(form_text::label(&t, "form.field.team", &e)))
+            .ok(),
+    };
+    let role = Role::parse(form.role.trim())
+        .map_err(|e| errors.role = Some(form_text::role(&t, &e.0)))
+        .ok();
+    let (Some(email), Some(name), Some(team), Some(role)) = (email, name, team, role) else {
+        return employee_page(
+            &state,
+            &user,
+            id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some((form, errors)),
+            None,
+            None,
+        )
+        .await;
+    };
+    let changes = EmployeeChanges {
+        email: Some(email),
+        name: Some(name),
+        team: Some(team),
+        role: Some(role),
+        active: None,
+    };
+    match state
+        .db
+        .run(move |conn| Ok(store::employees::update(conn, id, &changes)))
+        .await?
+    {
+        Ok(_) => Ok(see_other(&format!("/admin/employees/{id}?done=saved"))),
+        Err(UpdateRefused::NotFound) => Err(PageError::NotFound),
+        Err(UpdateRefused::EmailTaken) => {
+            errors.email = Some(t.get("employees.email-taken"));
+            employee_page(
+                &state,
+                &user,
+                id,
+                StatusCode::CONFLICT,
+                Some((form, errors)),
+                None,
+                None,
+            )
+            .await
+        }
+        Err(refused @ UpdateRefused::LastAdmin) => {
+            employee_page(
+                &state,
+                &user,
+                id,
+                StatusCode::CONFLICT,
+                Some((form, errors)),
+                None,
+                refusal_text(&t, &refused),
+            )
+            .await
+        }
+        Err(UpdateRefused::Store(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ActionForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn found(state: &AppState, id: i64) -> Result<Employee, PageError> {
+    Ok(state
+        .db
+        .run(move |conn| store::employees::find_by_id(conn, id))
+        .await?)
+}
+
+/// `POST /admin/employees/{id}/invite`: a new invitation in place of the old one (only for
+/// an active employee who has no password yet).
+pub async fn invite(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    user.check_csrf(&form.csrf)?;
+    let employee = found(&state, id).await?;
+    if employee.can_sign_in || !employee.active {
+        let t = Tr::current();
+        return employee_page(
+            &state,
+            &user,
+            id,
+            StatusCode::CONFLICT,
+            None,
+            None,
+            Some(t.get("employee.invite-not-needed")),
+        )
+        .await;
+    }
+    let done = invite_and_deliver(&state, user.id, &employee).await?;
+    Ok(see_other(&format!("/admin/employees/{id}?done={done}")))
+}
+
+/// `POST /admin/employees/{id}/reset-link`: a password-reset link for the admin to hand
+/// over (shown on the page until used or expired); replaces the earlier one.
+pub async fn reset_link(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    user.check_csrf(&form.csrf)?;
+    let employee = found(&state, id).await?;
+    if !employee.active {
+        return Err(PageError::NotFound);
+    }
+    links::issue(&state, id, Purpose::Reset, Some(user.id)).await?;
+    Ok(see_other(&format!("/admin/employees/{id}?done=reset-link")))
+}
+
+async fn set_active(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    id: i64,
+    csrf: &str,
+    active: bool,
+) -> Result<HttpResponse, PageError> {
+    user.check_csrf(csrf)?;
+    let changes = EmployeeChanges {
+        active: Some(active),
+        ..EmployeeChanges::default()
+    };
+    match state
+        .db
+        .run(move |conn| Ok(store::employees::update(conn, id, &changes)))
+        .await?
+    {
+        Ok(_) => {
+            let done = if active { "reactivated" } else { "deactivated" };
+            tracing::info!(
+                employee_id = id,
+                by = user.id,
+                done,
+                "employee status changed"
+            );
+            Ok(see_other(&format!("/admin/employees/{id}?done={done}")))
+        }
+        Err(UpdateRefused::NotFound) => Err(PageError::NotFound),
+        Err(refused) => {
+            let t = Tr::current();
+            let error = refusal_text(&t, &refused);
+            if let UpdateRefused::Store(e) = refused {
+                return Err(e.into());
+            }
+            employee_page(&state, &user, id, StatusCode::CONFLICT, None, None, error).await
+        }
+    }
+}
+
+/// `POST /admin/employees/{id}/deactivate`: no sign-in, every session ended, no new shares;
+/// existing links keep redirecting and counting.
+pub async fn deactivate(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, PageError> {
+    set_active(user, state, id.into_inner(), &form.csrf, false).await
+}
+
+/// `POST /admin/employees/{id}/reactivate`.
+pub async fn reactivate(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, PageError> {
+    set_active(user, state, id.into_inner(), &form.csrf, true).await
+}
+
+/// `POST /admin/employees/{id}/sessions/end`: signs the employee out everywhere (the admin's
+/// own current session stays when they end their own).
+pub async fn end_sessions(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    user.check_csrf(&form.csrf)?;
+    found(&state, id).await?;
+    let keep = (id == user.id).then(|| user.session_token_hash().to_string());
+    let ended = state
+        .db
+        .run(move |conn| store::sessions::end_all(conn, id, keep.as_deref()))
+        .await?;
+    tracing::info!(
+        employee_id = id,
+        by = user.id,
+        ended,
+        "sessions ended by an admin"
+    );
+    Ok(see_other(&format!(
+        "/admin/employees/{id}?done=sessions-ended"
+    )))
 }

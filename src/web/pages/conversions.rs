@@ -215,7 +215,7 @@ pub async fn page(
     form: web::Query<FilterForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let filter = form.parse(tz);
     let page = form.page();
     let offset = (page - 1) * PAGE_SIZE;
@@ -357,7 +357,7 @@ pub async fn csv(
     state: web::Data<AppState>,
     form: web::Query<FilterForm>,
 ) -> Result<HttpResponse, PageError> {
-    let filter = form.parse(state.settings.timezone).map_err(|errors| {
+    let filter = form.parse(state.effective().timezone).map_err(|errors| {
         let first = [
             errors.from,
             errors.to,

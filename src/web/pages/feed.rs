@@ -91,12 +91,15 @@ pub struct CardView {
     pub campaign: Option<String>,
     pub topics: Vec<String>,
     pub text: String,
-    /// Shown only when the stored Open Graph image URL is `https`.
+    /// The preview image as Chorus serves it, once the server has fetched it (never the
+    /// remote URL: see `app::preview_images`).
     pub image: Option<String>,
     /// The copy-link share (network `other`), when it exists.
     pub link: Option<LinkView>,
     /// Every share of this employee for the item, in network order.
     pub shares: Vec<LinkView>,
+    /// Pinned by an admin: shown first, with a badge.
+    pub pinned: bool,
 }
 
 /// A campaign option of the filter.
@@ -123,14 +126,6 @@ struct FeedPage {
     cap: usize,
 }
 
-/// The image to show for a stored Open Graph image URL: `https` with a host, nothing else
-/// (no `http`, `data:` or relative URLs, which would be mixed content or tricks).
-fn https_image(stored: Option<String>) -> Option<String> {
-    let stored = stored?;
-    let parsed = url::Url::parse(stored.trim()).ok()?;
-    (parsed.scheme() == "https" && parsed.host_str().is_some()).then(|| parsed.to_string())
-}
-
 fn link_view(base: &str, s: &Share) -> LinkView {
     let network = Network::parse(&s.network)
         .map(Network::display_name)
@@ -142,7 +137,7 @@ fn link_view(base: &str, s: &Share) -> LinkView {
     }
 }
 
-fn card(base: &str, item: FeedItem, mine: &[Share]) -> CardView {
+fn card(base: &str, item: FeedItem, mine: &[Share], has_image: bool) -> CardView {
     let content = item.content;
     let host = url::Url::parse(&content.url)
         .ok()
@@ -161,12 +156,13 @@ fn card(base: &str, item: FeedItem, mine: &[Share]) -> CardView {
         campaign: item.campaign,
         topics: content.topics,
         text: content.suggested_text.unwrap_or_default(),
-        image: https_image(item.preview_image_url),
+        image: has_image.then(|| format!("/content/{}/image", content.id)),
         link: mine
             .iter()
             .find(|s| s.network == Network::Other.as_str())
             .map(|s| link_view(base, s)),
         shares: ordered.into_iter().map(|s| link_view(base, s)).collect(),
+        pinned: content.pinned,
         title: content.title,
     }
 }
@@ -184,10 +180,12 @@ pub async fn page(
         limit: CAP,
     };
     let employee_id = user.id;
-    let ((items, total), campaigns, shares) = state
+    let ((items, total), campaigns, shares, images) = state
         .db
         .run(move |conn| {
             let feed = store::content::list_feed(conn, &filter)?;
+            let ids: Vec<i64> = feed.0.iter().map(|item| item.content.id).collect();
+            let images = store::content_images::available(conn, &ids)?;
             let campaigns = store::campaigns::list(conn)?;
             let shares = store::shares::list(
                 conn,
@@ -196,7 +194,7 @@ pub async fn page(
                     ..ShareFilter::default()
                 },
             )?;
-            Ok((feed, campaigns, shares))
+            Ok((feed, campaigns, shares, images))
         })
         .await?;
     let base = state.settings.public_base();
@@ -211,7 +209,8 @@ pub async fn page(
                 .get(&item.content.id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            card(base, item, mine)
+            let has_image = images.contains(&item.content.id);
+            card(base, item, mine, has_image)
         })
         .collect();
     let selected = query.campaign_id();
@@ -263,13 +262,23 @@ async fn share_for(
     content_id: i64,
     network: Network,
 ) -> Result<(Share, String, String), PageError> {
+    // Deactivated meanwhile (the session check came first): no new links.
+    let me = user.id;
+    if state
+        .db
+        .run(move |conn| store::employees::is_active(conn, me))
+        .await?
+        != Some(true)
+    {
+        return Err(PageError::Forbidden);
+    }
     let new = NewShare {
         employee_id: user.id,
         content_id,
         network,
         slug: None,
     };
-    let slug_length = state.settings.slug_length;
+    let slug_length = state.effective().slug_length;
     let (share, title, text) = state
         .db
         .run(move |conn| {
@@ -277,11 +286,9 @@ async fn share_for(
             match made {
                 Ok((share, _)) => {
                     let content = store::content::find_by_id(conn, content_id)?;
-                    Ok(Ok((
-                        share,
-                        content.title,
-                        content.suggested_text.unwrap_or_default(),
-                    )))
+                    // The network's own text when the item has one.
+                    let text = content.text_for(network).unwrap_or_default();
+                    Ok(Ok((share, content.title, text)))
                 }
                 Err(ShareRefused::Store(e)) => Err(e),
                 Err(refused) => Ok(Err(refused)),
@@ -375,25 +382,6 @@ pub async fn link(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_https_images_are_shown() {
-        assert_eq!(
-            https_image(Some("https://cdn.example.com/og.png".into())).as_deref(),
-            Some("https://cdn.example.com/og.png")
-        );
-        for bad in [
-            "http://cdn.example.com/og.png",
-            "//cdn.example.com/og.png",
-            "/static/img/logo.svg",
-            "data:image/png;base64,AAAA",
-            "javascript:alert(1)",
-            "",
-        ] {
-            assert_eq!(https_image(Some(bad.into())), None, "{bad}");
-        }
-        assert_eq!(https_image(None), None);
-    }
 
     #[test]
     fn the_filter_survives_the_way_back() {

@@ -323,7 +323,7 @@ fn import_page(
             ignore_unknown: choice.ignore_unknown,
             max_mb: max_bytes / (1024 * 1024),
             max_bytes,
-            timezone: state.settings.timezone.name().to_owned(),
+            timezone: state.effective().timezone.name().to_owned(),
             file_error: outcome.file_error,
             form_error: outcome.form_error,
             report: outcome.report,
@@ -653,7 +653,7 @@ pub async fn upload(
         // Click ids in the file may belong to redirects answered a moment ago.
         state.clicks.settle().await;
     }
-    let settings = &state.settings;
+    let settings = state.effective();
     let options = import::Options {
         kind,
         dry_run,

@@ -76,7 +76,7 @@ async fn load(state: &AppState, employee_id: Option<i64>) -> Result<Vec<LinkView
         })
         .await?;
     let base = state.settings.public_base();
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let now = Utc::now();
     Ok(listings
         .into_iter()
@@ -124,6 +124,68 @@ struct MyLinksPage {
     followers: Vec<FollowerField>,
     followers_error: Option<String>,
     notice: Option<String>,
+    /// Their row on every employee board over the last days (`app::my_stats`).
+    stats: Vec<MyStatView>,
+    stats_days: i64,
+}
+
+/// One tile of "my stats": what the board counts, their value, and their rank.
+pub struct MyStatView {
+    pub label: String,
+    pub value: String,
+    pub rank: String,
+}
+
+/// "My stats" covers this many local days, today included.
+const MY_STATS_DAYS: i64 = 30;
+
+async fn my_stats(state: &AppState, user: &CurrentUser) -> Result<Vec<MyStatView>, PageError> {
+    let effective = state.effective();
+    let tz = effective.timezone;
+    let now = chrono::Utc::now();
+    let today = now.with_timezone(&tz).date_naive();
+    let first = today - chrono::Duration::days(MY_STATS_DAYS - 1);
+    let period = crate::domain::period::Period::parse(
+        Some(&first.to_string()),
+        Some(&(today + chrono::Duration::days(1)).to_string()),
+        tz,
+        now,
+    )
+    .map_err(|_| PageError::Internal)?;
+    let currency = effective.default_currency.clone();
+    let filter = crate::store::reports::ReportFilter {
+        period,
+        campaign_id: None,
+        team: None,
+        network: None,
+        unique: false,
+        currency: currency.clone(),
+        model: crate::domain::attribution::Model::LastClick,
+        influenced: false,
+        sources: Sources::ALL,
+        channel: None,
+        influence: crate::domain::kpi::Influence::Reach,
+    };
+    let employee_id = user.id;
+    let ranks = state
+        .db
+        .run(move |conn| crate::app::my_stats::my_ranks(conn, employee_id, &filter))
+        .await?;
+    let t = Tr::current();
+    Ok(ranks
+        .into_iter()
+        .map(|r| MyStatView {
+            label: t.get(&format!("board.{}.value", r.board.name())),
+            value: r
+                .value
+                .map(|v| super::leaderboards::value_text(&t, r.board, v, &currency))
+                .unwrap_or_else(|| "—".to_string()),
+            rank: match r.rank {
+                Some(rank) => t.with2("mystats.rank", "rank", rank, "of", r.of),
+                None => t.get("mystats.unranked"),
+            },
+        })
+        .collect())
 }
 
 /// What `/me` shows besides the stored data: a refused form with its errors, or a notice.
@@ -167,7 +229,7 @@ pub async fn my_page(
             store::snapshots::latest_followers_at(conn, &pairs, store::now(), Sources::ALL)
         })
         .await?;
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let followers = Network::ALL
         .into_iter()
         .map(|network| {
@@ -181,9 +243,12 @@ pub async fn my_page(
             )
         })
         .collect();
+    let stats = my_stats(state, user).await?;
     render(
         status,
         &MyLinksPage {
+            stats,
+            stats_days: MY_STATS_DAYS,
             title: "page.me",
             nav: Some(Nav::new(user, "me")),
             t: Tr::current(),

@@ -3,7 +3,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::Duration;
 use serde::Deserialize;
 
 use super::{render, see_other, Nav, Tr};
@@ -25,12 +24,18 @@ struct LoginPage {
     next: String,
     email: String,
     error: Option<String>,
+    notice: Option<String>,
     setup_hint: bool,
+    /// Whether "sign in with your company account" is offered (an OIDC provider is set).
+    sso: bool,
 }
 
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    /// `?reset=1` after a password was set through a reset link.
+    #[serde(default)]
+    reset: Option<String>,
 }
 
 /// Only local paths, so the login page cannot bounce a user to another site (the rule is
@@ -45,6 +50,17 @@ fn page(
     next: String,
     email: String,
     error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    page_with_notice(state, status, next, email, error, None)
+}
+
+fn page_with_notice(
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    email: String,
+    error: Option<String>,
+    notice: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let token = auth::random_token();
     let setup_hint = state
@@ -62,7 +78,9 @@ fn page(
             next,
             email,
             error,
+            notice,
             setup_hint,
+            sso: state.sso.is_some(),
         },
     )?;
     response
@@ -79,12 +97,17 @@ pub async fn form(
     state: web::Data<AppState>,
     query: web::Query<NextQuery>,
 ) -> Result<HttpResponse, PageError> {
-    page(
+    let notice = query
+        .reset
+        .is_some()
+        .then(|| Tr::current().get("account.reset-done"));
+    page_with_notice(
         &state,
         StatusCode::OK,
         safe_next(query.next.as_deref()),
         String::new(),
         None,
+        notice,
     )
 }
 
@@ -137,15 +160,15 @@ pub async fn submit(
     let lookup = email.clone();
     let credentials = state
         .db
-        .run(move |conn| store::employees::find_credentials(conn, &lookup))
+        .run(move |conn| store::employees::find_login(conn, &lookup))
         .await?;
     // Verify against a dummy hash for unknown accounts so both cases take as long.
     let password = form.password;
-    let (id, ok) = web::block(move || match credentials {
-        Some((id, hash)) => (Some(id), password::verify(&password, &hash)),
-        None => {
+    let (id, active, ok) = web::block(move || match credentials {
+        Some((id, Some(hash), active)) => (Some(id), active, password::verify(&password, &hash)),
+        _ => {
             let _ = password::verify(&password, password::dummy_hash());
-            (None, false)
+            (None, false, false)
         }
     })
     .await
@@ -153,24 +176,20 @@ pub async fn submit(
     let Some(employee_id) = id.filter(|_| ok) else {
         return page(&state, StatusCode::UNAUTHORIZED, next, form.email, wrong());
     };
+    if !active {
+        // The right password of a deactivated account: say so (only its owner learns it).
+        return page(
+            &state,
+            StatusCode::FORBIDDEN,
+            next,
+            form.email,
+            Some(Tr::current().get("account.deactivated")),
+        );
+    }
 
-    let token = auth::random_token();
-    let token_hash = auth::hash_token(&token);
-    let days = state.settings.session_days;
-    let expires = store::now() + Duration::days(days.into());
-    state
-        .db
-        .run(move |conn| store::sessions::insert(conn, &token_hash, employee_id, expires))
-        .await?;
+    let cookie = auth::start_session(&state, employee_id).await?;
     tracing::info!(employee_id, "signed in");
     let mut response = see_other(&next);
-    let cookie = auth::new_session_cookie(
-        &state.cookie_key,
-        employee_id,
-        &token,
-        state.settings.secure_cookies(),
-        days,
-    );
     response
         .add_cookie(&cookie)
         .map_err(|_| PageError::Internal)?;

@@ -192,7 +192,7 @@ pub async fn page(
     form: web::Query<FilterForm>,
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let filter = form.parse(tz);
     let page = form.page();
     let offset = (page - 1) * PAGE_SIZE;

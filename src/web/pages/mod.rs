@@ -3,16 +3,25 @@
 pub mod account;
 pub mod admin;
 pub mod brands;
+pub mod campaigns;
+pub mod content;
 pub mod conversions;
+pub mod dashboard;
 pub mod errors;
 pub mod feed;
 pub mod import;
+pub mod invitations;
+pub mod keys;
+pub mod leaderboards;
 pub mod links;
 pub mod login;
 pub mod mentions;
+pub mod password;
 pub mod self_report;
 pub mod sentiment;
+pub mod settings;
 pub mod setup;
+pub mod sso;
 pub mod support;
 
 use actix_web::http::header;
@@ -31,6 +40,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::post().to(login::submit)),
         )
         .route("/logout", web::post().to(login::logout))
+        .route("/login/sso", web::get().to(sso::start))
+        .route("/login/sso/callback", web::get().to(sso::callback))
+        // Accounts (issue 13): invitation and reset links, forgot and change password.
+        .service(
+            web::resource("/invite/{token}")
+                .route(web::get().to(invitations::invite_form))
+                .route(web::post().to(invitations::invite_submit)),
+        )
+        .service(
+            web::resource("/reset/{token}")
+                .route(web::get().to(invitations::reset_form))
+                .route(web::post().to(invitations::reset_submit)),
+        )
+        .service(
+            web::resource("/reset")
+                .route(web::get().to(password::forgot_form))
+                .route(web::post().to(password::forgot)),
+        )
+        .service(
+            web::resource("/me/password")
+                .route(web::get().to(password::change_form))
+                .route(web::post().to(password::change)),
+        )
         .service(
             web::resource("/setup")
                 .route(web::get().to(setup::form))
@@ -54,13 +86,82 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/admin/links", web::get().to(links::all))
         .route("/admin/links/{id}/toggle", web::post().to(links::toggle))
-        .route("/admin", web::get().to(admin::home))
+        .route("/admin", web::get().to(dashboard::page))
+        .route("/admin/leaderboards", web::get().to(leaderboards::page))
+        .route(
+            "/admin/leaderboards/{board}.csv",
+            web::get().to(leaderboards::csv),
+        )
         .service(
             web::resource("/admin/employees")
                 .route(web::get().to(admin::employees))
                 .route(web::post().to(admin::add_employee)),
         )
+        .route(
+            "/admin/employees/invite-csv",
+            web::post().to(admin::invite_csv),
+        )
+        .service(
+            web::resource("/admin/employees/{id}")
+                .route(web::get().to(admin::employee))
+                .route(web::post().to(admin::edit_employee)),
+        )
+        .route(
+            "/admin/employees/{id}/invite",
+            web::post().to(admin::invite),
+        )
+        .route(
+            "/admin/employees/{id}/reset-link",
+            web::post().to(admin::reset_link),
+        )
+        .route(
+            "/admin/employees/{id}/deactivate",
+            web::post().to(admin::deactivate),
+        )
+        .route(
+            "/admin/employees/{id}/reactivate",
+            web::post().to(admin::reactivate),
+        )
+        .route(
+            "/admin/employees/{id}/sessions/end",
+            web::post().to(admin::end_sessions),
+        )
         .route("/admin/teams", web::post().to(admin::add_team))
+        .route("/admin/teams/{id}", web::post().to(admin::rename_team))
+        // Content and campaigns (issue 12).
+        .service(
+            web::resource("/admin/content")
+                .route(web::get().to(content::list))
+                .route(web::post().to(content::create)),
+        )
+        .service(
+            web::resource("/admin/content/{id}")
+                .route(web::get().to(content::edit))
+                .route(web::post().to(content::save)),
+        )
+        .route(
+            "/admin/content/{id}/archive",
+            web::post().to(content::archive),
+        )
+        .route("/admin/content/{id}/pin", web::post().to(content::pin))
+        .service(
+            web::resource("/admin/campaigns")
+                .route(web::get().to(campaigns::list))
+                .route(web::post().to(campaigns::create)),
+        )
+        .route(
+            "/admin/campaigns/preview",
+            web::get().to(campaigns::preview),
+        )
+        .service(
+            web::resource("/admin/campaigns/{id}")
+                .route(web::get().to(campaigns::edit))
+                .route(web::post().to(campaigns::save)),
+        )
+        .route(
+            "/admin/campaigns/{id}/archive",
+            web::post().to(campaigns::archive),
+        )
         .route("/admin/conversions", web::get().to(conversions::page))
         .route("/admin/conversions.csv", web::get().to(conversions::csv))
         .service(
@@ -96,6 +197,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::resource("/admin/support")
                 .route(web::get().to(support::page))
                 .route(web::post().to(support::add)),
+        )
+        .service(
+            web::resource("/admin/keys")
+                .route(web::get().to(keys::page))
+                .route(web::post().to(keys::create)),
+        )
+        .service(
+            web::resource("/admin/keys/{id}/revoke")
+                .route(web::get().to(keys::confirm_revoke))
+                .route(web::post().to(keys::revoke)),
+        )
+        .service(
+            web::resource("/admin/settings")
+                .route(web::get().to(settings::page))
+                .route(web::post().to(settings::save)),
         );
 }
 
@@ -107,6 +223,46 @@ pub struct Nav {
     pub active: &'static str,
 }
 
+/// One entry of the navigation: where it goes, its catalog key, and the `active` id of
+/// the pages it stands for.
+pub struct NavLink {
+    pub href: &'static str,
+    pub key: &'static str,
+    pub id: &'static str,
+}
+
+const fn link(href: &'static str, key: &'static str, id: &'static str) -> NavLink {
+    NavLink { href, key, id }
+}
+
+/// What an admin opens every day, in the header itself.
+const ADMIN_PRIMARY: &[NavLink] = &[
+    link("/admin", "nav.overview", "home"),
+    link("/admin/leaderboards", "nav.leaderboards", "leaderboards"),
+    link("/admin/conversions", "nav.conversions", "conversions"),
+    link("/admin/links", "nav.links", "links"),
+    link("/admin/content", "nav.content", "content"),
+    link("/admin/campaigns", "nav.campaigns", "campaigns"),
+    link("/admin/employees", "nav.employees", "employees"),
+];
+
+/// The rest of the admin pages, behind "More" on wide screens.
+const ADMIN_MORE: &[NavLink] = &[
+    link("/admin/mentions", "nav.mentions", "mentions"),
+    link("/admin/brands", "nav.brands", "brands"),
+    link("/admin/sentiment", "nav.sentiment", "sentiment"),
+    link("/admin/support", "nav.support", "support"),
+    link("/admin/import", "nav.import", "import"),
+    link("/admin/keys", "nav.keys", "keys"),
+    link("/admin/settings", "nav.settings", "settings"),
+];
+
+/// Every signed-in person's own pages.
+const PERSONAL: &[NavLink] = &[
+    link("/feed", "nav.feed", "feed"),
+    link("/me", "nav.me", "me"),
+];
+
 impl Nav {
     pub fn new(user: &CurrentUser, active: &'static str) -> Nav {
         Nav {
@@ -115,6 +271,26 @@ impl Nav {
             csrf: user.csrf.clone(),
             active,
         }
+    }
+
+    /// The header's links (admins' daily pages, then the person's own).
+    pub fn primary(&self) -> impl Iterator<Item = &'static NavLink> {
+        let admin: &'static [NavLink] = if self.is_admin { ADMIN_PRIMARY } else { &[] };
+        admin.iter().chain(PERSONAL)
+    }
+
+    /// The links behind "More" (empty for employees).
+    pub fn more(&self) -> &'static [NavLink] {
+        if self.is_admin {
+            ADMIN_MORE
+        } else {
+            &[]
+        }
+    }
+
+    /// Whether the current page is one of the "More" links (so "More" shows as current).
+    pub fn in_more(&self) -> bool {
+        self.more().iter().any(|l| l.id == self.active)
     }
 }
 

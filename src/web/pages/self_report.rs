@@ -126,7 +126,7 @@ pub async fn report_metrics(
             observed_at: None,
         },
         store::now(),
-        state.settings.timezone,
+        state.effective().timezone,
     );
     let reading = match checked {
         Ok(reading) => reading,
@@ -220,7 +220,7 @@ pub async fn report_followers(
     let fields: HashMap<String, String> = form.into_inner().into_iter().collect();
     user.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
     let now = store::now();
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let mut batch = Vec::new();
     let mut draft: HashMap<Network, (String, Option<String>)> = HashMap::new();
     let mut refused = false;

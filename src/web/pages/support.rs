@@ -202,7 +202,7 @@ impl SummaryView {
 }
 
 /// [`format_duration`] in the page's language (`2 h 10 min`, `2시간 10분`).
-fn duration(t: &Tr, seconds: i64) -> String {
+pub(super) fn duration(t: &Tr, seconds: i64) -> String {
     if t.locale() == crate::i18n::Locale::En {
         return format_duration(seconds);
     }
@@ -281,7 +281,7 @@ async fn support_page(
     form: CaseForm,
     errors: CaseErrors,
 ) -> Result<HttpResponse, PageError> {
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let t = Tr::current();
     let parsed = filter_form.parse(tz);
     let page = filter_form.page();
@@ -388,7 +388,7 @@ pub async fn add(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     user.check_csrf(&form.csrf)?;
-    let tz = state.settings.timezone;
+    let tz = state.effective().timezone;
     let opened_at = record::local_input(&form.opened_at, tz);
     let first_response_at = record::local_input(&form.first_response_at, tz);
     let resolved_at = record::local_input(&form.resolved_at, tz);

@@ -1,0 +1,3 @@
+DROP TABLE content_texts;
+DROP INDEX content_feed_order;
+ALTER TABLE content DROP COLUMN pinned;
