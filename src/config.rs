@@ -40,6 +40,7 @@ pub struct RawSettings {
     pub click_durability: Option<String>,
     pub session_days: Option<u32>,
     pub login_attempts_per_minute: Option<u32>,
+    pub login_attempts_per_account: Option<u32>,
     pub repeat_click_seconds: Option<u32>,
     pub scanner_burst_ms: Option<u32>,
     pub scanner_burst_links: Option<u32>,
@@ -61,6 +62,7 @@ pub struct RawSettings {
     pub oidc_jit_team: Option<String>,
     pub image_fetch_ms: Option<u64>,
     pub image_fetch_private: Option<bool>,
+    pub retention_check_ms: Option<u64>,
 }
 
 /// The settings' names (lowercase, without the `CHORUS_` prefix). Other `CHORUS_*`
@@ -92,6 +94,7 @@ const KEYS: &[&str] = &[
     "click_durability",
     "session_days",
     "login_attempts_per_minute",
+    "login_attempts_per_account",
     "repeat_click_seconds",
     "scanner_burst_ms",
     "scanner_burst_links",
@@ -113,7 +116,13 @@ const KEYS: &[&str] = &[
     "oidc_jit_team",
     "image_fetch_ms",
     "image_fetch_private",
+    "retention_check_ms",
 ];
+
+/// The window of `CHORUS_LOGIN_ATTEMPTS_PER_ACCOUNT`: long enough that guessing one
+/// account's password from many addresses gets nowhere, short enough that its owner is not
+/// locked out for long by someone else's guessing.
+pub const LOGIN_ACCOUNT_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Where the data lives; the URL scheme picks the backend, never a guess.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,7 +280,11 @@ pub struct Settings {
     pub spool_dir: PathBuf,
     pub click_durability: ClickDurability,
     pub session_days: u32,
+    /// Sign-in attempts per minute from one client (an IPv4 address or an IPv6 /64).
     pub login_attempts_per_minute: u32,
+    /// Sign-in attempts on one account (by e-mail address) per [`LOGIN_ACCOUNT_WINDOW`],
+    /// from anywhere.
+    pub login_attempts_per_account: u32,
     /// Verified-click rules (DESIGN.md §3): repeat window and scanner-burst shape.
     pub click_policy: crate::domain::verify::Policy,
     /// The largest CSV file `/admin/import` accepts, in bytes.
@@ -308,6 +321,8 @@ pub struct Settings {
     pub image_fetch_every: Duration,
     /// Whether preview images may come from private and loopback addresses.
     pub image_fetch_private: bool,
+    /// How often each instance deletes raw clicks past the retention period.
+    pub retention_every: Duration,
 }
 
 /// The bearer token `/metrics` requires; its `Debug` does not print it.
@@ -656,6 +671,10 @@ impl Settings {
             "CHORUS_LOGIN_ATTEMPTS_PER_MINUTE",
             raw.login_attempts_per_minute.unwrap_or(5).into(),
         )? as u32;
+        let login_attempts_per_account = positive(
+            "CHORUS_LOGIN_ATTEMPTS_PER_ACCOUNT",
+            raw.login_attempts_per_account.unwrap_or(10).into(),
+        )? as u32;
 
         let burst_links = raw.scanner_burst_links.unwrap_or(3);
         if burst_links < 2 {
@@ -751,7 +770,16 @@ impl Settings {
             ));
         }
 
+        let retention_check_ms = raw.retention_check_ms.unwrap_or(3_600_000);
+        if !(50..=86_400_000).contains(&retention_check_ms) {
+            return Err(invalid(
+                "CHORUS_RETENTION_CHECK_MS",
+                "must be between 50 and 86400000",
+            ));
+        }
+
         Ok(Settings {
+            retention_every: Duration::from_millis(retention_check_ms),
             image_fetch_every: Duration::from_millis(image_fetch_ms),
             image_fetch_private: raw.image_fetch_private.unwrap_or(false),
             sso,
@@ -780,6 +808,7 @@ impl Settings {
             click_durability,
             session_days,
             login_attempts_per_minute,
+            login_attempts_per_account,
             click_policy,
             import_max_bytes: import_max_mb * 1024 * 1024,
             shutdown_wait,

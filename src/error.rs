@@ -155,6 +155,11 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %err, "query failed");
                 ApiError::Internal
             }
+            // A bug, not an outage: a 503 would send clients and load balancers retrying.
+            StoreError::Panicked(message) => {
+                tracing::error!(panic = %message, "database call panicked");
+                ApiError::Internal
+            }
         }
     }
 }
@@ -202,6 +207,10 @@ impl From<StoreError> for PageError {
                 tracing::error!(error = %err, "database unavailable");
                 PageError::Unavailable
             }
+            StoreError::Panicked(message) => {
+                tracing::error!(panic = %message, "database call panicked on a page");
+                PageError::Internal
+            }
             other => {
                 tracing::error!(error = %other, "query failed on a page");
                 PageError::Internal
@@ -242,5 +251,32 @@ impl ResponseError for PageError {
                 .finish();
         }
         crate::web::pages::errors::render(self.status_code(), self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_database_call_is_an_internal_error_not_an_outage() {
+        let panicked = || StoreError::Panicked("boom".into());
+        assert_eq!(
+            ApiError::from(panicked()).status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            PageError::from(panicked()).status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        // An unavailable pool stays what it is.
+        assert_eq!(
+            ApiError::from(StoreError::Unavailable).status_code(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
+        assert_eq!(
+            PageError::from(StoreError::Unavailable).status_code(),
+            StatusCode::SERVICE_UNAVAILABLE
+        );
     }
 }

@@ -148,6 +148,7 @@ impl Application {
             .map(|t| format!("{}/setup?token={t}", settings.public_base()));
 
         crate::web::auth::spawn_session_sweeper(db.clone(), settings.session_idle);
+        let db_for_retention = db.clone();
         crate::app::preview_images::spawn_fetcher(
             db.clone(),
             settings.image_fetch_every,
@@ -166,6 +167,7 @@ impl Application {
             live.clone(),
         ));
         live.spawn_refresher();
+        crate::app::retention::spawn(db_for_retention, live.clone(), settings.retention_every);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

@@ -125,7 +125,7 @@ settings-label-click-retention-days = Raw-click retention in days
 settings-retention-hint = (blank: keep; at most { $max })
 settings-retention-placeholder = keep
 settings-retention-forever = keep for ever
-settings-retention-not-enforced = Chorus stores this period now; no job deletes raw clicks yet (a later release will). Daily counts are kept either way. It may not be shorter than the attribution window.
+settings-retention-not-enforced = Raw clicks older than this are deleted every hour; the daily counts they were counted in are kept, so reports keep their numbers, and conversions keep their attribution. It may not be shorter than the attribution window.
 
 settings-error-whole-number = Enter a whole number.
 settings-error-whole-number-or-blank = Enter a whole number of days, or leave it blank to keep raw clicks.

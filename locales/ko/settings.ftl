@@ -116,7 +116,7 @@ settings-label-click-retention-days = 원본 클릭 보관 기간(일)
 settings-retention-hint = (비우면 계속 보관, 최대 { $max })
 settings-retention-placeholder = 계속 보관
 settings-retention-forever = 계속 보관
-settings-retention-not-enforced = 지금은 기간만 저장하며, 원본 클릭을 지우는 작업은 아직 없습니다(이후 릴리스에서 추가). 일별 집계는 어느 경우든 유지됩니다. 기여 기간보다 짧을 수 없습니다.
+settings-retention-not-enforced = 이보다 오래된 원시 클릭은 매시간 삭제됩니다. 집계된 일별 수치는 남으므로 보고서 수치는 그대로이고, 전환의 귀속도 유지됩니다. 귀속 기간보다 짧게 설정할 수 없습니다.
 
 settings-error-whole-number = 정수를 입력하세요.
 settings-error-whole-number-or-blank = 일 수를 정수로 입력하거나, 원본 클릭을 계속 보관하려면 비워 두세요.

@@ -1,11 +1,19 @@
 //! Breakdowns of verified human clicks (`GET /api/v1/breakdowns/{dimension}`, its CSV, and
 //! later the dashboard): the `clicks` KPI of a period and filter, split by the share's
 //! network or by the clicks' country, device class, browser or referrer host. Read from
-//! rollups only (`store::breakdowns`), never from raw clicks.
+//! rollups only (`store::breakdowns`), never from raw clicks. The drill-down reports of one
+//! share ([`share_report`]) and one employee ([`employee_report`]) live here too: they are
+//! these breakdowns narrowed to a share, beside the figures the API gives for it.
+
+use chrono::NaiveDate;
 
 use crate::db::DbConnection;
+use crate::store;
 use crate::store::breakdowns::{self, Facet};
+use crate::store::conversions::{ConversionFilter, ConversionListing};
 use crate::store::reports::ReportFilter;
+use crate::store::shares::{Share, ShareStats};
+use crate::store::snapshots::MetricsSnapshot;
 use crate::store::StoreError;
 
 /// What human clicks are split by.
@@ -73,15 +81,174 @@ pub struct Breakdown {
 
 /// The breakdown for a request, on the caller's connection.
 pub fn breakdown(conn: &mut DbConnection, req: &BreakdownRequest) -> Result<Breakdown, StoreError> {
+    breakdown_of(conn, req, None)
+}
+
+/// [`breakdown`] narrowed to one share's clicks when `share` is set (the share drill-down
+/// and `GET /api/v1/breakdowns/{dimension}?share_id=`); `None` is [`breakdown`] itself.
+/// The share filter sits beside the request rather than in it so the callers that split
+/// every share's clicks keep their shape.
+pub fn breakdown_of(
+    conn: &mut DbConnection,
+    req: &BreakdownRequest,
+    share: Option<i64>,
+) -> Result<Breakdown, StoreError> {
     let counts = match req.dimension {
-        Dimension::Network => breakdowns::count_by_network(conn, &req.filter)?,
-        Dimension::Click(facet) => breakdowns::count_by_facet(conn, facet, &req.filter)?,
+        Dimension::Network => breakdowns::count_by_network(conn, &req.filter, share)?,
+        Dimension::Click(facet) => breakdowns::count_by_facet(conn, facet, &req.filter, share)?,
     };
     let (total, rows) = rank(counts, req.limit);
     Ok(Breakdown {
         dimension: req.dimension,
         total,
         rows,
+    })
+}
+
+/// Everything the share drill-down (`/admin/shares/{id}`) shows of one share.
+#[derive(Debug, Clone)]
+pub struct ShareReport {
+    pub share: Share,
+    pub employee_name: String,
+    pub content_title: String,
+    /// All time, exactly as `GET /api/v1/shares/{id}` reports them.
+    pub stats: ShareStats,
+    /// Human clicks on every local day of the period, zero days included.
+    pub days: Vec<(NaiveDate, i64)>,
+    /// Human clicks of the period by country, device and referrer ([`breakdown_of`]).
+    pub country: Breakdown,
+    pub device: Breakdown,
+    pub referrer: Breakdown,
+    /// Conversions of the period attributed to the share, newest first.
+    pub conversions: Vec<ConversionListing>,
+    /// Its metrics snapshots, newest first.
+    pub snapshots: Vec<MetricsSnapshot>,
+}
+
+/// Most rows of each breakdown, conversion list and snapshot list on the drill-down.
+const SHARE_ROWS: usize = 50;
+
+/// The share drill-down of share `id` over `filter`'s period (its other filters are not
+/// used: the share fixes campaign, team and network).
+///
+/// # Errors
+/// `StoreError::NotFound` when there is no such share.
+pub fn share_report(
+    conn: &mut DbConnection,
+    id: i64,
+    filter: &ReportFilter,
+) -> Result<ShareReport, StoreError> {
+    let share = store::shares::find_by_id(conn, id)?;
+    let employee_name = store::employees::find_by_id(conn, share.employee_id)?.name;
+    let content_title = store::content::find_by_id(conn, share.content_id)?.title;
+    let stats = store::shares::stats(conn, id, &filter.currency, filter.sources)?;
+    let mut by_day: std::collections::HashMap<NaiveDate, i64> =
+        breakdowns::count_share_by_day(conn, filter, id)?
+            .into_iter()
+            .collect();
+    let days = filter
+        .period
+        .first_day
+        .iter_days()
+        .take_while(|d| *d <= filter.period.last_day)
+        .map(|d| (d, by_day.remove(&d).unwrap_or(0)))
+        .collect();
+    let mut split = |facet: Facet| {
+        breakdown_of(
+            conn,
+            &BreakdownRequest {
+                dimension: Dimension::Click(facet),
+                filter: filter.clone(),
+                limit: SHARE_ROWS,
+            },
+            Some(id),
+        )
+    };
+    let country = split(Facet::Country)?;
+    let device = split(Facet::Device)?;
+    let referrer = split(Facet::Referrer)?;
+    let conversions = store::conversions::list(
+        conn,
+        &ConversionFilter {
+            from: Some(filter.period.from),
+            to: Some(filter.period.to),
+            share_id: Some(id),
+            ..ConversionFilter::default()
+        },
+        SHARE_ROWS as i64,
+        0,
+    )?;
+    let snapshots = store::snapshots::list_metrics(conn, id, filter.sources, SHARE_ROWS as i64)?;
+    Ok(ShareReport {
+        share,
+        employee_name,
+        content_title,
+        stats,
+        days,
+        country,
+        device,
+        referrer,
+        conversions,
+        snapshots,
+    })
+}
+
+/// Everything the employee drill-down (`/admin/employees/{id}/stats`) shows.
+#[derive(Debug, Clone)]
+pub struct EmployeeReport {
+    pub name: String,
+    /// Their row on every employee board ([`crate::app::my_stats::my_ranks`]).
+    pub ranks: Vec<crate::app::my_stats::MyRank>,
+    /// Their shares, newest first, each with its human clicks of the period
+    /// ([`breakdown_of`], the API's `share_id` filter).
+    pub shares: Vec<(store::shares::ShareListing, i64)>,
+    /// Conversions of the period attributed to them, newest first.
+    pub conversions: Vec<ConversionListing>,
+}
+
+/// The employee drill-down of employee `id` over `filter`.
+///
+/// # Errors
+/// `StoreError::NotFound` when there is no such employee.
+pub fn employee_report(
+    conn: &mut DbConnection,
+    id: i64,
+    filter: &ReportFilter,
+) -> Result<EmployeeReport, StoreError> {
+    let name = store::employees::find_by_id(conn, id)?.name;
+    let ranks = crate::app::my_stats::my_ranks(conn, id, filter)?;
+    let shares = store::shares::list_with_names(conn, Some(id), SHARE_ROWS as i64)?
+        .into_iter()
+        .map(|listing| {
+            let clicks = breakdown_of(
+                conn,
+                &BreakdownRequest {
+                    dimension: Dimension::Network,
+                    filter: filter.clone(),
+                    limit: 1,
+                },
+                Some(listing.share.id),
+            )?
+            .total;
+            Ok((listing, clicks))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let conversions = store::conversions::list(
+        conn,
+        &ConversionFilter {
+            from: Some(filter.period.from),
+            to: Some(filter.period.to),
+            employee_id: Some(id),
+            ..ConversionFilter::default()
+        },
+        SHARE_ROWS as i64,
+        0,
+    )?;
+    Ok(EmployeeReport {
+        name,
+        ranks,
+        shares,
+        conversions,
     })
 }
 

@@ -15,6 +15,7 @@ use crate::domain::kpi::MetricKind;
 use crate::domain::leaderboard::{Board, Ranked};
 use crate::domain::period::{Interval, Period, PeriodError};
 use crate::store::reports::ReportFilter;
+use crate::store::StoreError;
 
 /// What the dashboard is asked for.
 #[derive(Debug, Clone)]
@@ -43,7 +44,12 @@ pub struct Dashboard {
     pub by_network: Breakdown,
     /// The first rows of each asked board, in the order asked.
     pub boards: Vec<(Board, Vec<Ranked>)>,
+    /// Clicks against revenue (`/trends?kpi=clicks` with the same query), from `current`.
+    pub trend: super::trends::TrendReport,
 }
+
+/// Lags (days) and trailing window (days) of the dashboard's trend: a week each way.
+pub const TREND_DAYS: usize = 7;
 
 /// The period of the same length that ends where `period` starts.
 pub fn previous_period(period: &Period, tz: chrono_tz::Tz) -> Result<Period, PeriodError> {
@@ -65,6 +71,21 @@ pub fn dashboard(conn: &mut DbConnection, req: &DashboardRequest) -> Result<Dash
         emv_rates: req.emv_rates.clone(),
     };
     let current = kpis::kpi_report(conn, &kpi_request(req.filter.clone()))?;
+    let trend = super::trends::trend_of(
+        conn,
+        &current,
+        &super::trends::TrendRequest {
+            kpis: kpi_request(req.filter.clone()),
+            kpi: "clicks".to_string(),
+            max_lag: TREND_DAYS,
+            window: TREND_DAYS,
+        },
+    )
+    .map_err(|e| match e {
+        super::trends::TrendError::Kpi(e) => e,
+        // "clicks" is always a KPI of the report.
+        super::trends::TrendError::UnknownKpi(_) => KpiError::Store(StoreError::NotFound),
+    })?;
     let previous = kpis::kpi_report(
         conn,
         &kpi_request(ReportFilter {
@@ -98,6 +119,7 @@ pub fn dashboard(conn: &mut DbConnection, req: &DashboardRequest) -> Result<Dash
         previous_period,
         by_network,
         boards,
+        trend,
     })
 }
 

@@ -9,6 +9,7 @@ pub mod kpis;
 pub mod leaderboards;
 pub mod my_stats;
 pub mod preview_images;
+pub mod retention;
 pub mod settings;
 pub mod sso;
 pub mod trends;

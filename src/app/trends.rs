@@ -5,7 +5,8 @@
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use crate::app::kpis::{kpi_report, Figure, KpiError, KpiRequest};
+use crate::app::dashboard::figure_value;
+use crate::app::kpis::{kpi_report, Figure, KpiError, KpiReport, KpiRequest};
 use crate::db::DbConnection;
 use crate::domain::trends::{self, Direction, LagCorrelation};
 use crate::store::social::{self, SocialFilter};
@@ -76,23 +77,25 @@ pub struct TopicCount {
     pub mentions: i64,
 }
 
-fn number(figure: Figure) -> Option<f64> {
-    match figure {
-        Figure::Count(n) => Some(n as f64),
-        Figure::Amount(a) => a.map(|a| a as f64),
-        Figure::Number(n) => n,
-    }
-}
-
 pub fn trend_report(
     conn: &mut DbConnection,
     req: &TrendRequest,
 ) -> Result<TrendReport, TrendError> {
     let report = kpi_report(conn, &req.kpis)?;
+    trend_of(conn, &report, req)
+}
+
+/// The trend of `req.kpi` in a KPI report already made for `req.kpis` (the dashboard has
+/// one and need not make it twice).
+pub fn trend_of(
+    conn: &mut DbConnection,
+    report: &KpiReport,
+    req: &TrendRequest,
+) -> Result<TrendReport, TrendError> {
     let pick = |name: &str, row: &[(&'static str, Figure)]| {
         row.iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, f)| number(*f))
+            .map(|(_, f)| figure_value(*f))
     };
     if report
         .series

@@ -11,10 +11,16 @@
 //! unreachable — the batch goes to the [`Spool`] instead (flushed to disk before anyone is
 //! answered) and is replayed once the database is back. Only if even the spool cannot be
 //! written does a redirect fail, and then it is not answered as a success.
+//!
+//! The thread is supervised: should the writer panic (a bug), the panic is logged, the
+//! batch in hand is written again, and the writer goes on with the same queue, journal
+//! and spool ([`WriterStats::restarts`] counts it; `/healthz` is degraded meanwhile). A
+//! dead writer would fail every redirect until the process restarted.
 
 use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -23,7 +29,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::journal::{self, Journal, SegmentId};
 use super::spool::Spool;
-use crate::db::{Connector, DbConnection};
+use crate::db::{panic_message, Connector, DbConnection};
 use crate::domain::verify::{Policy, Verifier};
 use crate::store::clicks::{self, ClickKind, Delivery, NewClick, Visitors};
 
@@ -55,6 +61,13 @@ pub struct WriterStats {
     writing_since_ms: AtomicI64,
     /// When the oldest click waiting in the spool happened; 0 with an empty spool.
     spooled_since_ms: AtomicI64,
+    /// How many times the writer panicked and was restarted.
+    pub restarts: AtomicU64,
+    /// Set from a panic until the writer runs again (health is degraded meanwhile).
+    pub restarting: AtomicBool,
+    /// Reads that waited for the writer to commit the clicks answered before them
+    /// ([`ClickSink::settle`]); each one ends a batch early.
+    pub settles: AtomicU64,
 }
 
 impl WriterStats {
@@ -82,6 +95,9 @@ enum Job {
     /// shutdown deadline, when it is abandoned as a crash would (tests of a writer that
     /// fell behind).
     Stall(Duration),
+    /// The writer's next batch panics once it is verified, before it is written, as a bug
+    /// would (tests of the supervisor).
+    Panic,
     Shutdown,
 }
 
@@ -146,12 +162,20 @@ impl ClickSink {
         let _ = self.tx.send(Job::Stall(duration)).await;
     }
 
+    /// Makes the writer panic once, in the middle of its next batch of clicks, as a bug
+    /// would; the supervisor restarts it and writes that batch again. For tests.
+    #[doc(hidden)]
+    pub async fn panic_once(&self) {
+        let _ = self.tx.send(Job::Panic).await;
+    }
+
     /// Waits (a bounded time) until every click answered so far is in the database, so
     /// that a read right after a redirect sees it: reports, share stats, attribution.
     pub async fn settle(&self) {
         if self.journal.is_none() {
             return; // every answered click is committed already
         }
+        self.stats.settles.fetch_add(1, Ordering::Relaxed);
         let (done, wait) = oneshot::channel();
         let settled = async {
             if self.tx.send(Job::Settle(done)).await.is_ok() {
@@ -199,24 +223,28 @@ impl ClickWriter {
         let mut worker = Worker {
             give_up_at: give_up_at.clone(),
             stall_next: None,
-            connector,
-            conn: None,
-            visitors: None,
-            spool,
+            panic_next: false,
+            out: Output {
+                connector,
+                conn: None,
+                visitors: None,
+                spool,
+                stats: stats.clone(),
+                last_failure: None,
+            },
             verifier: Verifier::new(config.policy),
-            stats: stats.clone(),
-            last_failure: None,
             config,
             journal: None,
+            current: Batch::default(),
         };
-        worker.replay();
+        worker.out.replay();
         let journal = Arc::new(journal);
         worker.journal = Some(journal.clone());
         worker.replay_journal(&leftovers);
         let journal = answer_from_journal.then_some(journal);
         let thread = std::thread::Builder::new()
             .name("click-writer".into())
-            .spawn(move || worker.run(rx))?;
+            .spawn(move || worker.supervise(rx))?;
         Ok((
             ClickSink {
                 tx: tx.clone(),
@@ -255,20 +283,58 @@ impl ClickWriter {
     }
 }
 
+/// The longest pause between restarts of a writer that keeps panicking.
+const RESTART_PAUSE_MAX: Duration = Duration::from_secs(5);
+
+/// The pause before restart number `in_a_row` without a batch written in between: none
+/// for the first (a one-off bug should cost no redirect a wait), then 100 ms doubling up
+/// to [`RESTART_PAUSE_MAX`], so a bug that strikes every batch does not spin.
+fn restart_pause(in_a_row: u32) -> Duration {
+    match in_a_row {
+        0 | 1 => Duration::ZERO,
+        n => Duration::from_millis(100)
+            .saturating_mul(1 << (n - 2).min(16))
+            .min(RESTART_PAUSE_MAX),
+    }
+}
+
 struct Worker {
-    connector: Connector,
-    conn: Option<DbConnection>,
-    /// Unique visitors per share and day: in memory on SQLite, kept across reconnections.
-    visitors: Option<Visitors>,
-    spool: Spool,
+    out: Output,
     verifier: Verifier,
-    stats: Arc<WriterStats>,
-    last_failure: Option<Instant>,
     config: WriterConfig,
     journal: Option<Arc<Journal>>,
     give_up_at: Arc<OnceLock<Instant>>,
     /// Set by [`Job::Stall`].
     stall_next: Option<Duration>,
+    /// Set by [`Job::Panic`].
+    panic_next: bool,
+    /// The batch in hand. Kept here rather than on the stack so that a panic does not take
+    /// it along: the supervisor writes it again (see [`Worker::recover`]).
+    current: Batch,
+}
+
+/// A batch of clicks and who waits for it.
+#[derive(Default)]
+struct Batch {
+    clicks: Vec<NewClick>,
+    /// Earlier (already written) clicks that this batch shows to be part of a burst.
+    demote: Vec<String>,
+    waiters: Vec<oneshot::Sender<()>>,
+    journaled: HashMap<SegmentId, u64>,
+    settles: Vec<oneshot::Sender<()>>,
+}
+
+/// Where batches go: the database, else the spool. Kept apart from the rest of the worker
+/// so that it can be borrowed mutably while the batch in hand ([`Worker::current`]) is
+/// read.
+struct Output {
+    connector: Connector,
+    conn: Option<DbConnection>,
+    /// Unique visitors per share and day: in memory on SQLite, kept across reconnections.
+    visitors: Option<Visitors>,
+    spool: Spool,
+    stats: Arc<WriterStats>,
+    last_failure: Option<Instant>,
 }
 
 impl Worker {
@@ -287,7 +353,83 @@ impl Worker {
         }
     }
 
-    fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+    /// The thread's body: runs the writer and, when it panics, logs the panic, writes the
+    /// batch in hand again and runs the writer again on the same queue, journal and spool.
+    /// Then stops it (drains the queue until the shutdown deadline).
+    fn supervise(mut self, mut rx: mpsc::Receiver<Job>) {
+        let stats = self.out.stats.clone();
+        let mut in_a_row = 0;
+        loop {
+            let written_before = stats.batches.load(Ordering::Relaxed);
+            let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.serve(&mut rx))) else {
+                break;
+            };
+            stats.restarting.store(true, Ordering::Relaxed);
+            let restarts = stats.restarts.fetch_add(1, Ordering::Relaxed) + 1;
+            in_a_row = if stats.batches.load(Ordering::Relaxed) > written_before {
+                1
+            } else {
+                in_a_row + 1
+            };
+            let pause = restart_pause(in_a_row);
+            tracing::error!(
+                panic = %panic_message(payload.as_ref()),
+                clicks_in_hand = self.current.clicks.len(),
+                restarts,
+                pause_ms = pause.as_millis() as u64,
+                "the click writer panicked; restarting it on the same queue"
+            );
+            self.stall(pause);
+            self.recover();
+            stats.restarting.store(false, Ordering::Relaxed);
+            if self.past_deadline() {
+                break;
+            }
+        }
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| self.stop(&mut rx))) {
+            tracing::error!(
+                panic = %panic_message(payload.as_ref()),
+                "the click writer panicked while stopping; clicks not yet written stay in the journal for the next start"
+            );
+        }
+    }
+
+    /// After a panic: forgets what may be half done (the connection may be inside a
+    /// transaction, the visitor book halfway through an update; both are rebuilt from the
+    /// database) and writes the batch in hand again — as a replay, since it may have been
+    /// committed before the panic, and a replay skips what is stored. Should that panic
+    /// too, the batch is given up: redirects waiting for it fail (they were never answered
+    /// as stored) and its journaled clicks stay in the journal for the next start.
+    fn recover(&mut self) {
+        self.out.conn = None;
+        self.out.visitors = None;
+        self.stall_next = None;
+        self.panic_next = false;
+        let batch = std::mem::take(&mut self.current);
+        if batch.clicks.is_empty() {
+            self.finish(batch, true);
+            return;
+        }
+        let out = &mut self.out;
+        let written = catch_unwind(AssertUnwindSafe(|| {
+            out.write(&batch.clicks, &batch.demote, Delivery::Replay)
+        }));
+        let written = written.unwrap_or_else(|payload| {
+            self.out.conn = None;
+            self.out.visitors = None;
+            tracing::error!(
+                panic = %panic_message(payload.as_ref()),
+                clicks = batch.clicks.len(),
+                "the click writer panicked again on the same batch; giving it up (its journaled clicks stay in the journal for the next start)"
+            );
+            false
+        });
+        self.finish(batch, written);
+    }
+
+    /// Takes jobs off the queue and writes them, batch after batch, until a shutdown is
+    /// requested (or its deadline passes) or every sender is gone.
+    fn serve(&mut self, rx: &mut mpsc::Receiver<Job>) {
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .build()
@@ -301,21 +443,22 @@ impl Worker {
         loop {
             // With clicks waiting in the spool, wake up now and then to replay them even
             // when no new click arrives.
-            let first = if self.spool.is_empty() {
+            let first = if self.out.spool.is_empty() {
                 runtime.block_on(rx.recv())
             } else {
                 match runtime.block_on(async { tokio::time::timeout(RETRY_EVERY, rx.recv()).await })
                 {
                     Ok(job) => job,
                     Err(_) => {
-                        self.replay();
+                        self.out.replay();
                         continue;
                     }
                 }
             };
             let Some(first) = first else { break };
             if let Job::Click(click, _) = &first {
-                self.stats
+                self.out
+                    .stats
                     .writing_since_ms
                     .store(millis(click.occurred_at), Ordering::Relaxed);
             }
@@ -347,8 +490,11 @@ impl Worker {
                 break;
             }
         }
-        // Shutting down: clicks sent after the shutdown request still get written, a
-        // batch at a time, until the deadline.
+    }
+
+    /// Shutting down: clicks sent after the shutdown request still get written, a batch at
+    /// a time, until the deadline; then the journal is closed.
+    fn stop(&mut self, rx: &mut mpsc::Receiver<Job>) {
         rx.close();
         let mut rest = Vec::new();
         while !self.past_deadline() {
@@ -363,52 +509,54 @@ impl Worker {
         if !rest.is_empty() && !self.past_deadline() {
             self.process(rest);
         }
+        let stats = &self.out.stats;
         if self.past_deadline() {
             tracing::warn!(
-                pending = self.stats.pending.load(Ordering::Relaxed),
+                pending = stats.pending.load(Ordering::Relaxed),
                 "stopping the click writer at the shutdown deadline; queued clicks stay in the journal for the next start"
             );
-        } else if !self.spool.is_empty() {
-            self.replay();
+        } else if !self.out.spool.is_empty() {
+            self.out.replay();
         }
         if let Some(journal) = &self.journal {
             journal.finish();
         }
         tracing::info!(
-            committed = self.stats.committed.load(Ordering::Relaxed),
+            committed = self.out.stats.committed.load(Ordering::Relaxed),
             "click writer stopped"
         );
     }
 
     /// Writes one batch and answers its waiters; returns whether a shutdown was requested.
     fn process(&mut self, jobs: Vec<Job>) -> bool {
-        let mut batch = Vec::with_capacity(jobs.len());
-        let mut waiters = Vec::new();
-        let mut journaled: HashMap<SegmentId, u64> = HashMap::new();
-        let mut settles = Vec::new();
         let mut shutdown = false;
+        let current = &mut self.current;
         for job in jobs {
             match job {
                 Job::Click(click, ack) => {
-                    batch.push(*click);
+                    current.clicks.push(*click);
                     match ack {
-                        Ack::Waiting(done) => waiters.push(done),
-                        Ack::Journaled(segment) => *journaled.entry(segment).or_default() += 1,
+                        Ack::Waiting(done) => current.waiters.push(done),
+                        Ack::Journaled(segment) => {
+                            *current.journaled.entry(segment).or_default() += 1
+                        }
                     }
                 }
-                Job::Settle(done) => settles.push(done),
+                Job::Settle(done) => current.settles.push(done),
                 Job::Stall(duration) => self.stall_next = Some(duration),
+                Job::Panic => self.panic_next = true,
                 Job::Shutdown => shutdown = true,
             }
         }
         // The batch's first click is the oldest not yet committed (the queue is first in,
         // first out); set here too because the batch may have begun with a read's settle.
-        if let Some(oldest) = batch.first() {
-            self.stats
+        if let Some(oldest) = self.current.clicks.first() {
+            self.out
+                .stats
                 .writing_since_ms
                 .store(millis(oldest.occurred_at), Ordering::Relaxed);
         }
-        if !batch.is_empty() {
+        if !self.current.clicks.is_empty() {
             if let Some(duration) = self.stall_next.take() {
                 self.stall(duration);
                 if self.past_deadline() {
@@ -417,35 +565,47 @@ impl Worker {
                 }
             }
         }
-        if batch.is_empty() {
+        let written = if self.current.clicks.is_empty() {
             // Reads that settle keep the queue busy; the spool must still get its turn.
-            if !self.spool.is_empty() && self.may_retry() {
-                self.replay();
+            if !self.out.spool.is_empty() && self.out.may_retry() {
+                self.out.replay();
+            }
+            true
+        } else {
+            self.current.demote = verify(&mut self.verifier, &mut self.current.clicks);
+            if std::mem::take(&mut self.panic_next) {
+                panic!("the click writer was asked to panic (ClickSink::panic_once)");
+            }
+            self.out
+                .write(&self.current.clicks, &self.current.demote, Delivery::First)
+        };
+        let batch = std::mem::take(&mut self.current);
+        self.finish(batch, written);
+        shutdown
+    }
+
+    /// Answers a batch's waiters once it is written (committed or spooled) and tells the
+    /// journal; a batch that could not be written is counted as failed (its redirects that
+    /// wait fail; its journaled clicks stay in their segment for the next start). Either
+    /// way its clicks are no longer pending, and the reads that settle on it go ahead.
+    fn finish(&mut self, batch: Batch, written: bool) {
+        let stats = &self.out.stats;
+        let clicks = batch.clicks.len() as u64;
+        if written {
+            for done in batch.waiters {
+                let _ = done.send(());
+            }
+            if let (Some(journal), false) = (&self.journal, batch.journaled.is_empty()) {
+                journal.committed(&batch.journaled);
             }
         } else {
-            let demote = self.verify(&mut batch);
-            if self.write(&batch, &demote, Delivery::First) {
-                for done in waiters {
-                    let _ = done.send(());
-                }
-                if let Some(journal) = &self.journal {
-                    journal.committed(&journaled);
-                }
-            } else {
-                // Journaled clicks stay in their segment and are replayed at the next start.
-                self.stats
-                    .failed
-                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
-            }
+            stats.failed.fetch_add(clicks, Ordering::Relaxed);
         }
-        self.stats
-            .pending
-            .fetch_sub(batch.len() as u64, Ordering::Relaxed);
-        self.stats.writing_since_ms.store(0, Ordering::Relaxed);
-        for done in settles {
+        stats.pending.fetch_sub(clicks, Ordering::Relaxed);
+        stats.writing_since_ms.store(0, Ordering::Relaxed);
+        for done in batch.settles {
             let _ = done.send(());
         }
-        shutdown
     }
 
     /// Moves the segments an earlier run left behind into the database (or the spool),
@@ -462,14 +622,15 @@ impl Worker {
             let mut all_in = true;
             for chunk in clicks.chunks(self.config.batch_max.max(1)) {
                 let mut batch = chunk.to_vec();
-                let demote = self.verify(&mut batch);
-                all_in &= self.write(&batch, &demote, Delivery::Replay);
+                let demote = verify(&mut self.verifier, &mut batch);
+                all_in &= self.out.write(&batch, &demote, Delivery::Replay);
             }
             if !all_in {
                 tracing::error!(path = %path.display(), "click journal segment not replayed; it stays for the next start");
                 continue;
             }
-            self.stats
+            self.out
+                .stats
                 .replayed
                 .fetch_add(clicks.len() as u64, Ordering::Relaxed);
             tracing::info!(clicks = clicks.len(), path = %path.display(), "replayed a click journal segment");
@@ -478,48 +639,50 @@ impl Worker {
             }
         }
     }
+}
 
-    /// Flags repeats and bursts; returns earlier (already written) clicks to demote.
-    fn verify(&mut self, batch: &mut [NewClick]) -> Vec<String> {
-        // Where each click of the batch is, built on the first demotion only: most
-        // batches have none, and this was a copy of every click id.
-        let mut index: Option<HashMap<String, usize>> = None;
-        let mut demote = Vec::new();
-        for i in 0..batch.len() {
-            if batch[i].kind != ClickKind::Human {
-                continue;
-            }
-            let at_ms = batch[i].occurred_at.and_utc().timestamp_millis();
-            let verdict = self.verifier.judge(
-                &batch[i].visitor,
-                batch[i].share_id,
-                &batch[i].click_id,
-                at_ms,
-            );
-            if let Some(flag) = verdict.flag {
-                batch[i].kind = ClickKind::Flagged;
-                batch[i].flag_reason = Some(flag.as_str().to_string());
-            }
-            for earlier in verdict.demote {
-                let index = index.get_or_insert_with(|| {
-                    batch
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| (c.click_id.clone(), i))
-                        .collect()
-                });
-                match index.get(&earlier) {
-                    Some(&j) => {
-                        batch[j].kind = ClickKind::Flagged;
-                        batch[j].flag_reason = Some("burst".to_string());
-                    }
-                    None => demote.push(earlier),
+/// Flags repeats and bursts; returns earlier (already written) clicks to demote.
+fn verify(verifier: &mut Verifier, batch: &mut [NewClick]) -> Vec<String> {
+    // Where each click of the batch is, built on the first demotion only: most
+    // batches have none, and this was a copy of every click id.
+    let mut index: Option<HashMap<String, usize>> = None;
+    let mut demote = Vec::new();
+    for i in 0..batch.len() {
+        if batch[i].kind != ClickKind::Human {
+            continue;
+        }
+        let at_ms = batch[i].occurred_at.and_utc().timestamp_millis();
+        let verdict = verifier.judge(
+            &batch[i].visitor,
+            batch[i].share_id,
+            &batch[i].click_id,
+            at_ms,
+        );
+        if let Some(flag) = verdict.flag {
+            batch[i].kind = ClickKind::Flagged;
+            batch[i].flag_reason = Some(flag.as_str().to_string());
+        }
+        for earlier in verdict.demote {
+            let index = index.get_or_insert_with(|| {
+                batch
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.click_id.clone(), i))
+                    .collect()
+            });
+            match index.get(&earlier) {
+                Some(&j) => {
+                    batch[j].kind = ClickKind::Flagged;
+                    batch[j].flag_reason = Some("burst".to_string());
                 }
+                None => demote.push(earlier),
             }
         }
-        demote
     }
+    demote
+}
 
+impl Output {
     /// Commits the batch, or spools it; false only if neither worked.
     fn write(&mut self, batch: &[NewClick], demote: &[String], delivery: Delivery) -> bool {
         if !self.spool.is_empty() && self.may_retry() {
@@ -624,5 +787,19 @@ impl Worker {
             clicks = replayed,
             "replayed spooled clicks into the database"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarts_pause_only_when_the_writer_keeps_panicking() {
+        assert_eq!(restart_pause(1), Duration::ZERO);
+        assert_eq!(restart_pause(2), Duration::from_millis(100));
+        assert_eq!(restart_pause(3), Duration::from_millis(200));
+        assert_eq!(restart_pause(12), RESTART_PAUSE_MAX);
+        assert_eq!(restart_pause(u32::MAX), RESTART_PAUSE_MAX);
     }
 }

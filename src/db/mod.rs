@@ -135,8 +135,14 @@ impl r2d2::ManageConnection for Connector {
             .map_err(diesel::ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection dropped while its work panics (see [`Db::run`]) may be inside a
+    /// transaction nobody will close, or halfway through reading a statement: it is
+    /// discarded, never handed to the next caller. So is one whose transaction manager
+    /// says a transaction is still open or broke.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::connection::{Connection, TransactionManager};
+        std::thread::panicking()
+            || <DbConnection as Connection>::TransactionManager::is_broken_transaction_manager(conn)
     }
 }
 
@@ -181,6 +187,15 @@ pub fn migrate(connector: &Connector) -> Result<Vec<String>, DbError> {
     Ok(applied)
 }
 
+/// The message of a caught panic (`panic!("…")` carries a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
 /// The shared handle to the pool.
 #[derive(Clone)]
 pub struct Db {
@@ -221,6 +236,12 @@ impl Db {
 
     /// Runs blocking database work on actix's blocking threads; a pooled connection is
     /// never held across an `.await`.
+    ///
+    /// # Errors
+    /// What `work` returns; [`StoreError::Pool`] when no connection comes within the pool's
+    /// timeout; [`StoreError::Panicked`] with the panic's message when `work` panics (a bug,
+    /// not an outage: the connection it held is discarded, see `has_broken`);
+    /// [`StoreError::Unavailable`] when the blocking threads are gone (shutting down).
     pub async fn run<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
@@ -228,8 +249,13 @@ impl Db {
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(StoreError::Pool)?;
-            work(&mut conn)
+            // The connection lives inside the guarded closure, so a panic drops it while
+            // unwinding, when the pool's `has_broken` sees `panicking()` and discards it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                let mut conn = pool.get().map_err(StoreError::Pool)?;
+                work(&mut conn)
+            }))
+            .unwrap_or_else(|payload| Err(StoreError::Panicked(panic_message(payload.as_ref()))))
         })
         .await
         .map_err(|_| StoreError::Unavailable)?
@@ -242,5 +268,80 @@ impl Db {
     ) -> Result<T, StoreError> {
         let mut conn = self.pool.get().map_err(StoreError::Pool)?;
         work(&mut conn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(dir: &std::path::Path, pool: u32) -> Db {
+        let connector = Connector::new(DatabaseUrl::Sqlite(dir.join("t.db")), SqliteSync::Normal);
+        migrate(&connector).unwrap();
+        Db::open(connector, pool).unwrap()
+    }
+
+    fn count_teams(conn: &mut DbConnection, name: &str) -> Result<i64, StoreError> {
+        use crate::db::schema::teams;
+        Ok(teams::table
+            .filter(teams::name.eq(name))
+            .count()
+            .get_result(conn)?)
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_call_is_reported_as_a_panic_with_its_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite(dir.path(), 2);
+        let outcome = db
+            .run(|_| -> Result<(), StoreError> { panic!("boom {}", 42) })
+            .await;
+        match outcome {
+            Err(StoreError::Panicked(message)) => assert_eq!(message, "boom 42"),
+            other => panic!("expected a panic, got {other:?}"),
+        }
+        // The pool goes on.
+        assert_eq!(db.run(|c| count_teams(c, "x")).await.unwrap(), 0);
+    }
+
+    #[actix_web::test]
+    async fn a_panic_inside_a_transaction_leaves_nothing_and_the_connection_is_not_reused() {
+        use crate::db::schema::teams;
+        let dir = tempfile::tempdir().unwrap();
+        // One connection: were the panicked one handed back, the next call would run
+        // inside its open transaction and see the row.
+        let db = sqlite(dir.path(), 1);
+        let outcome = db
+            .run(|conn| {
+                conn.transaction::<(), diesel::result::Error, _>(|conn| {
+                    diesel::insert_into(teams::table)
+                        .values((
+                            teams::name.eq("ghost"),
+                            teams::created_at.eq(crate::store::now()),
+                        ))
+                        .execute(conn)?;
+                    panic!("inside a transaction")
+                })?;
+                Ok(())
+            })
+            .await;
+        assert!(
+            matches!(outcome, Err(StoreError::Panicked(_))),
+            "{outcome:?}"
+        );
+        assert_eq!(db.run(|c| count_teams(c, "ghost")).await.unwrap(), 0);
+        let written = db
+            .run(|conn| {
+                diesel::insert_into(teams::table)
+                    .values((
+                        teams::name.eq("real"),
+                        teams::created_at.eq(crate::store::now()),
+                    ))
+                    .execute(conn)?;
+                Ok(())
+            })
+            .await;
+        assert!(written.is_ok(), "{written:?}");
+        assert_eq!(db.run(|c| count_teams(c, "real")).await.unwrap(), 1);
     }
 }

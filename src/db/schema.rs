@@ -258,6 +258,7 @@ diesel::table! {
         api_key_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         public_external_id -> Nullable<Text>,
+        unattributed_reason -> Nullable<Text>,
     }
 }
 

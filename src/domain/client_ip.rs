@@ -258,6 +258,84 @@ fn parse_address(s: &str) -> Option<IpAddr> {
         .and_then(|inner| inner.parse::<IpAddr>().ok())
 }
 
+/// What a rate limit counts against: one client, as far as its address can tell.
+///
+/// An IPv4 address is one client (or one NAT, which is the best anyone can do). A full
+/// IPv6 address is not: a subscriber is routed a whole /64 (often a /56 or /48) and may
+/// use any address in it, so a limit keyed by the full address hands out 2^64 fresh
+/// budgets. The /64 is the smallest block one client cannot step out of (privacy
+/// extensions, SLAAC and DHCPv6 all stay inside it), so that is the key. IPv4-mapped IPv6
+/// addresses (`::ffff:a.b.c.d`) are IPv4.
+///
+/// No `Display`: the key is an address, and addresses are not logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct AddressBlock(IpAddr);
+
+impl AddressBlock {
+    /// The length of the IPv6 prefix treated as one client.
+    pub const IPV6_PREFIX: u8 = 64;
+
+    /// The block `ip` belongs to: the address itself for IPv4, its /64 for IPv6.
+    pub fn of(ip: IpAddr) -> AddressBlock {
+        match ip.to_canonical() {
+            IpAddr::V4(v4) => AddressBlock(IpAddr::V4(v4)),
+            IpAddr::V6(v6) => {
+                let bits = u128::from(v6) & (u128::MAX << (128 - u32::from(Self::IPV6_PREFIX)));
+                AddressBlock(IpAddr::V6(bits.into()))
+            }
+        }
+    }
+
+    /// The block's first address (the address itself for IPv4).
+    pub fn network(&self) -> IpAddr {
+        self.0
+    }
+}
+
+/// Whether the request reached the operator's proxy over https, as that proxy says.
+///
+/// `X-Forwarded-Proto` and the `proto=` parameters of RFC 7239 `Forwarded` are believed
+/// only when the TCP `peer` is a trusted proxy: from anyone else they are the client's
+/// word. Pass each header's lines joined with `", "`. Any `https` among the values
+/// counts: the answer only decides whether cookies are marked `Secure`, and a client
+/// that forges `https` on a plain-http path only makes its own browser drop its own
+/// cookies, while missing a real `https` would let a session cookie travel in clear text
+/// later. A malformed `Forwarded` header says nothing.
+pub fn forwarded_https(
+    peer: IpAddr,
+    forwarded: Option<&str>,
+    x_forwarded_proto: Option<&str>,
+    trusted: &TrustedProxies,
+) -> bool {
+    if !trusted.contains(peer) {
+        return false;
+    }
+    let https = |value: &str| value.trim().eq_ignore_ascii_case("https");
+    if x_forwarded_proto.is_some_and(|h| h.split(',').any(https)) {
+        return true;
+    }
+    forwarded
+        .and_then(forwarded_protos)
+        .is_some_and(|protos| protos.iter().any(|p| https(p)))
+}
+
+/// The `proto=` values of a `Forwarded` header; `None` when it is not well formed.
+fn forwarded_protos(header: &str) -> Option<Vec<String>> {
+    let mut protos = Vec::new();
+    for element in split_outside_quotes(header, ',')? {
+        for pair in split_outside_quotes(element, ';')? {
+            if pair.trim().is_empty() {
+                continue;
+            }
+            let (name, value) = pair.split_once('=')?;
+            if name.trim().eq_ignore_ascii_case("proto") {
+                protos.push(unquote(value.trim())?);
+            }
+        }
+    }
+    Some(protos)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,5 +653,122 @@ mod tests {
         assert_eq!(unquote("token").as_deref(), Some("token"));
         assert_eq!(unquote(r#""open"#), None);
         assert_eq!(unquote(r#""trailing\""#), None);
+    }
+
+    // -- AddressBlock -----------------------------------------------------------------------
+
+    #[test]
+    fn ipv4_addresses_are_their_own_block() {
+        assert_eq!(AddressBlock::of(ip("192.0.2.7")).network(), ip("192.0.2.7"));
+        assert_ne!(
+            AddressBlock::of(ip("192.0.2.7")),
+            AddressBlock::of(ip("192.0.2.8"))
+        );
+    }
+
+    #[test]
+    fn ipv6_addresses_are_keyed_by_their_64() {
+        let block = AddressBlock::of(ip("2001:db8:aa:bb:1:2:3:4"));
+        assert_eq!(block.network(), ip("2001:db8:aa:bb::"));
+        for same in [
+            "2001:db8:aa:bb::1",
+            "2001:db8:aa:bb:ffff:ffff:ffff:ffff",
+            "2001:db8:aa:bb::",
+        ] {
+            assert_eq!(AddressBlock::of(ip(same)), block, "{same}");
+        }
+        for other in ["2001:db8:aa:bc::1", "2001:db8:aa::1", "2001:db9:aa:bb::1"] {
+            assert_ne!(AddressBlock::of(ip(other)), block, "{other}");
+        }
+    }
+
+    #[test]
+    fn mapped_ipv4_is_ipv4_not_a_64() {
+        // All of ::ffff:0:0/96 is one /64; treated as IPv6 it would be one shared budget.
+        assert_eq!(
+            AddressBlock::of(ip("::ffff:192.0.2.7")),
+            AddressBlock::of(ip("192.0.2.7"))
+        );
+        assert_ne!(
+            AddressBlock::of(ip("::ffff:192.0.2.7")),
+            AddressBlock::of(ip("::ffff:192.0.2.8"))
+        );
+    }
+
+    // -- forwarded_https --------------------------------------------------------------------
+
+    #[test]
+    fn https_is_believed_only_from_a_trusted_proxy() {
+        let proxies = trusted("10.0.0.0/8");
+        let proxy = ip("10.0.0.1");
+        assert!(forwarded_https(proxy, None, Some("https"), &proxies));
+        assert!(forwarded_https(proxy, None, Some(" HTTPS "), &proxies));
+        assert!(!forwarded_https(proxy, None, Some("http"), &proxies));
+        assert!(!forwarded_https(proxy, None, None, &proxies));
+        let stranger = ip("203.0.113.9");
+        assert!(!forwarded_https(
+            stranger,
+            Some("proto=https"),
+            Some("https"),
+            &proxies
+        ));
+        assert!(!forwarded_https(
+            proxy,
+            None,
+            Some("https"),
+            &TrustedProxies::none()
+        ));
+    }
+
+    #[test]
+    fn any_https_hop_counts() {
+        let proxies = trusted("10.0.0.0/8");
+        let proxy = ip("10.0.0.1");
+        assert!(forwarded_https(proxy, None, Some("https, http"), &proxies));
+        assert!(forwarded_https(proxy, None, Some("http, https"), &proxies));
+    }
+
+    #[test]
+    fn forwarded_proto_is_read() {
+        let proxies = trusted("10.0.0.0/8");
+        let proxy = ip("10.0.0.1");
+        assert!(forwarded_https(
+            proxy,
+            Some("for=192.0.2.1;proto=https"),
+            None,
+            &proxies
+        ));
+        assert!(forwarded_https(
+            proxy,
+            Some("for=192.0.2.1;Proto=\"https\";by=x"),
+            None,
+            &proxies
+        ));
+        assert!(forwarded_https(
+            proxy,
+            Some("for=192.0.2.1;proto=http, for=10.0.0.2;proto=https"),
+            None,
+            &proxies
+        ));
+        assert!(!forwarded_https(
+            proxy,
+            Some("for=192.0.2.1;proto=http"),
+            None,
+            &proxies
+        ));
+        assert!(!forwarded_https(
+            proxy,
+            Some("for=192.0.2.1"),
+            None,
+            &proxies
+        ));
+        // Malformed: an open quote, a parameter without a value.
+        assert!(!forwarded_https(
+            proxy,
+            Some("proto=\"https"),
+            None,
+            &proxies
+        ));
+        assert!(!forwarded_https(proxy, Some("proto"), None, &proxies));
     }
 }

@@ -1362,6 +1362,152 @@ fn finish<T>(
     }
 }
 
+/// A row error's message as a catalog entry, for pages that show it in another language:
+/// the key (written `forms.import-…`, `forms-import-…` in the catalogs) and its values.
+/// The messages themselves stay English sentences (the CLI prints them as they are);
+/// this reads back the ones Chorus writes — this module's, the shared time and count
+/// rules', the import's reference checks — and `None` for any other, which a page then
+/// shows as it is.
+pub fn message_key(message: &str) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+    let one = |key: &'static str, name: &'static str, value: &str| {
+        Some((key, vec![(name, value.trim().to_owned())]))
+    };
+    let got = |rest: &str| rest.strip_suffix(')').map(str::to_owned);
+    let m = message.trim();
+    if m == "is required" {
+        return Some(("forms.import-required", Vec::new()));
+    }
+    if let Some(v) = m.strip_prefix("must be a whole number (got ").and_then(got) {
+        return one("forms.import-whole-number", "value", &v);
+    }
+    if let Some(v) = m.strip_prefix("must not be negative (got ").and_then(got) {
+        return one("forms.import-negative", "value", &v);
+    }
+    if let Some(v) = m
+        .strip_prefix("must be a positive whole number (got ")
+        .and_then(got)
+    {
+        return one("forms.import-positive", "value", &v);
+    }
+    if let Some(rest) = m.strip_prefix("must be at most ") {
+        let max = rest.split(' ').next().unwrap_or(rest);
+        return one("forms.import-at-most", "max", max);
+    }
+    if let Some((value, _)) = m.split_once(" is not a time; ") {
+        return one("forms.import-not-a-time", "value", value);
+    }
+    if m.starts_with("lies in the future") {
+        return Some(("forms.import-future", Vec::new()));
+    }
+    if m.starts_with("a double quote opened in this row is never closed") {
+        return Some(("forms.import-unclosed-quote", Vec::new()));
+    }
+    if let Some(rest) = m.strip_prefix("has ") {
+        if let Some((values, names)) = rest.split_once(" where the first line names ") {
+            let number = |s: &str| s.split(' ').next().unwrap_or("").to_owned();
+            return Some((
+                "forms.import-width",
+                vec![("got", number(values)), ("want", number(names))],
+            ));
+        }
+    }
+    if m.starts_with("is not UTF-8 text") {
+        return Some(("forms.import-not-utf8", Vec::new()));
+    }
+    if let Some((a, b)) = m.strip_prefix("give ").and_then(|r| r.split_once(" or ")) {
+        return Some((
+            "forms.import-give-either",
+            vec![("a", a.to_owned()), ("b", b.to_owned())],
+        ));
+    }
+    if m.starts_with("is blank; a Closed Won deal") {
+        return Some(("forms.import-stage-blank", Vec::new()));
+    }
+    if let Some(rest) = m.strip_prefix("unknown network ") {
+        return one(
+            "forms.import-network",
+            "value",
+            rest.split(';').next().unwrap_or(rest),
+        );
+    }
+    if let Some(v) = m.strip_suffix(" is not a valid e-mail address") {
+        return one("forms.import-email", "value", v);
+    }
+    if let Some((v, _)) = m.split_once(" is not an ISO 4217 currency code") {
+        return one("forms.import-currency", "value", v);
+    }
+    if let Some((v, _)) = m.split_once(" is not an amount;") {
+        return one("forms.import-amount", "value", v);
+    }
+    if m.starts_with("kind must be lead, signup, sale") {
+        let v = m.rsplit_once("(got ").and_then(|(_, r)| got(r));
+        return one("forms.import-kind", "value", &v.unwrap_or_default());
+    }
+    if m.starts_with("must be 1 to ") && m.contains(" such as linkedin, x or news") {
+        let v = m.rsplit_once("(got ").and_then(|(_, r)| got(r));
+        return one("forms.import-channel", "value", &v.unwrap_or_default());
+    }
+    if m == "name a brand" {
+        return Some(("forms.import-brand-missing", Vec::new()));
+    }
+    if m == "must not be empty" {
+        return Some(("forms.import-empty", Vec::new()));
+    }
+    if let Some(rest) = m.strip_prefix("at most ") {
+        let max = rest.split(' ').next().unwrap_or(rest);
+        return one("forms.import-at-most-chars", "max", max);
+    }
+    if let Some((v, _)) = m.split_once(" is in the future; ") {
+        return one("forms.import-mention-future", "value", v);
+    }
+    if let Some(v) = m
+        .strip_prefix("must be \"post\" or \"comment\" (got ")
+        .and_then(got)
+    {
+        return one("forms.import-mention-kind", "value", &v);
+    }
+    if let Some(v) = m
+        .strip_prefix("must be \"positive\", \"neutral\" or \"negative\" (got ")
+        .and_then(got)
+    {
+        return one("forms.import-sentiment", "value", &v);
+    }
+    if let Some(rest) = m.strip_prefix("no brand named ") {
+        let name = rest.split("; ").next().unwrap_or(rest);
+        return one("forms.import-no-brand", "name", name);
+    }
+    for (what, key_id, key_alt) in [
+        (
+            "share",
+            "forms.import-no-share-id",
+            "forms.import-no-share-alt",
+        ),
+        (
+            "employee",
+            "forms.import-no-employee-id",
+            "forms.import-no-employee-alt",
+        ),
+    ] {
+        let Some(rest) = m
+            .strip_prefix("no ")
+            .and_then(|r| r.strip_prefix(what))
+            .and_then(|r| r.strip_prefix(' '))
+        else {
+            continue;
+        };
+        if let Some((column, value)) = rest.strip_prefix("with ").and_then(|r| r.split_once(' ')) {
+            return Some((
+                key_alt,
+                vec![("column", column.to_owned()), ("value", value.to_owned())],
+            ));
+        }
+        if rest.bytes().all(|b| b.is_ascii_digit()) {
+            return one(key_id, "id", rest);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2156,5 +2302,85 @@ mod tests {
         assert_eq!(fingerprint(&["x", "1"]), fingerprint(&["x", "1"]));
         assert_ne!(fingerprint(&["x", "1"]), fingerprint(&["x1", ""]));
         assert_ne!(fingerprint(&["x", "1"]), fingerprint(&["y", "1"]));
+    }
+
+    /// The page shows row errors through the catalogs; the CLI keeps these sentences.
+    #[test]
+    fn row_messages_read_back_as_catalog_entries() {
+        let key = message_key;
+        assert_eq!(key("is required"), Some(("forms.import-required", vec![])));
+        assert_eq!(
+            key("must not be negative (got -3)"),
+            Some(("forms.import-negative", vec![("value", "-3".to_owned())]))
+        );
+        assert_eq!(
+            key("\"soon\" is not a time; use RFC 3339 (2026-03-01T12:00:00Z) or a date (2026-03-01)"),
+            Some(("forms.import-not-a-time", vec![("value", "\"soon\"".to_owned())]))
+        );
+        assert_eq!(
+            key("has 3 values where the first line names 5 columns; a value with a comma must be in double quotes"),
+            Some((
+                "forms.import-width",
+                vec![("got", "3".to_owned()), ("want", "5".to_owned())]
+            ))
+        );
+        assert_eq!(
+            key("give share_id or slug"),
+            Some((
+                "forms.import-give-either",
+                vec![("a", "share_id".to_owned()), ("b", "slug".to_owned())]
+            ))
+        );
+        assert_eq!(
+            key("no brand named \"Initech\"; add it on the Brands page first"),
+            Some((
+                "forms.import-no-brand",
+                vec![("name", "\"Initech\"".to_owned())]
+            ))
+        );
+        assert_eq!(
+            key("no share 42"),
+            Some(("forms.import-no-share-id", vec![("id", "42".to_owned())]))
+        );
+        assert_eq!(
+            key("no employee with employee_email \"a@b.co\""),
+            Some((
+                "forms.import-no-employee-alt",
+                vec![
+                    ("column", "employee_email".to_owned()),
+                    ("value", "\"a@b.co\"".to_owned())
+                ]
+            ))
+        );
+        assert_eq!(
+            key("must be 1 to 32 characters a-z, 0-9, '_' or '-', such as linkedin, x or news (got \"Naver Blog\")"),
+            Some(("forms.import-channel", vec![("value", "\"Naver Blog\"".to_owned())]))
+        );
+        assert_eq!(
+            key("must be \"positive\", \"neutral\" or \"negative\" (got \"great\")"),
+            Some((
+                "forms.import-sentiment",
+                vec![("value", "\"great\"".to_owned())]
+            ))
+        );
+        assert_eq!(
+            key("at most 200 characters, no control characters"),
+            Some((
+                "forms.import-at-most-chars",
+                vec![("max", "200".to_owned())]
+            ))
+        );
+        assert_eq!(key("something new"), None);
+        // Every message the reader itself writes is known.
+        let rows = read(
+            ImportKind::Metrics,
+            b"share_id,likes,comments,reshares\nx,-1,2\n\"open,1,2,3\n",
+        )
+        .unwrap();
+        for (_, row) in &rows {
+            for p in row.as_ref().unwrap_err() {
+                assert!(message_key(&p.message).is_some(), "{}", p.message);
+            }
+        }
     }
 }

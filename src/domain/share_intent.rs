@@ -7,9 +7,11 @@
 //! space `%20`, never `+`, which `mailto:` would keep literally).
 //!
 //! Sources of the formats (checked December 2026):
-//! - LinkedIn: `https://www.linkedin.com/sharing/share-offsite/?url=` — LinkedIn's "Share
-//!   Plugin" documentation; the offsite share takes the URL only and reads title, text and
-//!   image from the page's Open Graph tags.
+//! - LinkedIn: `https://www.linkedin.com/feed/?shareActive=true&text=` — the feed's compose
+//!   box opened with a text; the link goes inside it, after a space. (The documented
+//!   `sharing/share-offsite/?url=` takes the URL only, so the suggested text was lost:
+//!   issue 13 asks for both.) LinkedIn still builds the link's preview card from its Open
+//!   Graph tags.
 //! - X: `https://x.com/intent/post?text=&url=` — X's web intent (formerly
 //!   `twitter.com/intent/tweet`, same parameters).
 //! - Facebook: `https://www.facebook.com/sharer/sharer.php?u=` — the sharer without an
@@ -129,9 +131,9 @@ pub struct IntentText<'a> {
 
 /// The compose URL of `target` for `input`.
 ///
-/// Targets that take a URL only (LinkedIn, Facebook, XING) get the link alone; those with a
-/// single text (Threads, Bluesky, WhatsApp, the e-mail body) get the text, a blank line and
-/// the link; X gets both parameters.
+/// Targets that take a URL only (Facebook, XING) get the link alone; LinkedIn gets the text,
+/// a space and the link; those with a single text (Threads, Bluesky, WhatsApp, the e-mail
+/// body) get the text, a blank line and the link; X gets both parameters.
 ///
 /// # Errors
 /// [`InvalidLink`] when `input.link` is not an absolute `http`/`https` URL.
@@ -144,10 +146,17 @@ pub fn intent_url(target: ShareTarget, input: IntentText<'_>) -> Result<String, 
         format!("{text}\n\n{link}")
     };
     Ok(match target {
-        ShareTarget::Linkedin => format!(
-            "https://www.linkedin.com/sharing/share-offsite/?url={}",
-            enc(link)
-        ),
+        ShareTarget::Linkedin => {
+            let text = if text.is_empty() {
+                link.to_owned()
+            } else {
+                format!("{text} {link}")
+            };
+            format!(
+                "https://www.linkedin.com/feed/?shareActive=true&text={}",
+                enc(&text)
+            )
+        }
         ShareTarget::X => {
             if text.is_empty() {
                 format!("https://x.com/intent/post?url={}", enc(link))
@@ -220,7 +229,9 @@ mod tests {
         let both = "Read%20this%0A%0Ahttps%3A%2F%2Fgo.example.com%2Fabc1234";
         assert_eq!(
             url(ShareTarget::Linkedin, text),
-            format!("https://www.linkedin.com/sharing/share-offsite/?url={ENC_LINK}")
+            format!(
+                "https://www.linkedin.com/feed/?shareActive=true&text=Read%20this%20{ENC_LINK}"
+            )
         );
         assert_eq!(
             url(ShareTarget::X, text),
@@ -321,6 +332,28 @@ mod tests {
         assert_eq!(
             url(ShareTarget::X, ""),
             format!("https://x.com/intent/post?url={ENC_LINK}")
+        );
+        assert_eq!(
+            url(ShareTarget::Linkedin, ""),
+            format!("https://www.linkedin.com/feed/?shareActive=true&text={ENC_LINK}")
+        );
+    }
+
+    /// Issue 13: the LinkedIn compose window carries the short link and the suggested
+    /// text (the offsite share dropped the text).
+    #[test]
+    fn linkedin_carries_the_text_and_the_link() {
+        let text = "새 소식: Q3 & more";
+        let parsed = url::Url::parse(&url(ShareTarget::Linkedin, text)).unwrap();
+        assert_eq!(parsed.host_str(), Some("www.linkedin.com"));
+        assert_eq!(parsed.path(), "/feed/");
+        let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("shareActive".to_string(), "true".to_string()),
+                ("text".to_string(), format!("{text} {LINK}")),
+            ]
         );
     }
 

@@ -155,12 +155,14 @@ impl<'a> FacetDeltas<'a> {
     }
 }
 
-/// Verified human clicks of the filter's period and shares per network of the share.
+/// Verified human clicks of the filter's period and shares per network of the share;
+/// with `share`, of that one share alone (the share drill-down).
 pub fn count_by_network(
     conn: &mut DbConnection,
     f: &ReportFilter,
+    share: Option<i64>,
 ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
-    if !f.narrows_shares() {
+    if !f.narrows_shares() && share.is_none() {
         // Every share: the per-day, per-network rollup (a dozen rows a day) answers.
         let rows: Vec<(String, i64)> = click_days::table
             .filter(click_days::day.ge(f.period.first_day))
@@ -186,16 +188,20 @@ pub fn count_by_network(
     if f.narrows_shares() {
         q = q.filter(KeptShares::of(f, "shares.id"));
     }
+    if let Some(id) = share {
+        q = q.filter(click_rollups::share_id.eq(id));
+    }
     let rows: Vec<(String, i64)> = q.load(conn)?;
     Ok(rows.into_iter().map(|(n, c)| (Some(n), c)).collect())
 }
 
 /// Verified human clicks of the filter's period and shares per value of `facet` (`None`:
-/// unknown).
+/// unknown); with `share`, of that one share alone.
 pub fn count_by_facet(
     conn: &mut DbConnection,
     facet: Facet,
     f: &ReportFilter,
+    share: Option<i64>,
 ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
     let mut q = click_breakdowns::table
         .filter(click_breakdowns::dimension.eq(facet.code()))
@@ -210,8 +216,27 @@ pub fn count_by_facet(
     if f.narrows_shares() {
         q = q.filter(KeptShares::of(f, "click_breakdowns.share_id"));
     }
+    if let Some(id) = share {
+        q = q.filter(click_breakdowns::share_id.eq(id));
+    }
     let rows: Vec<(String, i64)> = q.load(conn)?;
     Ok(rows.into_iter().map(|(v, c)| (shown(v), c)).collect())
+}
+
+/// Verified human clicks of one share per local day of the filter's period, from the same
+/// rollup as the `clicks` KPI; days without clicks are absent.
+pub fn count_share_by_day(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+    share: i64,
+) -> Result<Vec<(NaiveDate, i64)>, StoreError> {
+    Ok(click_rollups::table
+        .filter(click_rollups::share_id.eq(share))
+        .filter(click_rollups::day.ge(f.period.first_day))
+        .filter(click_rollups::day.le(f.period.last_day))
+        .order(click_rollups::day.asc())
+        .select((click_rollups::day, click_rollups::human))
+        .load(conn)?)
 }
 
 #[cfg(test)]

@@ -821,3 +821,36 @@ pub fn list_for_export(
         .limit(limit)
         .load(conn)?)
 }
+
+/// Deletes up to `batch` raw clicks that happened before `before` (UTC), oldest first, in
+/// one write transaction, and answers how many went. The rollups, facet counts and days
+/// they were counted in stay: reports keep every figure. Conversions and touchpoints that
+/// named one of them keep their share, employee, campaign and the click id's text, and only
+/// lose the link to the row.
+pub fn delete_raw_before(
+    conn: &mut DbConnection,
+    before: NaiveDateTime,
+    batch: i64,
+) -> Result<usize, StoreError> {
+    use crate::db::schema::{conversion_touchpoints, conversions};
+    super::tx::write_transaction(conn, |conn| {
+        let ids: Vec<i64> = clicks::table
+            .filter(clicks::occurred_at.lt(before))
+            .order(clicks::occurred_at.asc())
+            .select(clicks::id)
+            .limit(batch)
+            .load(conn)?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        diesel::update(conversions::table.filter(conversions::click_id.eq_any(&ids)))
+            .set(conversions::click_id.eq(None::<i64>))
+            .execute(conn)?;
+        diesel::update(
+            conversion_touchpoints::table.filter(conversion_touchpoints::click_id.eq_any(&ids)),
+        )
+        .set(conversion_touchpoints::click_id.eq(None::<i64>))
+        .execute(conn)?;
+        Ok(diesel::delete(clicks::table.filter(clicks::id.eq_any(&ids))).execute(conn)?)
+    })
+}

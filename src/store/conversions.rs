@@ -44,6 +44,9 @@ pub struct Conversion {
     pub click_id: Option<String>,
     pub external_id: Option<String>,
     pub customer_id: Option<String>,
+    /// Why it is unattributed ([`Unattributed::as_str`]): `None` when attributed, and for
+    /// unattributed rows recorded before the reason was stored (reason unknown).
+    pub unattributed_reason: Option<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -64,6 +67,7 @@ struct ConversionRow {
     /// The order id of a conversion reported with a publishable key (kept apart, see
     /// [`record_within`]).
     public_external_id: Option<String>,
+    unattributed_reason: Option<String>,
 }
 
 impl From<ConversionRow> for Conversion {
@@ -81,6 +85,7 @@ impl From<ConversionRow> for Conversion {
             click_id: row.click_ref,
             external_id: row.external_id.or(row.public_external_id),
             customer_id: row.customer_id,
+            unattributed_reason: row.unattributed_reason.filter(|_| !row.attributed),
         }
     }
 }
@@ -268,6 +273,10 @@ pub fn record_within(
         conversions::employee_id.eq(earned.map(|e| e.2)),
         conversions::campaign_id.eq(earned.and_then(|e| e.3)),
         conversions::attributed.eq(earned.is_some()),
+        conversions::unattributed_reason.eq(match outcome {
+            Attribution::Unattributed(reason) => Some(reason.as_str()),
+            _ => None,
+        }),
         conversions::api_key_id.eq(new.api_key_id),
         conversions::created_at.eq(created_at),
     );
@@ -696,6 +705,10 @@ pub struct ConversionFilter {
     pub attributed: Option<bool>,
     pub campaign_id: Option<i64>,
     pub employee_id: Option<i64>,
+    /// Conversions of one share (the share drill-down): attributed to it, or sent with
+    /// one of its clicks as the last click and left unattributed (a bot, preview or
+    /// self click, a click outside the window), so the page can say why.
+    pub share_id: Option<i64>,
 }
 
 /// A conversion with the names pages and exports show beside it.
@@ -705,9 +718,24 @@ pub struct ConversionListing {
     pub conversion: Conversion,
     pub employee_name: Option<String>,
     pub campaign_name: Option<String>,
+    /// The attributed share's network, content id and title (pages only: the API's
+    /// conversion body stays as documented).
+    #[serde(skip)]
+    pub share_network: Option<String>,
+    #[serde(skip)]
+    pub content_id: Option<i64>,
+    #[serde(skip)]
+    pub content_title: Option<String>,
 }
 
-type ListingTuple = (ConversionRow, Option<String>, Option<String>);
+type ListingTuple = (
+    ConversionRow,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
 
 macro_rules! filtered {
     ($filter:expr) => {{
@@ -715,6 +743,7 @@ macro_rules! filtered {
         let mut query = conversions::table
             .left_join(employees::table)
             .left_join(campaigns::table)
+            .left_join(shares::table.left_join(content::table))
             .into_boxed();
         if let Some(from) = filter.from {
             query = query.filter(conversions::occurred_at.ge(from));
@@ -734,15 +763,31 @@ macro_rules! filtered {
         if let Some(id) = filter.employee_id {
             query = query.filter(conversions::employee_id.eq(id));
         }
+        if let Some(id) = filter.share_id {
+            query = query.filter(
+                conversions::share_id
+                    .eq(id)
+                    .or(conversions::click_ref.eq_any(
+                        clicks::table
+                            .filter(clicks::share_id.eq(id))
+                            .select(clicks::click_id.nullable()),
+                    )),
+            );
+        }
         query
     }};
 }
 
-fn listing((row, employee_name, campaign_name): ListingTuple) -> ConversionListing {
+fn listing(
+    (row, employee_name, campaign_name, share_network, content_id, content_title): ListingTuple,
+) -> ConversionListing {
     ConversionListing {
         conversion: row.into(),
         employee_name,
         campaign_name,
+        share_network,
+        content_id,
+        content_title,
     }
 }
 
@@ -759,6 +804,9 @@ pub fn list(
             ConversionRow::as_select(),
             employees::name.nullable(),
             campaigns::name.nullable(),
+            shares::network.nullable(),
+            content::id.nullable(),
+            content::title.nullable(),
         ))
         .order((conversions::occurred_at.desc(), conversions::id.desc()))
         .limit(limit)
@@ -789,6 +837,9 @@ pub fn list_chronological(
             ConversionRow::as_select(),
             employees::name.nullable(),
             campaigns::name.nullable(),
+            shares::network.nullable(),
+            content::id.nullable(),
+            content::title.nullable(),
         ))
         .order((conversions::occurred_at.asc(), conversions::id.asc()))
         .limit(limit)

@@ -46,6 +46,10 @@ pub enum StoreError {
     Pool(r2d2::Error),
     #[error("database worker unavailable")]
     Unavailable,
+    /// The work given to [`crate::db::Db::run`] panicked: a bug, answered as an internal
+    /// error (not as an outage); the message is the panic's.
+    #[error("database call panicked: {0}")]
+    Panicked(String),
 }
 
 impl From<DieselError> for StoreError {

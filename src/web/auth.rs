@@ -87,6 +87,70 @@ pub fn new_session_cookie(
         .unwrap_or_else(|| Cookie::new(SESSION_COOKIE, ""))
 }
 
+/// Whether cookies answered to `req` must be `Secure`: always when the base URL is https
+/// (`Settings::secure_cookies`), and also when the request came over https through a
+/// trusted proxy (`X-Forwarded-Proto: https` or `Forwarded: proto=https` from an address
+/// in `CHORUS_TRUSTED_PROXIES`, see `client_ip::forwarded_https`): an installation behind
+/// a TLS-terminating proxy whose base URL still says http must not send its session
+/// cookie in clear text later.
+pub fn secure_request(req: &HttpRequest, state: &AppState) -> bool {
+    if state.settings.secure_cookies() {
+        return true;
+    }
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return false;
+    };
+    let header = |name: &str| crate::web::all_lines(req.headers(), name);
+    crate::domain::client_ip::forwarded_https(
+        peer,
+        header("forwarded").as_deref(),
+        header("x-forwarded-proto").as_deref(),
+        &state.trusted_proxies,
+    )
+}
+
+/// Marks every cookie of the response `Secure` when [`secure_request`] says so and the
+/// handler did not (the cookie builders follow the base URL only; the request is known
+/// here, once, for every page that sets a cookie).
+pub async fn secure_cookies(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{HeaderValue, SET_COOKIE};
+    let upgrade = req.app_data::<web::Data<AppState>>().is_some_and(|state| {
+        !state.settings.secure_cookies() && secure_request(req.request(), state)
+    });
+    let mut res = next.call(req).await?;
+    if upgrade {
+        let headers = res.headers_mut();
+        let cookies: Vec<HeaderValue> = headers.get_all(SET_COOKIE).cloned().collect();
+        if !cookies.is_empty() {
+            headers.remove(SET_COOKIE);
+            for cookie in cookies {
+                headers.append(SET_COOKIE, with_secure(cookie));
+            }
+        }
+    }
+    Ok(res)
+}
+
+/// A `Set-Cookie` value with the `Secure` attribute (unchanged when it has it already).
+fn with_secure(
+    cookie: actix_web::http::header::HeaderValue,
+) -> actix_web::http::header::HeaderValue {
+    let has_secure = cookie.to_str().is_ok_and(|text| {
+        text.split(';')
+            .skip(1)
+            .any(|attribute| attribute.trim().eq_ignore_ascii_case("secure"))
+    });
+    if has_secure {
+        return cookie;
+    }
+    let mut bytes = cookie.as_bytes().to_vec();
+    bytes.extend_from_slice(b"; Secure");
+    actix_web::http::header::HeaderValue::from_bytes(&bytes).unwrap_or(cookie)
+}
+
 pub fn removal_cookie(name: &'static str) -> Cookie<'static> {
     let mut cookie = Cookie::build(name, "").path("/").finish();
     cookie.make_removal();
@@ -356,4 +420,23 @@ pub fn spawn_session_sweeper(db: crate::db::Db, idle: chrono::Duration) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_secure;
+    use actix_web::http::header::HeaderValue;
+
+    #[test]
+    fn secure_is_added_once() {
+        let add = |v: &'static str| with_secure(HeaderValue::from_static(v));
+        assert_eq!(
+            add("chorus_session=abc; HttpOnly; SameSite=Lax; Path=/"),
+            "chorus_session=abc; HttpOnly; SameSite=Lax; Path=/; Secure"
+        );
+        assert_eq!(add("a=b; Secure; Path=/"), "a=b; Secure; Path=/");
+        assert_eq!(add("a=b; path=/; secure"), "a=b; path=/; secure");
+        // A value that merely contains the word is no attribute.
+        assert_eq!(add("secure=1; Path=/"), "secure=1; Path=/; Secure");
+    }
 }

@@ -1,6 +1,7 @@
 //! `/healthz`: 200 once the server accepts requests and its database answers; `degraded`
 //! (still 200, so a load balancer keeps sending redirects, which are answered from the
-//! journal) when the click writer has fallen behind by more than `CHORUS_CLICK_LAG_SECONDS`.
+//! journal) when the click writer has fallen behind by more than `CHORUS_CLICK_LAG_SECONDS`,
+//! or while it restarts after a panic (`clicks.writer_restarts` counts those).
 
 use std::sync::atomic::Ordering;
 
@@ -20,15 +21,18 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let clicks = json!({
         "pending": stats.pending.load(Ordering::Relaxed),
         "oldest_uncommitted_s": lag.map(|age| age.as_secs_f64()),
+        "writer_restarts": stats.restarts.load(Ordering::Relaxed),
     });
     let database = state.db.backend_name();
     match db {
         Ok(()) => {
-            let status = if lag.is_some_and(|age| age > state.settings.click_lag_alert) {
-                "degraded"
-            } else {
-                "ok"
-            };
+            let restarting = stats.restarting.load(Ordering::Relaxed);
+            let status =
+                if restarting || lag.is_some_and(|age| age > state.settings.click_lag_alert) {
+                    "degraded"
+                } else {
+                    "ok"
+                };
             HttpResponse::Ok()
                 .insert_header(("Cache-Control", "no-store"))
                 .json(json!({"status": status, "database": database, "clicks": clicks}))

@@ -61,6 +61,16 @@ pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
             "Batches committed by the writer",
             &stats.batches,
         ),
+        (
+            "click_writer_restarts",
+            "Times the click writer panicked and was restarted",
+            &stats.restarts,
+        ),
+        (
+            "click_settles",
+            "Reads that waited for the click writer to commit the clicks answered before them",
+            &stats.settles,
+        ),
     ];
     for (name, help, value) in counters {
         registry.register(name, help, ConstCounter::new(value.load(Ordering::Relaxed)));

@@ -13,12 +13,11 @@ pub mod qr;
 pub mod redirect;
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 
 use actix_web::cookie::Key;
 use actix_web::web;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::DefaultKeyedRateLimiter;
 
 use crate::clicks::cache::LinkCache;
 use crate::clicks::enrich::Enricher;
@@ -26,7 +25,7 @@ use crate::clicks::salts::Salts;
 use crate::clicks::writer::{ClickSink, WriterStats};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::domain::client_ip::TrustedProxies;
+use crate::domain::client_ip::{AddressBlock, TrustedProxies};
 use crate::domain::slug;
 
 /// Everything handlers share, built once by `startup`.
@@ -39,9 +38,10 @@ pub struct AppState {
     pub live: crate::app::settings::LiveSettings,
     pub cookie_key: Key,
     pub csrf_secret: Vec<u8>,
-    pub login_limiter: DefaultKeyedRateLimiter<IpAddr>,
-    /// Conversions reported with publishable keys, per (key id, client address).
-    pub conversion_limiter: DefaultKeyedRateLimiter<(i64, IpAddr)>,
+    /// Sign-in and password forms, per client (IPv6 by /64) and per account.
+    pub login_limiter: pages::login::LoginLimiter,
+    /// Conversions reported with publishable keys, per (key id, client: IPv6 by /64).
+    pub conversion_limiter: DefaultKeyedRateLimiter<(i64, AddressBlock)>,
     /// The one-time setup link's token, while no admin exists.
     pub setup_token: Mutex<Option<String>>,
     pub links: LinkCache,
@@ -79,11 +79,10 @@ impl AppState {
     ) -> AppState {
         // Key::derive_from wants at least 32 bytes; the instance secret has 64.
         let cookie_key = Key::derive_from(secret);
+        let login_limiter = pages::login::LoginLimiter::from_settings(&settings);
         let sso = settings.sso.clone().map(crate::app::sso::Sso::new);
         let mut csrf_secret = secret.to_vec();
         csrf_secret.extend_from_slice(b"/csrf");
-        let per_minute =
-            NonZeroU32::new(settings.login_attempts_per_minute).unwrap_or(NonZeroU32::MIN);
         AppState {
             salts: Salts::new(db.clone()),
             links: parts.links,
@@ -96,7 +95,7 @@ impl AppState {
             live,
             cookie_key,
             csrf_secret,
-            login_limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            login_limiter,
             conversion_limiter: api::conversions::rate_limiter(),
             setup_token: Mutex::new(setup_token),
             lexicon: lexicon::LexiconCache::default(),
@@ -136,7 +135,10 @@ pub fn client_address(req: &actix_web::HttpRequest, state: &AppState) -> IpAddr 
 
 /// All lines of header `name` joined with `", "`; `None` when it is absent, and
 /// `Some("unknown")` (a node `client_ip` refuses to walk past) when a line is not text.
-fn all_lines(headers: &actix_web::http::header::HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn all_lines(
+    headers: &actix_web::http::header::HeaderMap,
+    name: &str,
+) -> Option<String> {
     let mut joined: Option<String> = None;
     for value in headers.get_all(name) {
         let line = value.to_str().unwrap_or("unknown");
@@ -171,6 +173,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(
         web::scope("")
             .wrap(actix_web::middleware::from_fn(security_headers))
+            .wrap(actix_web::middleware::from_fn(auth::secure_cookies))
             .service(web::scope("/api/v1").configure(api::routes))
             .service(web::scope("/api").default_service(web::to(api::unknown_route)))
             .route("/healthz", web::get().to(health::healthz))

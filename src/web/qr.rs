@@ -2,25 +2,35 @@
 //! redirect, a path no slug could have is refused (by the link cache) before any lookup.
 
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::domain::qr;
 use crate::error::PageError;
-use crate::web::pages::errors;
+use crate::web::redirect::error_page;
 use crate::web::AppState;
 
-pub async fn image(path: web::Path<(String, String)>, state: web::Data<AppState>) -> HttpResponse {
+pub async fn image(
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let (slug, format) = path.into_inner();
     match state.links.get(&slug).await {
         Ok(Some(_)) => {}
-        Ok(None) => return errors::render(StatusCode::NOT_FOUND, &PageError::LinkNotFound),
-        Err(_) => return errors::render(StatusCode::SERVICE_UNAVAILABLE, &PageError::Unavailable),
+        Ok(None) => return error_page(&req, StatusCode::NOT_FOUND, &PageError::LinkNotFound),
+        Err(_) => {
+            return error_page(
+                &req,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &PageError::Unavailable,
+            )
+        }
     }
     let url = format!("{}/{}", state.settings.public_base(), slug);
     let (body, content_type) = match format.as_str() {
         "svg" => (qr::svg(&url).map(String::into_bytes), "image/svg+xml"),
         "png" => (qr::png(&url, 8), "image/png"),
-        _ => return errors::render(StatusCode::NOT_FOUND, &PageError::NotFound),
+        _ => return error_page(&req, StatusCode::NOT_FOUND, &PageError::NotFound),
     };
     match body {
         Ok(bytes) => HttpResponse::Ok()
@@ -33,7 +43,8 @@ pub async fn image(path: web::Path<(String, String)>, state: web::Data<AppState>
             .body(bytes),
         Err(err) => {
             tracing::warn!(error = %err, "QR code failed");
-            errors::render(
+            error_page(
+                &req,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &PageError::BadRequest(err.to_string()),
             )

@@ -8,8 +8,9 @@ use chrono::Utc;
 use crate::clicks::enrich::RequestFacts;
 use crate::domain::utm::append_query_param;
 use crate::error::PageError;
+use crate::i18n::Tr;
 use crate::web::auth::session_cookie;
-use crate::web::pages::errors;
+use crate::web::pages::Nav;
 use crate::web::AppState;
 
 const CLICK_ID_ALPHABET: [char; 62] = [
@@ -50,15 +51,19 @@ pub async fn follow(
     // The cache refuses strings no slug could be before any lookup or entry.
     let link = match state.links.get(&slug).await {
         Ok(Some(link)) => link,
-        Ok(None) => return errors::render(StatusCode::NOT_FOUND, &PageError::LinkNotFound),
+        Ok(None) => return error_page(&req, StatusCode::NOT_FOUND, &PageError::LinkNotFound),
         Err(err) => {
             tracing::error!(error = %err, "link lookup failed");
-            return errors::render(StatusCode::SERVICE_UNAVAILABLE, &PageError::Unavailable);
+            return error_page(
+                &req,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &PageError::Unavailable,
+            );
         }
     };
     let now = Utc::now();
     if link.disabled || link.expires_at.is_some_and(|at| at <= now.naive_utc()) {
-        return errors::render(StatusCode::GONE, &PageError::LinkGone);
+        return error_page(&req, StatusCode::GONE, &PageError::LinkGone);
     }
 
     let ip = crate::web::client_address(&req, &state);
@@ -79,7 +84,11 @@ pub async fn follow(
         Ok(salt) => salt,
         Err(err) => {
             tracing::error!(error = %err, "no visitor salt");
-            return errors::render(StatusCode::SERVICE_UNAVAILABLE, &PageError::Unavailable);
+            return error_page(
+                &req,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &PageError::Unavailable,
+            );
         }
     };
     let click_id = new_click_id();
@@ -92,7 +101,11 @@ pub async fn follow(
         .enricher
         .click(&facts, link.share_id, click_id, now, &salt);
     if state.clicks.record(click).await.is_err() {
-        return errors::render(StatusCode::SERVICE_UNAVAILABLE, &PageError::Unavailable);
+        return error_page(
+            &req,
+            StatusCode::SERVICE_UNAVAILABLE,
+            &PageError::Unavailable,
+        );
     }
     let status = StatusCode::from_u16(state.live.redirect_status()).unwrap_or(StatusCode::FOUND);
     HttpResponse::build(status)
@@ -100,6 +113,52 @@ pub async fn follow(
         // Browsers cache 301/308 answers; no-store makes every click reach us.
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .finish()
+}
+
+/// The error page of a request served outside the page middleware (short links, QR
+/// codes, static files), in the language of its `Accept-Language`, else the instance
+/// default. No session lookup: these answers are for anyone who follows a link, and the
+/// work happens on the error path only, so a redirect that succeeds pays nothing for it.
+pub fn error_page(req: &HttpRequest, status: StatusCode, err: &PageError) -> HttpResponse {
+    #[derive(askama::Template)]
+    #[template(path = "errors/error.html")]
+    struct ErrorPage {
+        title: &'static str,
+        nav: Option<Nav>,
+        t: Tr,
+        status: u16,
+        heading: &'static str,
+        detail: String,
+    }
+    let t = Tr::new(crate::i18n::request::without_session(req));
+    // The keys of `web::pages::errors`, for the errors these paths can answer.
+    let (heading, detail) = match err {
+        PageError::LinkNotFound => (
+            "error.link-not-found.heading",
+            "error.link-not-found.detail",
+        ),
+        PageError::LinkGone => ("error.link-gone.heading", "error.link-gone.detail"),
+        PageError::NotFound => ("error.not-found.heading", "error.not-found.detail"),
+        PageError::BadRequest(_) => ("error.bad-request.heading", "error.bad-request.detail"),
+        PageError::Unavailable => ("error.unavailable.heading", "error.unavailable.detail"),
+        _ => ("error.internal.heading", "error.internal.detail"),
+    };
+    let page = ErrorPage {
+        title: heading,
+        nav: None,
+        t,
+        status: status.as_u16(),
+        heading,
+        detail: t.get(detail),
+    };
+    match askama::Template::render(&page) {
+        Ok(html) => HttpResponse::build(status)
+            .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::VARY, "Accept-Language"))
+            .body(html),
+        Err(_) => HttpResponse::build(status).body(t.get(heading)),
+    }
 }
 
 #[cfg(test)]

@@ -107,6 +107,54 @@ async fn trends_correlate_the_kpis_own_series_with_revenue_and_list_spikes() {
     assert_eq!(short["correlations"][0]["r"], Value::Null);
     assert!(short["correlations"][0]["points"].as_u64().unwrap() < 5);
 
+    // The dashboard's trend card shows the same strongest correlation for that period.
+    app.create_user("boss@example.com", "admin", "correct horse battery");
+    let browser = app.login("boss@example.com", "correct horse battery").await;
+    let html = crate::common::page(
+        &browser,
+        app.url("/admin?range=custom&from=2026-01-01&to=2026-03-01"),
+    )
+    .await;
+    let seven = json(
+        &app,
+        &format!("/api/v1/trends?{PERIOD}&interval=day&kpi=clicks&lags=7&window=7"),
+    )
+    .await;
+    let best = seven["correlations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| Some((c["lag"].as_u64()?, c["r"].as_f64()?)))
+        .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
+        .expect("a correlation over 60 days");
+    let summary = html
+        .split("id=\"trend-summary\"")
+        .nth(1)
+        .expect("trend card")
+        .split("</p>")
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        summary.contains(&format!("r = {:.2}", best.1)),
+        "{summary} vs {best:?}"
+    );
+    // The days that stood out, latest first, as the API lists them.
+    let latest = seven["outliers"]
+        .as_array()
+        .unwrap()
+        .last()
+        .expect("an outlier");
+    let day =
+        chrono::NaiveDate::parse_from_str(latest["period_start"].as_str().unwrap(), "%Y-%m-%d")
+            .unwrap();
+    let card = html.split("id=\"trend\"").nth(1).unwrap();
+    assert!(
+        card.contains(&day.format("%Y-%m-%d").to_string())
+            || card.contains(&day.format("%b %-d, %Y").to_string()),
+        "{latest} in {card}"
+    );
+
     for (query, code) in [
         ("kpi=bogus", "unknown_kpi"),
         ("lags=31", "invalid_lags"),

@@ -580,7 +580,7 @@ async fn an_employee_shares_to_linkedin_from_the_feed_in_one_tap() {
         }
         actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
     };
-    assert_eq!(landed.path(), "/sharing/share-offsite/");
+    assert_eq!(landed.path(), "/feed/");
     let shares = app
         .list(
             &format!("/api/v1/shares?employee_id={me}&network=linkedin"),
@@ -589,12 +589,19 @@ async fn an_employee_shares_to_linkedin_from_the_feed_in_one_tap() {
         .await;
     assert_eq!(shares.len(), 1, "{shares:?}");
     let shared: Vec<(String, String)> = landed.query_pairs().into_owned().collect();
+    // The compose box carries the suggested text and the short link (issue 13).
     assert_eq!(
         shared,
-        vec![(
-            "url".to_string(),
-            shares[0]["short_url"].as_str().unwrap().to_string()
-        )]
+        vec![
+            ("shareActive".to_string(), "true".to_string()),
+            (
+                "text".to_string(),
+                format!(
+                    "We just launched Chorus 2.0 🎉 Sharing company news now takes two taps. Have a look! {}",
+                    shares[0]["short_url"].as_str().unwrap()
+                )
+            )
+        ]
     );
     browser.close().await;
 }

@@ -168,17 +168,14 @@ async fn an_invited_employee_signs_up_shares_and_resets_the_password_on_a_phone(
     assert_eq!(shares.len(), 1, "{shares:?}");
     let short = shares[0]["short_url"].as_str().unwrap();
     let pairs: Vec<(String, String)> = landed.query_pairs().into_owned().collect();
+    // LinkedIn's compose box: the suggested text, a space, the short link (issue 13).
+    assert_eq!(landed.path(), "/feed/", "{landed}");
     assert!(
-        pairs.iter().any(|(k, v)| k == "url" && v == short),
-        "the intent carries the short link: {landed}"
+        pairs.iter().any(|(k, v)| k == "text"
+            && v.contains(SUGGESTED)
+            && v.ends_with(&format!(" {short}"))),
+        "the intent carries the suggested text and the short link: {landed}"
     );
-    // LinkedIn's share-offsite intent takes the URL only; when an intent carries text, it
-    // is the suggested text.
-    for (key, value) in &pairs {
-        if key == "text" || key == "summary" {
-            assert!(value.contains(SUGGESTED), "{landed}");
-        }
-    }
 
     // Copy link: made, copied and shown in place.
     browser.goto(&app.url("/feed")).await;

@@ -211,11 +211,36 @@ async fn a_share_button_makes_the_share_once_and_opens_the_compose_window() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["slug"], shares[0]["slug"]);
 
-    // LinkedIn takes the URL only; WhatsApp's share is recorded as `other`.
+    // LinkedIn's compose box gets the suggested text, a space and the short link (issue
+    // 13); WhatsApp's share is recorded as `other`.
     let res = tap(&app, &browser, &item["id"], "linkedin", &csrf).await;
     let location = res.headers()["location"].to_str().unwrap().to_string();
-    assert!(
-        location.starts_with("https://www.linkedin.com/sharing/share-offsite/?url=http"),
+    let linkedin = url::Url::parse(&location).unwrap();
+    assert_eq!(
+        (linkedin.host_str(), linkedin.path()),
+        (Some("www.linkedin.com"), "/feed/"),
+        "{location}"
+    );
+    let pairs: Vec<(String, String)> = linkedin.query_pairs().into_owned().collect();
+    let shared = app
+        .list(
+            &format!("/api/v1/shares?employee_id={me}&network=linkedin"),
+            "shares",
+        )
+        .await;
+    assert_eq!(shared.len(), 1, "{shared:?}");
+    assert_eq!(
+        pairs,
+        vec![
+            ("shareActive".into(), "true".into()),
+            (
+                "text".into(),
+                format!(
+                    "Record quarter & more #growth 🎉 {}",
+                    shared[0]["short_url"].as_str().unwrap()
+                )
+            ),
+        ],
         "{location}"
     );
     let res = tap(&app, &browser, &item["id"], "whatsapp", &csrf).await;

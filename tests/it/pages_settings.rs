@@ -115,7 +115,7 @@ async fn the_settings_page_shows_defaults_and_saves_only_changes() {
     assert!(html.contains("Default: UTC (CHORUS_TIMEZONE)"), "{html}");
     assert!(html.contains("Default: 302 Found (recommended) (CHORUS_REDIRECT_STATUS)"));
     assert!(html.contains("the leaderboards do not apply it yet"));
-    assert!(html.contains("no job deletes raw clicks yet"));
+    assert!(html.contains("Raw clicks older than this are deleted every hour"));
     assert!(!html.contains("name=\"reset\""), "nothing to reset yet");
 
     // Saving the untouched form stores nothing: every setting keeps following the

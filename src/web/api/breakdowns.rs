@@ -4,7 +4,7 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::Utc;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::app::breakdowns::{self, Breakdown, BreakdownRequest, Dimension};
 use crate::domain::period::Period;
@@ -20,12 +20,28 @@ const DEFAULT_LIMIT: usize = 10;
 /// The most rows a breakdown answers.
 pub const MAX_LIMIT: usize = 1000;
 
+/// `share_id`: one share's clicks alone (beside the leaderboards' query, which it shares).
+#[derive(Deserialize)]
+pub struct ShareQuery {
+    share_id: Option<i64>,
+}
+
 /// The breakdown a path and query ask for, with its period: what the JSON and the CSV
 /// show. An unknown dimension is a 404, as an unknown leaderboard is.
 pub async fn report(
     state: &AppState,
     name: &str,
     query: &BreakdownQuery,
+) -> Result<(Period, Breakdown), ApiError> {
+    report_of(state, name, query, None).await
+}
+
+/// [`report`] narrowed to the share `share` when set; an unknown share is a 404.
+pub async fn report_of(
+    state: &AppState,
+    name: &str,
+    query: &BreakdownQuery,
+    share: Option<i64>,
 ) -> Result<(Period, Breakdown), ApiError> {
     let dimension = Dimension::parse(name).ok_or_else(|| {
         let known: Vec<&str> = Dimension::ALL.iter().map(|d| d.name()).collect();
@@ -52,8 +68,19 @@ pub async fn report(
     state.clicks.settle().await;
     let breakdown = state
         .db
-        .run(move |conn| breakdowns::breakdown(conn, &request))
-        .await?;
+        .run(move |conn| {
+            if let Some(id) = share {
+                crate::store::shares::find_by_id(conn, id)?;
+            }
+            breakdowns::breakdown_of(conn, &request, share)
+        })
+        .await
+        .map_err(|e| match (e, share) {
+            (crate::store::StoreError::NotFound, Some(id)) => {
+                ApiError::NotFound(format!("no share {id}"))
+            }
+            (other, _) => other.into(),
+        })?;
     Ok((period, breakdown))
 }
 
@@ -82,8 +109,9 @@ pub async fn show(
     state: web::Data<AppState>,
     dimension: web::Path<String>,
     query: web::Query<BreakdownQuery>,
+    share: web::Query<ShareQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (period, breakdown) = report(&state, &dimension, &query).await?;
+    let (period, breakdown) = report_of(&state, &dimension, &query, share.share_id).await?;
     Ok(HttpResponse::Ok().json(Body {
         dimension: breakdown.dimension.name(),
         from: rfc3339(period.from_utc()),

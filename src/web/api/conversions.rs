@@ -7,7 +7,6 @@
 //! every post lists at most [`conversion::MAX_TOUCHPOINTS`] touchpoints, so what one
 //! report costs is bounded too.
 
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -19,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{invalid, query_period, refused};
 use crate::domain::api_key::{origin_allowed, Scope};
+use crate::domain::client_ip::AddressBlock;
 use crate::domain::conversion::{self, Amount, ConversionInput, Currency, Kind};
 use crate::error::ApiError;
 use crate::store::conversions::{ConversionFilter, NewConversion, Touchpoint};
@@ -41,8 +41,8 @@ pub const PREFLIGHT_MAX_AGE: &str = "600";
 const LIMITER_KEYS: usize = 10_000;
 
 /// The limiter behind [`RATE_PER_MINUTE`] and [`RATE_BURST`], keyed by (API key id, client
-/// address).
-pub fn rate_limiter() -> DefaultKeyedRateLimiter<(i64, IpAddr)> {
+/// address block: an IPv6 client owns a whole /64).
+pub fn rate_limiter() -> DefaultKeyedRateLimiter<(i64, AddressBlock)> {
     let per_minute = NonZeroU32::new(RATE_PER_MINUTE).unwrap_or(NonZeroU32::MIN);
     let burst = NonZeroU32::new(RATE_BURST).unwrap_or(NonZeroU32::MIN);
     RateLimiter::keyed(Quota::per_minute(per_minute).allow_burst(burst))
@@ -187,6 +187,15 @@ pub async fn create(
     ApiCaller(key): ApiCaller,
     body: Result<web::Json<CreateConversion>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
+    // The rate limit before anything else: a throttled caller must cost nothing more — no
+    // settle (which makes the click writer end its batch early), no conversion parsed, no
+    // query. (Its key was looked up to get here: the limit is per key.)
+    if key.scope == Scope::Publishable {
+        if let Some(refused) = throttled(&req, &state, key.id) {
+            let origin = request_origin(&req).filter(|o| origin_allowed(&key.allowed_origins, o));
+            return Ok(with_cors(refused, origin));
+        }
+    }
     let cors = match (key.scope, request_origin(&req)) {
         (Scope::Publishable, Some(origin)) => {
             if !origin_allowed(&key.allowed_origins, origin) {
@@ -201,12 +210,33 @@ pub async fn create(
     };
     // The click id may belong to a redirect answered a moment ago.
     state.clicks.settle().await;
-    let response = match record(&req, &state, key.id, key.scope, body).await {
+    let response = match record(&state, key.id, key.scope, body).await {
         Ok(response) => response,
         Err(Refused::Api(e)) => e.error_response(),
         Err(Refused::Body(e)) => e.error_response(),
     };
     Ok(with_cors(response, cors))
+}
+
+/// The 429 answer when a publishable key's caller (per key and client address block) is
+/// over [`RATE_PER_MINUTE`] / [`RATE_BURST`]; `None` within the rate.
+fn throttled(req: &HttpRequest, state: &AppState, key_id: i64) -> Option<HttpResponse> {
+    let limiter = &state.conversion_limiter;
+    if limiter.len() > LIMITER_KEYS {
+        limiter.retain_recent();
+    }
+    let client = AddressBlock::of(client_address(req, state));
+    let not_until = limiter.check_key(&(key_id, client)).err()?;
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = ApiError::TooManyRequests(format!(
+        "too many conversions from this key and address; retry in {seconds} s"
+    ))
+    .error_response();
+    if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Some(response)
 }
 
 enum Refused {
@@ -227,30 +257,11 @@ impl From<StoreError> for Refused {
 }
 
 async fn record(
-    req: &HttpRequest,
     state: &AppState,
     key_id: i64,
     scope: Scope,
     body: Result<web::Json<CreateConversion>, actix_web::Error>,
 ) -> Result<HttpResponse, Refused> {
-    if scope == Scope::Publishable {
-        let limiter = &state.conversion_limiter;
-        if limiter.len() > LIMITER_KEYS {
-            limiter.retain_recent();
-        }
-        if let Err(not_until) = limiter.check_key(&(key_id, client_address(req, state))) {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            let mut response = ApiError::TooManyRequests(format!(
-                "too many conversions from this key and address; retry in {seconds} s"
-            ))
-            .error_response();
-            if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            return Ok(response);
-        }
-    }
     let (new, judged_at) = body
         .map_err(Refused::Body)?
         .into_inner()
@@ -365,6 +376,7 @@ impl FilterQuery {
             attributed: self.attributed,
             campaign_id: self.campaign_id,
             employee_id: self.employee_id,
+            share_id: None,
         })
     }
 }

@@ -271,7 +271,72 @@ pub async fn page(
     brands_page(&state, &user, StatusCode::OK, draft).await
 }
 
-/// `POST /admin/brands`: create a brand.
+/// Every broken field of a brand form at once, each message for its own field (issue 12:
+/// a taken name was hidden behind "keyword required" while the domain's `validate` stops
+/// at the first rule). `existing` are the brands stored now, for the name and own-brand
+/// checks; the store checks both again in its transaction.
+fn check_brand(
+    t: &Tr,
+    form: &BrandForm,
+    existing: &[store::brands::Brand],
+) -> Result<brand::NewBrand, BrandErrors> {
+    let own = form.own.is_some();
+    let mut errors = BrandErrors::default();
+    match brand::parse_name(&form.name) {
+        Err(label) => errors.name = Some(form_text::label(t, "form.field.name", &label)),
+        Ok(name) => {
+            if let Some(taken) = existing
+                .iter()
+                .find(|b| brand::same_name(&b.name, name.as_str()))
+            {
+                errors.name = Some(t.with("brands.error-name-taken", "name", &taken.name));
+            }
+        }
+    }
+    if own {
+        if let Some(current) = existing.iter().find(|b| b.own) {
+            errors.own = Some(t.with("brands.error-own-exists", "name", &current.name));
+        }
+    }
+    let keywords = brand::split_list(&form.keywords);
+    match brand::parse_keywords(&keywords, KeywordKind::Keyword) {
+        Err(e) => errors.keywords = Some(list_error(t, &e, &keywords)),
+        Ok(list) if list.is_empty() => {
+            errors.keywords = Some(t.get("brands.error-missing-keywords"))
+        }
+        Ok(_) => {}
+    }
+    let attributes = brand::split_list(&form.intended_attributes);
+    match brand::parse_keywords(&attributes, KeywordKind::Attribute) {
+        Err(e) => errors.intended_attributes = Some(list_error(t, &e, &attributes)),
+        Ok(list) if !own && !list.is_empty() => {
+            errors.intended_attributes = Some(t.get("brands.error-attributes-on-competitor"))
+        }
+        Ok(_) => {}
+    }
+    if errors.name.is_some()
+        || errors.own.is_some()
+        || errors.keywords.is_some()
+        || errors.intended_attributes.is_some()
+    {
+        return Err(errors);
+    }
+    // Every rule passed field by field: the domain's whole check builds the brand.
+    brand::validate(&form.name, own, &keywords, &attributes).map_err(|e| {
+        let mut errors = BrandErrors::default();
+        let message = Some(brand_error(t, &e, form));
+        match e.field {
+            "name" => errors.name = message,
+            "intended_attributes" => errors.intended_attributes = message,
+            _ => errors.keywords = message,
+        }
+        errors
+    })
+}
+
+/// `POST /admin/brands`: create a brand. A refused form comes back with every broken
+/// field marked and what was typed kept; a stored one redirects (so a reload never
+/// creates it twice) to the list with a notice.
 pub async fn create(
     AdminUser(user): AdminUser,
     state: web::Data<AppState>,
@@ -279,33 +344,31 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     user.check_csrf(&form.csrf)?;
-    let own = form.own.is_some();
-    let validated = brand::validate(
-        &form.name,
-        own,
-        &brand::split_list(&form.keywords),
-        &brand::split_list(&form.intended_attributes),
-    );
-    let mut errors = BrandErrors::default();
     let refuse = |errors: BrandErrors, form: BrandForm| Draft {
         form,
         errors,
         keyword_draft: None,
         notice: None,
     };
-    let new = match validated {
+    let existing = state.db.run(store::brands::list).await?;
+    let new = match check_brand(&Tr::current(), &form, &existing) {
         Ok(new) => new,
-        Err(e) => {
-            let message = Some(brand_error(&Tr::current(), &e, &form));
-            match e.field {
-                "name" => errors.name = message,
-                "intended_attributes" => errors.intended_attributes = message,
-                _ => errors.keywords = message,
-            }
+        Err(errors) => {
+            // 409 when only what is stored stands in the way (a taken name, a second own
+            // brand), 422 when something typed breaks a rule.
+            let typed_wrong = errors.keywords.is_some()
+                || errors.intended_attributes.is_some()
+                || brand::parse_name(&form.name).is_err();
+            let status = if typed_wrong {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
             let draft = refuse(errors, form);
-            return brands_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, draft).await;
+            return brands_page(&state, &user, status, draft).await;
         }
     };
+    let mut errors = BrandErrors::default();
     let shown = new.name.as_str().to_owned();
     let result = state
         .db
@@ -313,6 +376,7 @@ pub async fn create(
         .await?;
     match result {
         Ok(_) => Ok(done(&format!("added&name={}", encode(&shown)))),
+        // Another admin was quicker between the check and the write.
         Err(BrandRefused::NameTaken(name)) => {
             errors.name = Some(Tr::current().with("brands.error-name-taken", "name", name));
             let draft = refuse(errors, form);

@@ -13,7 +13,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{render, Nav, Tr};
+use crate::domain::attribution::Unattributed;
 use crate::domain::conversion::{format_money, Kind};
+use crate::domain::network::Network;
 use crate::error::PageError;
 use crate::store::conversions::{ConversionFilter, ConversionListing};
 use crate::store::{self};
@@ -114,6 +116,7 @@ impl FilterForm {
             attributed,
             campaign_id,
             employee_id,
+            share_id: None,
         })
     }
 
@@ -158,7 +161,6 @@ struct Choice {
 struct RowView {
     id: i64,
     time: String,
-    kind: String,
     kind_label: String,
     value: String,
     customer_id: String,
@@ -167,6 +169,12 @@ struct RowView {
     employee: String,
     campaign: String,
     click_id: String,
+    share_id: Option<i64>,
+    content_id: Option<i64>,
+    content: String,
+    network: String,
+    /// Why it is unattributed, in the page's language (empty when attributed).
+    reason: String,
 }
 
 struct TotalView {
@@ -284,14 +292,7 @@ pub async fn page(
     };
     let has_next = listings.len() as i64 > PAGE_SIZE;
     listings.truncate(PAGE_SIZE as usize);
-    let rows: Vec<RowView> = listings
-        .into_iter()
-        .map(|l| row_view(l, tz))
-        .map(|mut r| {
-            r.kind_label = kind_label(&t, &r.kind);
-            r
-        })
-        .collect();
+    let rows: Vec<RowView> = listings.into_iter().map(|l| row_view(&t, l, tz)).collect();
     let range = t.page_range("conversions-range", offset, rows.len(), count);
     let href = |p: i64| format!("/admin/conversions?{}", form.query(Some(p)));
     render(
@@ -325,9 +326,22 @@ pub async fn page(
     )
 }
 
-fn row_view(listing: ConversionListing, tz: chrono_tz::Tz) -> RowView {
+fn row_view(t: &Tr, listing: ConversionListing, tz: chrono_tz::Tz) -> RowView {
     let c = listing.conversion;
     RowView {
+        reason: if c.attributed {
+            String::new()
+        } else {
+            reason_label(t, c.unattributed_reason.as_deref())
+        },
+        share_id: c.share_id,
+        content_id: listing.content_id,
+        content: listing.content_title.unwrap_or_default(),
+        network: listing
+            .share_network
+            .as_deref()
+            .map(|n| network_label(t, n))
+            .unwrap_or_default(),
         id: c.id,
         time: c
             .occurred_at
@@ -339,8 +353,7 @@ fn row_view(listing: ConversionListing, tz: chrono_tz::Tz) -> RowView {
             (Some(v), None) => v.to_string(),
             (None, _) => String::new(),
         },
-        kind_label: String::new(),
-        kind: c.kind,
+        kind_label: kind_label(t, &c.kind),
         customer_id: c.customer_id.unwrap_or_default(),
         external_id: c.external_id.unwrap_or_default(),
         attributed: c.attributed,
@@ -381,5 +394,23 @@ fn kind_label(t: &Tr, kind: &str) -> String {
     match kind {
         Kind::LEAD | Kind::SIGNUP | Kind::SALE => t.get(&format!("conversions.kind-{kind}")),
         other => other.to_owned(),
+    }
+}
+
+/// Why a conversion is unattributed, in the page's language: one sentence per
+/// [`Unattributed`] reason, "unknown" for rows stored before reasons were kept.
+pub fn reason_label(t: &Tr, reason: Option<&str>) -> String {
+    match reason.and_then(|r| Unattributed::ALL.into_iter().find(|u| u.as_str() == r)) {
+        Some(u) => t.get(&format!("drill.reason-{}", u.as_str().replace('_', "-"))),
+        None => t.get("drill.reason-unknown"),
+    }
+}
+
+/// A network's name as people write it; "e-mail" and "other" in the page's language.
+pub fn network_label(t: &Tr, network: &str) -> String {
+    match Network::parse(network) {
+        Ok(Network::Email) => t.get("drill.network-email"),
+        Ok(Network::Other) | Err(_) => t.get("drill.network-other"),
+        Ok(other) => other.display_name().to_string(),
     }
 }

@@ -890,6 +890,88 @@ struct DashboardPage {
     leaderboards_href: String,
     /// Entity counts, saying plainly what they count.
     counts: Option<store::counts::Counts>,
+    /// Clicks against revenue: lagged correlations and the days that stood out.
+    trend: Option<TrendView>,
+}
+
+/// The trend card (`app::trends` of clicks, as `/api/v1/trends?kpi=clicks`).
+pub struct TrendView {
+    /// The strongest correlation in words, or "not enough data".
+    pub summary: String,
+    /// (revenue how much later, r, days with data) per lag.
+    pub lags: Vec<(String, String, String)>,
+    /// (day, spike or drop, what happened, most mentioned topics) per outlier, latest first.
+    pub outliers: Vec<(String, &'static str, String, String)>,
+}
+
+fn trend_view(t: &Tr, trend: &crate::app::trends::TrendReport) -> TrendView {
+    use crate::domain::trends::Direction;
+    let locale = t.locale();
+    let r_text = |r: Option<f64>| match r {
+        Some(r) => crate::i18n::format::decimal(locale, r, 2),
+        None => t.get("trends.not-enough"),
+    };
+    let best = trend
+        .correlations
+        .iter()
+        .filter_map(|c| Some((c, c.r?)))
+        .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()));
+    let summary = match best {
+        Some((c, r)) => {
+            t.with2(
+                "trends.best",
+                "r",
+                crate::i18n::format::decimal(locale, r, 2),
+                "lag",
+                t.count("trends.lag", c.lag as i64),
+            ) + " "
+                + &t.count("trends.points", c.points as i64)
+        }
+        None => t.get("trends.summary-none"),
+    };
+    let lags = trend
+        .correlations
+        .iter()
+        .map(|c| {
+            (
+                t.count("trends.lag", c.lag as i64),
+                r_text(c.r),
+                crate::i18n::format::integer(locale, c.points as i64),
+            )
+        })
+        .collect();
+    let outliers = trend
+        .outliers
+        .iter()
+        .rev()
+        .map(|o| {
+            let topics: Vec<&str> = o.topics.iter().map(|x| x.topic.as_str()).collect();
+            (
+                t.date(&o.period_start),
+                match o.direction {
+                    Direction::Spike => "spike",
+                    Direction::Drop => "drop",
+                },
+                t.with2(
+                    "trends.outlier",
+                    "value",
+                    crate::i18n::format::integer(locale, o.value.round() as i64),
+                    "mean",
+                    crate::i18n::format::decimal(locale, o.trailing_mean, 1),
+                ),
+                if topics.is_empty() {
+                    t.get("trends.no-topics")
+                } else {
+                    t.with("trends.topics", "topics", topics.join(", "))
+                },
+            )
+        })
+        .collect();
+    TrendView {
+        summary,
+        lags,
+        outliers,
+    }
 }
 
 /// `GET /admin`.
@@ -928,6 +1010,7 @@ pub async fn page(
         boards: Vec::new(),
         leaderboards_href: "/admin/leaderboards".to_string(),
         counts: None,
+        trend: None,
     };
     let Some(chosen) = chosen else {
         return render(status, &page);
@@ -994,6 +1077,7 @@ pub async fn page(
         data.previous_period.first_day,
         data.previous_period.last_day,
     );
+    page.trend = Some(trend_view(&page.t, &data.trend));
     page.charts = vec![
         clicks_chart(t, &data, &chosen),
         funnel_chart(t, &data),

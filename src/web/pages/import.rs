@@ -43,7 +43,7 @@ struct ColumnView {
     name: &'static str,
     need: String,
     required: bool,
-    help: &'static str,
+    help: String,
 }
 
 struct KindView {
@@ -68,7 +68,7 @@ struct MappedColumnView {
     required: bool,
     /// The Chorus column it fills, or what it decides (`kind`, `occurred_at`).
     fills: String,
-    help: &'static str,
+    help: String,
 }
 
 /// A choice of the layout select.
@@ -95,6 +95,29 @@ fn need_label(t: &Tr, need: Need) -> String {
     }
 }
 
+/// What a column holds, in the page's language: `forms-import-help-<kind or layout>-<column>`
+/// in the catalogs, else the English of `domain::csv_import` (which the CLI shows too).
+fn column_help(t: &Tr, scope: &str, column: &str, english: &str) -> String {
+    if t.locale() == crate::i18n::Locale::En {
+        return english.to_owned();
+    }
+    let mut name = String::new();
+    for c in column.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    let key = format!("forms-import-help-{scope}-{}", name.trim_end_matches('-'));
+    let text = t.locale().text(&key);
+    if text == key {
+        english.to_owned()
+    } else {
+        text
+    }
+}
+
 fn kinds(t: &Tr, selected: ImportKind) -> Vec<KindView> {
     ImportKind::ALL
         .into_iter()
@@ -109,7 +132,7 @@ fn kinds(t: &Tr, selected: ImportKind) -> Vec<KindView> {
                     name: c.name,
                     need: need_label(t, c.need),
                     required: c.need != Need::Optional,
-                    help: c.help,
+                    help: column_help(t, kind.as_str(), c.name, c.help),
                 })
                 .collect(),
             layouts: if kind == ImportKind::Conversions {
@@ -141,7 +164,7 @@ fn crm_layouts(t: &Tr) -> Vec<LayoutView> {
                         Target::ClosedAt => t.get("import.fills-closed-at"),
                         Target::CreatedAt => t.get("import.fills-created-at"),
                     },
-                    help: c.column.help,
+                    help: column_help(t, layout.as_str(), c.column.name, c.column.help),
                 })
                 .collect(),
         })
@@ -223,7 +246,7 @@ fn report_view(report: &Report, file_name: String) -> ReportView {
     ReportView {
         status,
         heading: t.get(heading),
-        summary: report.summary(),
+        summary: summary(&t, report),
         file_name,
         dry_run: report.dry_run,
         rows: group(report.rows),
@@ -250,11 +273,68 @@ fn report_view(report: &Report, file_name: String) -> ReportView {
             .map(|e| ErrorView {
                 line: group(e.line),
                 column: e.column.clone().unwrap_or_default(),
-                message: e.message.clone(),
+                message: row_message(&t, &e.message),
             })
             .collect(),
         more: (more > 0).then(|| group(more)),
         warnings: report.warnings.clone(),
+    }
+}
+
+/// The report's summary line: the engine's sentence on English pages (what the CLI
+/// prints), a sentence of the catalogs from the same counts otherwise.
+fn summary(t: &Tr, report: &Report) -> String {
+    if t.locale() == crate::i18n::Locale::En {
+        return report.summary();
+    }
+    use fluent_templates::fluent_bundle::FluentValue;
+    let n = |v: u64| FluentValue::from(group(v));
+    let rows = ("rows", n(report.rows));
+    let (key, args) = if report.is_refused() {
+        let key = if report.dry_run {
+            "forms.import-summary-refused-dry"
+        } else {
+            "forms.import-summary-refused"
+        };
+        let args = vec![
+            rows,
+            ("bad", n(report.errors.bad_rows)),
+            ("errors", n(report.errors.total)),
+        ];
+        (key, args)
+    } else if report.rows == 0 {
+        ("forms.import-summary-empty", vec![])
+    } else if report.dry_run {
+        (
+            "forms.import-summary-valid",
+            vec![rows, ("added", n(report.counts.added))],
+        )
+    } else {
+        (
+            "forms.import-summary-imported",
+            vec![rows, ("added", n(report.counts.added))],
+        )
+    };
+    t.locale().text_with(&crate::i18n::catalog_key(key), &args)
+}
+
+/// A row error in the page's language: the catalogs' sentence for the messages the
+/// import writes (`csv_import::message_key`), the engine's own English otherwise — and
+/// in English the engine's sentence itself, word for word what the CLI prints.
+fn row_message(t: &Tr, message: &str) -> String {
+    use fluent_templates::fluent_bundle::FluentValue;
+    if t.locale() == crate::i18n::Locale::En {
+        return message.to_owned();
+    }
+    match crate::domain::csv_import::message_key(message) {
+        Some((key, args)) => {
+            let args: Vec<(&str, FluentValue<'_>)> = args
+                .iter()
+                .map(|(name, value)| (*name, FluentValue::from(value.as_str())))
+                .collect();
+            t.locale().text_with(&crate::i18n::catalog_key(key), &args)
+        }
+        None => message.to_owned(),
     }
 }
 
@@ -572,63 +652,46 @@ pub async fn upload(
             )
         }
     };
+    // Every broken field at once (issue 12): the form's choices above the form, the file
+    // beside its field.
+    let t = Tr::current();
     let layout = Layout::parse(&form.layout);
-    let Some(kind) = ImportKind::parse(&form.kind) else {
-        return import_page(
-            &state,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Choice {
-                kind: ImportKind::Mentions,
-                layout,
-                ignore_unknown: form.ignore_unknown,
-            },
-            Outcome {
-                form_error: Some(Tr::current().get("import.error-kind")),
-                ..Outcome::default()
-            },
-        );
+    let parsed_kind = ImportKind::parse(&form.kind);
+    let mut form_errors = Vec::new();
+    if parsed_kind.is_none() {
+        form_errors.push(t.get("import.error-kind"));
+    }
+    if !form.layout.is_empty() && layout.is_none() {
+        form_errors.push(t.get("import.error-layout"));
+    }
+    let dry_run = match form.action.as_str() {
+        "check" => Some(true),
+        "import" => Some(false),
+        _ => {
+            form_errors.push(t.get("import.error-action"));
+            None
+        }
     };
+    let upload = form.upload.filter(|upload| upload.bytes > 0);
+    let file_error = upload.is_none().then(|| t.get("import.error-no-file"));
     let choice = Choice {
-        kind,
+        kind: parsed_kind.unwrap_or(ImportKind::Mentions),
         layout,
         ignore_unknown: form.ignore_unknown,
     };
     let refuse =
         |status: StatusCode, outcome: Outcome| import_page(&state, &user, status, choice, outcome);
-    if !form.layout.is_empty() && layout.is_none() {
+    let (Some(kind), Some(dry_run), Some(upload), true) =
+        (parsed_kind, dry_run, upload, form_errors.is_empty())
+    else {
         return refuse(
             StatusCode::UNPROCESSABLE_ENTITY,
             Outcome {
-                form_error: Some(Tr::current().get("import.error-layout")),
+                form_error: (!form_errors.is_empty()).then(|| form_errors.join(" ")),
+                file_error,
                 ..Outcome::default()
             },
         );
-    }
-    let dry_run = match form.action.as_str() {
-        "check" => true,
-        "import" => false,
-        _ => {
-            return refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Outcome {
-                    form_error: Some(Tr::current().get("import.error-action")),
-                    ..Outcome::default()
-                },
-            )
-        }
-    };
-    let upload = match form.upload {
-        Some(upload) if upload.bytes > 0 => upload,
-        _ => {
-            return refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Outcome {
-                    file_error: Some(Tr::current().get("import.error-no-file")),
-                    ..Outcome::default()
-                },
-            )
-        }
     };
     if state
         .import_busy

@@ -21,6 +21,7 @@ pub mod self_report;
 pub mod sentiment;
 pub mod settings;
 pub mod setup;
+pub mod shares;
 pub mod sso;
 pub mod support;
 
@@ -88,6 +89,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/links/{id}/toggle", web::post().to(links::toggle))
         .route("/admin", web::get().to(dashboard::page))
         .route("/admin/leaderboards", web::get().to(leaderboards::page))
+        .route("/admin/shares/{id}", web::get().to(shares::page))
+        .route(
+            "/admin/employees/{id}/stats",
+            web::get().to(shares::employee),
+        )
         .route(
             "/admin/leaderboards/{board}.csv",
             web::get().to(leaderboards::csv),

@@ -96,9 +96,14 @@ pub async fn change(
     let form = form.into_inner();
     user.check_csrf(&form.csrf)?;
     let t = Tr::current();
-    // The same limiter as sign-in: this form checks a password too.
+    // The same limiter as sign-in, the account's budget too: this form checks a password,
+    // and a stolen session must not make it a guessing oracle.
     let ip = crate::web::client_address(&req, &state);
-    if state.login_limiter.check_key(&ip).is_err() {
+    let throttled = match Email::parse(&user.email) {
+        Ok(email) => state.login_limiter.check(ip, &email),
+        Err(_) => state.login_limiter.check_client(ip),
+    };
+    if throttled.is_err() {
         return Err(PageError::TooManyRequests);
     }
     let id = user.id;
@@ -244,7 +249,7 @@ pub async fn forgot(
     };
     // Shares the sign-in limiter: each request may send an e-mail.
     let ip = crate::web::client_address(&req, &state);
-    if state.login_limiter.check_key(&ip).is_err() {
+    if state.login_limiter.check_client(ip).is_err() {
         return Err(PageError::TooManyRequests);
     }
     let email = match Email::parse(&form.email) {
@@ -260,6 +265,10 @@ pub async fn forgot(
             );
         }
     };
+    // One mailbox is not flooded from many addresses either; known or not, the same answer.
+    if state.login_limiter.check_account(&email).is_err() {
+        return Err(PageError::TooManyRequests);
+    }
     let state = state.into_inner();
     actix_web::rt::spawn(async move {
         let lookup = email.clone();

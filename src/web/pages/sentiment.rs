@@ -131,6 +131,41 @@ fn word_error(t: &Tr, e: &sentiment::InvalidWord) -> String {
     }
 }
 
+/// Every broken field of the word form at once (issue 12), each beside its own field:
+/// `WordEntry::parse` stops at the first rule, so each field is checked with the others
+/// set to a value that passes (the word against the language typed, or — when that is
+/// not a language — against the one its script implies).
+fn check_word(t: &Tr, form: &WordForm) -> Result<WordEntry, WordErrors> {
+    let mut errors = WordErrors::default();
+    let language = match Language::parse(&form.language) {
+        Some(_) => form.language.clone(),
+        None => {
+            errors.language = Some(t.get("sentiment.error-language"));
+            let hangul = form.word.chars().any(crate::domain::mention::is_hangul);
+            (if hangul { "ko" } else { "en" }).to_owned()
+        }
+    };
+    if let Err(e) = WordEntry::parse(&language, &form.word, "1") {
+        errors.word = Some(word_error(t, &e));
+    }
+    if let Err(e) = WordEntry::parse("en", "good", &form.polarity) {
+        errors.polarity = Some(word_error(t, &e));
+    }
+    if errors.language.is_some() || errors.word.is_some() || errors.polarity.is_some() {
+        return Err(errors);
+    }
+    WordEntry::parse(&form.language, &form.word, &form.polarity).map_err(|e| {
+        let mut errors = WordErrors::default();
+        let message = Some(word_error(t, &e));
+        match e.field {
+            "language" => errors.language = message,
+            "polarity" => errors.polarity = message,
+            _ => errors.word = message,
+        }
+        errors
+    })
+}
+
 struct Draft {
     form: WordForm,
     errors: WordErrors,
@@ -272,16 +307,9 @@ pub async fn save(
 ) -> Result<HttpResponse, PageError> {
     let form = form.into_inner();
     user.check_csrf(&form.csrf)?;
-    let entry = match WordEntry::parse(&form.language, &form.word, &form.polarity) {
+    let entry = match check_word(&Tr::current(), &form) {
         Ok(entry) => entry,
-        Err(e) => {
-            let mut errors = WordErrors::default();
-            let message = Some(word_error(&Tr::current(), &e));
-            match e.field {
-                "language" => errors.language = message,
-                "polarity" => errors.polarity = message,
-                _ => errors.word = message,
-            }
+        Err(errors) => {
             let draft = Draft {
                 form,
                 errors,

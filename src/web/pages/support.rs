@@ -155,7 +155,14 @@ impl CaseErrors {
                 _ if e.message.starts_with("lies in the future") => {
                     t.with("support.error-future", "field", &label)
                 }
-                _ => format!("{label} {}.", e.message),
+                "invalid_external_id" => t.with2(
+                    "forms.id-too-long",
+                    "field",
+                    &label,
+                    "max",
+                    crate::domain::conversion::MAX_ID_LEN,
+                ),
+                _ => t.with("forms.field-invalid", "field", &label),
             })
         };
         CaseErrors {

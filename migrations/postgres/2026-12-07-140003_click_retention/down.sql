@@ -1,0 +1,2 @@
+DROP INDEX conversion_touchpoints_click;
+DROP INDEX conversions_click;
