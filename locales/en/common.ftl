@@ -67,3 +67,6 @@ error-internal-detail = The error has been logged. Please try again.
 form-optional = (optional)
 form-date-invalid = Enter a date as YYYY-MM-DD (got “{ $value }”).
 form-date-order = The end date must not be before the start date.
+
+network-email = E-mail
+network-other = Other

@@ -1,6 +1,6 @@
 # "My stats" on /me: the employee's own row on every employee board.
 
-mystats-heading = { $count ->
+mystats-heading = { $n ->
     [one] My results, today
    *[other] My results, last { $count } days
 }

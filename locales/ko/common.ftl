@@ -66,3 +66,6 @@ error-internal-detail = 오류가 기록되었습니다. 다시 시도해 주세
 form-optional = (선택)
 form-date-invalid = 날짜를 YYYY-MM-DD 형식으로 입력해 주세요. (입력값: “{ $value }”)
 form-date-order = 종료일은 시작일보다 빠를 수 없습니다.
+
+network-email = 이메일
+network-other = 기타

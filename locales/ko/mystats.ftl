@@ -1,6 +1,6 @@
 # /me의 "내 성과": 직원 순위표에서 본인의 기록.
 
-mystats-heading = { $count ->
+mystats-heading = { $n ->
     [one] 내 성과 (오늘)
    *[other] 내 성과 (최근 { $count }일)
 }

@@ -3,11 +3,11 @@
 trends-heading = 클릭과 매출
 trends-intro = 검증된 사람의 클릭과 같은 날부터 일주일 뒤까지의 매출이 얼마나 함께 움직였는지(피어슨 상관계수 r, −1~1), 그리고 직전 7일(데이터가 있는 날)의 표준편차 2배를 넘어선 날을 보여 줍니다.
 trends-best = 가장 강한 관계: { $lag } 매출과 r = { $r }
-trends-points = { $count ->
+trends-points = { $n ->
    *[other] (데이터가 있는 날 { $count }일)
 }
 trends-summary-none = 아직 클릭과 매출의 관계를 볼 데이터가 부족합니다. 두 값이 모두 있는 날이 5일 이상 필요합니다.
-trends-lag = { $count ->
+trends-lag = { $n ->
     [0] 같은 날
    *[other] { $count }일 뒤
 }

@@ -166,6 +166,17 @@ pub fn metric_label(locale: Locale, name: &str) -> Option<(String, String)> {
     Some((get("name")?, get("formula")?))
 }
 
+/// A network's name as people read it: the brand's own name, except for the two that are
+/// words (`email`, `other`), which are translated.
+pub fn network_label(t: &Tr, network: crate::domain::network::Network) -> String {
+    use crate::domain::network::Network;
+    match network {
+        Network::Email => t.get("network.email"),
+        Network::Other => t.get("network.other"),
+        n => n.display_name().to_string(),
+    }
+}
+
 /// Fluent identifiers may not contain dots; the code and templates write the readable
 /// `area.thing` form, which maps to `area-thing` in the catalogs.
 pub(crate) fn catalog_key(key: &str) -> Cow<'_, str> {

@@ -491,3 +491,76 @@ async fn the_import_form_reports_its_choices_and_the_file_at_once() {
         "the chosen kind is kept"
     );
 }
+
+/// Regression: the employee forms reported a taken e-mail only once every other field was
+/// valid (the address was looked up only when saving).
+#[actix_web::test]
+async fn the_employee_forms_report_a_taken_email_beside_the_other_mistakes() {
+    let app = TestApp::spawn().await;
+    let (browser, csrf) = admin(&app).await;
+    let other = app.create_user("taken@example.com", "employee", PASSWORD);
+    let res = post_form(
+        &browser,
+        &app,
+        "/admin/employees",
+        &[
+            ("csrf", csrf.as_str()),
+            ("email", "taken@example.com"),
+            ("name", ""),
+            ("team", ""),
+            ("role", "employee"),
+            ("password", "short"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        text_of(&html, "emp-email-error").contains("already"),
+        "{html}"
+    );
+    text_of(&html, "emp-name-error");
+    text_of(&html, "emp-password-error");
+    assert!(
+        html.contains("value=\"taken@example.com\""),
+        "what was typed is kept"
+    );
+
+    // Editing someone else onto that address, with a bad name too.
+    let me = app.create_user("mine@example.com", "employee", PASSWORD);
+    let res = post_form(
+        &browser,
+        &app,
+        &format!("/admin/employees/{me}"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("email", "taken@example.com"),
+            ("name", ""),
+            ("team", ""),
+            ("role", "employee"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        text_of(&html, "emp-email-error").contains("already"),
+        "{html}"
+    );
+    text_of(&html, "emp-name-error");
+    // Keeping one's own address is not "taken".
+    let res = post_form(
+        &browser,
+        &app,
+        &format!("/admin/employees/{other}"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("email", "taken@example.com"),
+            ("name", "Still Taken"),
+            ("team", ""),
+            ("role", "employee"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}

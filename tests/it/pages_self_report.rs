@@ -128,6 +128,21 @@ async fn employees_report_metrics_of_their_own_shares() {
         "{r}"
     );
     assert!(!r.contains("class=\"marker\""), "{r}");
+    // The form is filled in with the last figures known, to correct or bring up to date.
+    let form = report_row(&page(&browser, app.url("/me")).await, mine);
+    for (field, value) in [
+        ("likes", "1"),
+        ("comments", "1"),
+        ("reshares", "1"),
+        ("impressions", "99"),
+    ] {
+        assert!(
+            form.contains(&format!(
+                "name=\"{field}\" inputmode=\"numeric\" autocomplete=\"off\" value=\"{value}\""
+            )),
+            "{field} = {value} in {form}"
+        );
+    }
 }
 
 #[actix_web::test]

@@ -252,6 +252,13 @@ pub async fn add_employee(
             .map_err(|e| errors.password = Some(form_text::password(&t, &e)))
             .ok()
     };
+    // A taken address is reported beside the other mistakes, not after they are fixed
+    // (the insert still refuses it if another admin takes it meanwhile).
+    if let Some(address) = email.clone() {
+        if email_owner(&state, address).await?.is_some() {
+            errors.email = Some(t.get("employees.email-taken"));
+        }
+    }
     let (Some(email), Some(name), Some(team), Some(role), Some(password_hash)) =
         (email, name, team, role, password_hash)
     else {
@@ -687,6 +694,15 @@ fn refusal_text(t: &Tr, refused: &UpdateRefused) -> Option<String> {
     }
 }
 
+/// The employee (deactivated ones included) who has `email`, if any.
+async fn email_owner(state: &AppState, email: Email) -> Result<Option<i64>, PageError> {
+    Ok(state
+        .db
+        .run(move |conn| store::employees::find_login(conn, &email))
+        .await?
+        .map(|(id, _, _)| id))
+}
+
 /// `POST /admin/employees/{id}`: name, e-mail, team and role; every broken field at once.
 pub async fn edit_employee(
     AdminUser(user): AdminUser,
@@ -715,6 +731,14 @@ pub async fn edit_employee(
     let role = Role::parse(form.role.trim())
         .map_err(|e| errors.role = Some(form_text::role(&t, &e.0)))
         .ok();
+    if let Some(address) = email.clone() {
+        if email_owner(&state, address)
+            .await?
+            .is_some_and(|owner| owner != id)
+        {
+            errors.email = Some(t.get("employees.email-taken"));
+        }
+    }
     let (Some(email), Some(name), Some(team), Some(role)) = (email, name, team, role) else {
         return employee_page(
             &state,

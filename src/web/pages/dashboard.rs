@@ -352,7 +352,7 @@ impl FormView {
                 .iter()
                 .map(|n| Choice {
                     value: n.as_str().to_string(),
-                    label: n.display_name().to_string(),
+                    label: crate::i18n::network_label(t, *n),
                     selected: n.as_str() == network,
                 })
                 .collect(),
@@ -818,7 +818,7 @@ fn network_chart(t: &Tr, data: &Dashboard) -> ChartView {
         .map(|r| Bar {
             label: r.value.as_deref().map_or_else(
                 || t.get("dash.unknown"),
-                |v| Network::parse(v).map_or(v.to_string(), |n| n.display_name().to_string()),
+                |v| Network::parse(v).map_or(v.to_string(), |n| crate::i18n::network_label(t, n)),
             ),
             value: r.clicks as f64,
             value_text: format!(

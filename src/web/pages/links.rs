@@ -42,6 +42,9 @@ pub struct LinkView {
 
 /// A share's latest engagement figures as the table shows them.
 pub struct MetricsView {
+    pub likes: i64,
+    pub comments: i64,
+    pub reshares: i64,
     pub engagement: i64,
     pub impressions: Option<i64>,
     /// The employee typed these in (marked in the table).
@@ -54,6 +57,9 @@ impl MetricsView {
     fn new(m: MetricsSnapshot, tz: chrono_tz::Tz) -> MetricsView {
         MetricsView {
             self_reported: m.is_self_reported(),
+            likes: m.likes,
+            comments: m.comments,
+            reshares: m.reshares,
             engagement: m.engagement,
             impressions: m.impressions,
             observed: Tr::current().date(&m.observed_at.with_timezone(&tz).date_naive()),
@@ -217,7 +223,8 @@ pub async fn my_page(
     for link in &mut links {
         let form = match &draft.metrics {
             Some(m) if m.share_id == link.id => ReportForm::refused(user, m),
-            _ => ReportForm::empty(user, link.id),
+            // The last figures known, to correct or bring up to date.
+            _ => ReportForm::prefilled(user, link.id, link.metrics.as_ref()),
         };
         link.report = Some(form);
     }

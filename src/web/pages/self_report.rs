@@ -81,6 +81,22 @@ impl ReportForm {
         }
     }
 
+    /// The form with the share's latest snapshot filled in, when there is one.
+    pub fn prefilled(
+        user: &CurrentUser,
+        share_id: i64,
+        latest: Option<&super::links::MetricsView>,
+    ) -> ReportForm {
+        let mut form = ReportForm::empty(user, share_id);
+        if let Some(m) = latest {
+            form.likes = m.likes.to_string();
+            form.comments = m.comments.to_string();
+            form.reshares = m.reshares.to_string();
+            form.impressions = m.impressions.map(|i| i.to_string()).unwrap_or_default();
+        }
+        form
+    }
+
     pub fn refused(user: &CurrentUser, draft: &MetricsDraft) -> ReportForm {
         ReportForm {
             id: format!("report-{}", draft.share_id),
