@@ -97,8 +97,6 @@ settings-col-default = Default
 settings-cpm-of = CPM on { $network }
 settings-cpc-of = CPC on { $network }
 settings-default-in-table = per network in the table
-settings-network-email = E-mail
-settings-network-other = Other
 
 settings-section-links = Short links
 settings-label-redirect-status = Redirect status

@@ -88,8 +88,6 @@ settings-col-default = 기본값
 settings-cpm-of = { $network } CPM
 settings-cpc-of = { $network } CPC
 settings-default-in-table = 표의 네트워크별 값
-settings-network-email = 이메일
-settings-network-other = 기타
 
 settings-section-links = 단축 링크
 settings-label-redirect-status = 리디렉션 상태 코드

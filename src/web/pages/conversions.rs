@@ -408,9 +408,8 @@ pub fn reason_label(t: &Tr, reason: Option<&str>) -> String {
 
 /// A network's name as people write it; "e-mail" and "other" in the page's language.
 pub fn network_label(t: &Tr, network: &str) -> String {
-    match Network::parse(network) {
-        Ok(Network::Email) => t.get("drill.network-email"),
-        Ok(Network::Other) | Err(_) => t.get("drill.network-other"),
-        Ok(other) => other.display_name().to_string(),
-    }
+    Network::parse(network).map_or_else(
+        |_| t.get("network.other"),
+        |n| crate::i18n::network_label(t, n),
+    )
 }

@@ -148,36 +148,19 @@ const MY_STATS_DAYS: i64 = 30;
 async fn my_stats(state: &AppState, user: &CurrentUser) -> Result<Vec<MyStatView>, PageError> {
     let effective = state.effective();
     let tz = effective.timezone;
-    let now = chrono::Utc::now();
-    let today = now.with_timezone(&tz).date_naive();
-    let first = today - chrono::Duration::days(MY_STATS_DAYS - 1);
-    let period = crate::domain::period::Period::parse(
-        Some(&first.to_string()),
-        Some(&(today + chrono::Duration::days(1)).to_string()),
-        tz,
-        now,
-    )
-    .map_err(|_| PageError::Internal)?;
     let currency = effective.default_currency.clone();
-    let filter = crate::store::reports::ReportFilter {
-        period,
-        campaign_id: None,
-        team: None,
-        network: None,
-        unique: false,
-        currency: currency.clone(),
-        model: crate::domain::attribution::Model::LastClick,
-        influenced: false,
-        sources: Sources::ALL,
-        channel: None,
-        influence: crate::domain::kpi::Influence::Reach,
-    };
+    let t = Tr::current();
+    // The dashboard's default period (the last 30 local days, today included), read the
+    // way the dashboard and the leaderboards page read it, so the ranks are theirs.
+    let filter = super::dashboard::ReportForm::default()
+        .parse(&t, tz, super::dashboard::today(tz), &[], &[])
+        .map_err(|_| PageError::Internal)?
+        .filter(&currency);
     let employee_id = user.id;
     let ranks = state
         .db
         .run(move |conn| crate::app::my_stats::my_ranks(conn, employee_id, &filter))
         .await?;
-    let t = Tr::current();
     Ok(ranks
         .into_iter()
         .map(|r| MyStatView {

@@ -91,14 +91,6 @@ impl SettingsPage {
     }
 }
 
-fn network_label(t: &Tr, network: Network) -> String {
-    match network {
-        Network::Email => t.get("settings.network-email"),
-        Network::Other => t.get("settings.network-other"),
-        other => other.display_name().to_string(),
-    }
-}
-
 fn privacy_label(t: &Tr, mode: PrivacyMode) -> String {
     t.get(&format!(
         "settings.privacy-{}",
@@ -272,7 +264,7 @@ fn settings_page(
         .into_iter()
         .map(|network| EmvRow {
             network: network.as_str(),
-            label: network_label(&t, network),
+            label: crate::i18n::network_label(&t, network),
             cpm: values.get(cpm_name(network)).cloned().unwrap_or_default(),
             cpc: values.get(cpc_name(network)).cloned().unwrap_or_default(),
             default: emv_default_text(

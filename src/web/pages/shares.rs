@@ -106,6 +106,48 @@ struct SharePage {
     snapshots: Vec<SnapshotView>,
 }
 
+/// A drill-down's period form read: the share or employee fixes campaign, team and
+/// network, so only the period is offered.
+struct PeriodChoice {
+    chosen: Option<super::dashboard::Chosen>,
+    /// 422 when the form has errors.
+    status: StatusCode,
+    form_view: FormView,
+    /// The chosen period's filter; with errors, the default period's (the page still
+    /// names the share or employee, its figures hidden behind the error message).
+    filter: crate::store::reports::ReportFilter,
+}
+
+fn period_choice(
+    t: &Tr,
+    tz: chrono_tz::Tz,
+    currency: &str,
+    form: &ReportForm,
+) -> Result<PeriodChoice, PageError> {
+    let parsed = form.parse(t, tz, today(tz), &[], &[]);
+    let chosen = parsed.as_ref().ok().cloned();
+    let errors = parsed.err().map(|e| *e).unwrap_or_default();
+    let status = if errors.any() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let form_view = FormView::new(t, form, chosen.as_ref(), errors, &[], &[]);
+    let filter = match &chosen {
+        Some(c) => c.filter(currency),
+        None => ReportForm::default()
+            .parse(t, tz, today(tz), &[], &[])
+            .map_err(|_| PageError::Internal)?
+            .filter(currency),
+    };
+    Ok(PeriodChoice {
+        chosen,
+        status,
+        form_view,
+        filter,
+    })
+}
+
 /// `GET /admin/shares/{id}?range&from&to`.
 pub async fn page(
     AdminUser(user): AdminUser,
@@ -119,25 +161,12 @@ pub async fn page(
     let effective = state.effective();
     let tz = effective.timezone;
     let currency = effective.default_currency.clone();
-    // The share fixes campaign, team and network: the form offers the period alone.
-    let parsed = form.parse(&t, tz, today(tz), &[], &[]);
-    let chosen = parsed.as_ref().ok().cloned();
-    let errors = parsed.err().map(|e| *e).unwrap_or_default();
-    let status = if errors.any() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let form_view = FormView::new(&t, &form, chosen.as_ref(), errors, &[], &[]);
-    // Without a valid period the page still names the share, over the default period's
-    // figures hidden behind the error message.
-    let filter = match &chosen {
-        Some(c) => c.filter(&currency),
-        None => ReportForm::default()
-            .parse(&t, tz, today(tz), &[], &[])
-            .map_err(|_| PageError::Internal)?
-            .filter(&currency),
-    };
+    let PeriodChoice {
+        chosen,
+        status,
+        form_view,
+        filter,
+    } = period_choice(&t, tz, &currency, &form)?;
     // Clicks answered before this request count in it.
     state.clicks.settle().await;
     let report = state
@@ -402,22 +431,12 @@ pub async fn employee(
     let effective = state.effective();
     let tz = effective.timezone;
     let currency = effective.default_currency.clone();
-    let parsed = form.parse(&t, tz, today(tz), &[], &[]);
-    let chosen = parsed.as_ref().ok().cloned();
-    let errors = parsed.err().map(|e| *e).unwrap_or_default();
-    let status = if errors.any() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let form_view = FormView::new(&t, &form, chosen.as_ref(), errors, &[], &[]);
-    let filter = match &chosen {
-        Some(c) => c.filter(&currency),
-        None => ReportForm::default()
-            .parse(&t, tz, today(tz), &[], &[])
-            .map_err(|_| PageError::Internal)?
-            .filter(&currency),
-    };
+    let PeriodChoice {
+        chosen,
+        status,
+        form_view,
+        filter,
+    } = period_choice(&t, tz, &currency, &form)?;
     state.clicks.settle().await;
     let report = state
         .db
