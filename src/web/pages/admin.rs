@@ -209,6 +209,41 @@ async fn invite_and_deliver(
     })
 }
 
+/// The fields the add and edit forms share, each checked on its own (every mistake is
+/// reported at once): e-mail, name, team (blank: none) and role.
+#[allow(clippy::type_complexity)]
+fn person_fields(
+    t: &Tr,
+    errors: &mut EmployeeErrors,
+    email: &str,
+    name: &str,
+    team: &str,
+    role: &str,
+) -> (
+    Option<Email>,
+    Option<Label>,
+    Option<Option<Label>>,
+    Option<Role>,
+) {
+    let email = Email::parse(email)
+        .map_err(|e| errors.email = Some(form_text::email(t, &e.0)))
+        .ok();
+    let name = Label::parse(name)
+        .map_err(|e| errors.name = Some(form_text::label(t, "form.field.name", &e)))
+        .ok();
+    let team = match team.trim() {
+        "" => Some(None),
+        team => Label::parse(team)
+            .map(Some)
+            .map_err(|e| errors.team = Some(form_text::label(t, "form.field.team", &e)))
+            .ok(),
+    };
+    let role = Role::parse(role.trim())
+        .map_err(|e| errors.role = Some(form_text::role(t, &e.0)))
+        .ok();
+    (email, name, team, role)
+}
+
 /// `POST /admin/employees`: adds an employee. With an initial password they can sign in at
 /// once; without one (the usual way) an invitation link is made, e-mailed when SMTP is
 /// configured, and shown on the employee's page to copy.
@@ -221,25 +256,19 @@ pub async fn add_employee(
     user.check_csrf(&form.csrf)?;
     let t = Tr::current();
     let mut errors = EmployeeErrors::default();
-    let email = Email::parse(&form.email)
-        .map_err(|e| errors.email = Some(form_text::email(&t, &e.0)))
-        .ok();
-    let name = Label::parse(&form.name)
-        .map_err(|e| errors.name = Some(form_text::label(&t, "form.field.name", &e)))
-        .ok();
-    let team = match form.team.trim() {
-        "" => Some(None),
-        team => Label::parse(team)
-            .map(Some)
-            .map_err(|e| errors.team = Some(form_text::label(&t, "form.field.team", &e)))
-            .ok(),
+    // A new employee without a role is an employee; the edit form always sends one.
+    let role_text = match form.role.trim() {
+        "" => Role::Employee.as_str(),
+        role => role,
     };
-    let role = match form.role.trim() {
-        "" => Some(Role::Employee),
-        role => Role::parse(role)
-            .map_err(|e| errors.role = Some(form_text::role(&t, &e.0)))
-            .ok(),
-    };
+    let (email, name, team, role) = person_fields(
+        &t,
+        &mut errors,
+        &form.email,
+        &form.name,
+        &form.team,
+        role_text,
+    );
     let password_hash = if form.password.is_empty() {
         Some(None)
     } else {
@@ -715,22 +744,14 @@ pub async fn edit_employee(
     user.check_csrf(&form.csrf)?;
     let t = Tr::current();
     let mut errors = EmployeeErrors::default();
-    let email = Email::parse(&form.email)
-        .map_err(|e| errors.email = Some(form_text::email(&t, &e.0)))
-        .ok();
-    let name = Label::parse(&form.name)
-        .map_err(|e| errors.name = Some(form_text::label(&t, "form.field.name", &e)))
-        .ok();
-    let team = match form.team.trim() {
-        "" => Some(None),
-        team => Label::parse(team)
-            .map(Some)
-            .map_err(|e| errors.team = Some(form_text::label(&t, "form.field.team", &e)))
-            .ok(),
-    };
-    let role = Role::parse(form.role.trim())
-        .map_err(|e| errors.role = Some(form_text::role(&t, &e.0)))
-        .ok();
+    let (email, name, team, role) = person_fields(
+        &t,
+        &mut errors,
+        &form.email,
+        &form.name,
+        &form.team,
+        &form.role,
+    );
     if let Some(address) = email.clone() {
         if email_owner(&state, address)
             .await?
