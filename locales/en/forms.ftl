@@ -41,6 +41,12 @@ forms-import-at-most-chars = At most { $max } characters (no control characters)
 forms-import-mention-future = { $value } is in the future; mentions are reported after they happen.
 forms-import-mention-kind = Must be post or comment (got { $value }).
 forms-import-sentiment = Must be positive, neutral or negative (got { $value }).
+forms-import-unreadable = The row could not be read.
+forms-import-column-ignored = Column { $column } is not imported.
+forms-import-share-mismatch = { $value } is share { $found }, not share { $id } as { $column } says.
+forms-import-employee-mismatch = { $value } is employee { $found }, not employee { $id } as { $column } says.
+forms-import-changed = { $problem } (It changed during the import.)
+forms-import-merged-case = { $problem } (once merged with the case stored under external_id { $external_id })
 
 # What each column of an import file holds (the CLI and docs keep the English of
 # domain::csv_import; these are the page's).

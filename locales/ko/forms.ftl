@@ -41,6 +41,12 @@ forms-import-at-most-chars = 최대 { $max }자까지 입력할 수 있습니다
 forms-import-mention-future = { $value }은(는) 미래 시각입니다. 언급은 발생한 뒤에 보고합니다.
 forms-import-mention-kind = post 또는 comment여야 합니다(입력값: { $value }).
 forms-import-sentiment = positive, neutral, negative 중 하나여야 합니다(입력값: { $value }).
+forms-import-unreadable = 이 행을 읽을 수 없습니다.
+forms-import-column-ignored = { $column } 열은 가져오지 않습니다.
+forms-import-share-mismatch = { $value }은(는) 공유 { $found }이며, { $column }에 적힌 공유 { $id }가 아닙니다.
+forms-import-employee-mismatch = { $value }은(는) 직원 { $found }이며, { $column }에 적힌 직원 { $id }가 아닙니다.
+forms-import-changed = { $problem } (가져오는 동안 바뀌었습니다.)
+forms-import-merged-case = { $problem } (external_id { $external_id }로 저장된 문의와 합친 결과)
 
 # 가져오기 파일의 각 열에 들어가는 값(페이지용).
 

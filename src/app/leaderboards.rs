@@ -38,8 +38,13 @@ pub fn ranked(conn: &mut DbConnection, req: &BoardRequest) -> Result<Vec<Ranked>
 /// The rows as the CSV export writes them: a `rank,id,label,value` header, then one line
 /// per row with the value as the JSON shows it (labels made safe for spreadsheets).
 pub fn csv(rows: &[Ranked]) -> Result<Vec<u8>, csv::Error> {
+    csv_with_header(rows, ["rank", "id", "label", "value"])
+}
+
+/// [`csv`] under other column names (a page's language) — the rows exactly the same.
+pub fn csv_with_header(rows: &[Ranked], header: [&str; 4]) -> Result<Vec<u8>, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(["rank", "id", "label", "value"])?;
+    out.write_record(header)?;
     for row in rows {
         out.write_record([
             row.rank.to_string(),

@@ -1505,6 +1505,65 @@ pub fn message_key(message: &str) -> Option<(&'static str, Vec<(&'static str, St
             return one(key_id, "id", rest);
         }
     }
+    if m == "could not be read" {
+        return Some(("forms.import-unreadable", Vec::new()));
+    }
+    if let Some(column) = m
+        .strip_prefix("column ")
+        .and_then(|r| r.strip_suffix(" is not imported"))
+    {
+        return one("forms.import-column-ignored", "column", column);
+    }
+    // `"x@y.co" is employee 7, not employee 9 as employee_id says`
+    if let Some((value, rest)) = m.split_once(" is ") {
+        let mut words = rest.split(' ');
+        if let (Some(what), Some(found), Some("not"), Some(_), Some(id), Some("as"), Some(column)) = (
+            words.next(),
+            words.next().map(|w| w.trim_end_matches(',')),
+            words.next(),
+            words.next(),
+            words.next(),
+            words.next(),
+            words.next(),
+        ) {
+            let key = match what {
+                "share" => Some("forms.import-share-mismatch"),
+                "employee" => Some("forms.import-employee-mismatch"),
+                _ => None,
+            };
+            if let (Some(key), Some("says"), None) = (key, words.next(), words.next()) {
+                return Some((
+                    key,
+                    vec![
+                        ("value", value.to_owned()),
+                        ("found", found.to_owned()),
+                        ("id", id.to_owned()),
+                        ("column", column.to_owned()),
+                    ],
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// A row error that wraps another one (the import's second look at a row): the
+/// catalog entry for the wrapper (its `$problem` is the inner message, itself shown
+/// through [`message_key`]), its other values, and the inner message.
+pub fn message_wrapper(message: &str) -> Option<(&'static str, Vec<(&'static str, String)>, &str)> {
+    let m = message.trim();
+    if let Some(inner) = m.strip_suffix(" (it changed during the import)") {
+        return Some(("forms.import-changed", Vec::new(), inner));
+    }
+    if let Some((inner, external_id)) =
+        m.split_once(" once merged with the case stored under external_id ")
+    {
+        return Some((
+            "forms.import-merged-case",
+            vec![("external_id", external_id.to_owned())],
+            inner,
+        ));
+    }
     None
 }
 
@@ -2370,6 +2429,40 @@ mod tests {
                 vec![("max", "200".to_owned())]
             ))
         );
+        assert_eq!(
+            key("column \"sentimnet\" is not imported"),
+            Some((
+                "forms.import-column-ignored",
+                vec![("column", "\"sentimnet\"".to_owned())]
+            ))
+        );
+        assert_eq!(
+            key("\"ana@example.com\" is employee 7, not employee 9 as employee_id says"),
+            Some((
+                "forms.import-employee-mismatch",
+                vec![
+                    ("value", "\"ana@example.com\"".to_owned()),
+                    ("found", "7".to_owned()),
+                    ("id", "9".to_owned()),
+                    ("column", "employee_id".to_owned())
+                ]
+            ))
+        );
+        assert_eq!(
+            message_wrapper("no share 42 (it changed during the import)"),
+            Some(("forms.import-changed", vec![], "no share 42"))
+        );
+        assert_eq!(
+            message_wrapper(
+                "must not be empty once merged with the case stored under external_id \"c-1\""
+            ),
+            Some((
+                "forms.import-merged-case",
+                vec![("external_id", "\"c-1\"".to_owned())],
+                "must not be empty"
+            ))
+        );
+        assert_eq!(message_wrapper("no share 42"), None);
         assert_eq!(key("something new"), None);
         // Every message the reader itself writes is known.
         let rows = read(

@@ -629,3 +629,46 @@ async fn uploads_need_the_token_and_respect_the_size_limit() {
     let res = employee.get(app.url("/admin/import")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+/// On a Korean page, the notes about skipped columns and the rarer row errors (a row
+/// whose two references name different employees) read in Korean too.
+#[actix_web::test]
+async fn korean_import_pages_translate_warnings_and_reference_mismatches() {
+    let app = TestApp::spawn().await;
+    let (kim, _, _) = employee_with_share(&app).await;
+    let other = app.create_employee("lee@example.com", "Lee", None).await["id"]
+        .as_i64()
+        .unwrap();
+    let browser = admin(&app).await;
+    let korean = |req: reqwest::RequestBuilder| req.header("accept-language", "ko");
+    let html = korean(browser.get(app.url("/admin/import")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_field(&html, "csrf");
+    let file = format!(
+        "employee_id,employee_email,network,followers,observed_at,notes\n\
+         {other},kim@example.com,linkedin,10,2026-03-01,x\n"
+    );
+    let form =
+        upload_form(&csrf, "followers", "check", file.as_bytes()).text("ignore_unknown", "on");
+    let res = korean(browser.post(app.url("/admin/import")).multipart(form))
+        .send()
+        .await
+        .unwrap();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("&#34;notes&#34; 열은 가져오지 않습니다."),
+        "the skipped column, in Korean: {html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "은(는) 직원 {kim}이며, employee_id에 적힌 직원 {other}가 아닙니다."
+        )),
+        "the mismatch, in Korean: {html}"
+    );
+    assert!(!html.contains("is not imported") && !html.contains(" as employee_id says"));
+}

@@ -337,6 +337,42 @@ async fn setup_link_creates_the_first_admin_once() {
 }
 
 #[actix_web::test]
+async fn setup_form_reports_a_taken_email_beside_a_short_password() {
+    let app = TestApp::spawn().await;
+    app.create_employee("taken@example.com", "Imported Earlier", None)
+        .await;
+    let setup = app.setup_url.clone().expect("no admin yet");
+    let path = setup.trim_start_matches(&app.address).to_string();
+    let browser = client();
+    let html = page(&browser, app.url(&path)).await;
+    let (csrf, token) = (hidden_field(&html, "csrf"), hidden_field(&html, "token"));
+    let res = browser
+        .post(app.url("/setup"))
+        .form(&[
+            ("email", "taken@example.com"),
+            ("name", "First Admin"),
+            ("password", "short"),
+            ("token", &token),
+            ("csrf", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"password-error\""), "{html}");
+    assert!(
+        html.contains("id=\"email-error\""),
+        "the taken address is reported at once: {html}"
+    );
+    assert!(
+        html.contains("value=\"taken@example.com\""),
+        "typed text kept"
+    );
+    assert_eq!(app.employees().await.len(), 1, "nothing created");
+}
+
+#[actix_web::test]
 async fn unknown_pages_get_the_404_page() {
     let app = TestApp::spawn().await;
     let res = app

@@ -439,6 +439,21 @@ async fn the_leaderboards_page_shows_the_apis_rows_and_its_csv_gives_them() {
         2,
         "the CSV has the one row shown: {csv}"
     );
+    // On Korean pages people read the column names in Korean, and Excel needs the
+    // byte-order mark to read the file as UTF-8; the rows are the same.
+    let korean = browser
+        .get(app.url(&href))
+        .header("accept-language", "ko-KR,ko;q=0.9")
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(korean.starts_with("\u{feff}".as_bytes()), "{korean:?}");
+    let korean = String::from_utf8(korean[3..].to_vec()).unwrap();
+    assert_eq!(korean.lines().next(), Some("순위,ID,이름,값"));
+    assert_eq!(korean.lines().nth(1), csv.lines().nth(1));
 
     // The dashboard's CSV route needs the admin session.
     let res = app

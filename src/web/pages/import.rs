@@ -277,7 +277,7 @@ fn report_view(report: &Report, file_name: String) -> ReportView {
             })
             .collect(),
         more: (more > 0).then(|| group(more)),
-        warnings: report.warnings.clone(),
+        warnings: report.warnings.iter().map(|w| row_message(&t, w)).collect(),
     }
 }
 
@@ -325,6 +325,15 @@ fn row_message(t: &Tr, message: &str) -> String {
     use fluent_templates::fluent_bundle::FluentValue;
     if t.locale() == crate::i18n::Locale::En {
         return message.to_owned();
+    }
+    if let Some((key, args, inner)) = crate::domain::csv_import::message_wrapper(message) {
+        let problem = row_message(t, inner);
+        let mut args: Vec<(&str, FluentValue<'_>)> = args
+            .iter()
+            .map(|(name, value)| (*name, FluentValue::from(value.as_str())))
+            .collect();
+        args.push(("problem", FluentValue::from(problem.as_str())));
+        return t.locale().text_with(&crate::i18n::catalog_key(key), &args);
     }
     match crate::domain::csv_import::message_key(message) {
         Some((key, args)) => {

@@ -486,7 +486,27 @@ pub async fn csv(
         .db
         .run(move |conn| leaderboards::ranked(conn, &request))
         .await?;
-    let body = leaderboards::csv(&rows).map_err(|err| {
+    // People open this file in a spreadsheet: on pages in another language than English
+    // the column names are in that language, and a byte-order mark tells Excel the text
+    // is UTF-8 (without it, Hangul shows as mojibake). In English the file is byte for
+    // byte the API's export.
+    let body = if t.locale() == crate::i18n::Locale::En {
+        leaderboards::csv(&rows)
+    } else {
+        let header = [
+            "board.csv-rank",
+            "board.csv-id",
+            "board.csv-label",
+            "board.csv-value",
+        ]
+        .map(|key| t.get(key));
+        leaderboards::csv_with_header(&rows, header.each_ref().map(String::as_str)).map(|csv| {
+            let mut body = "\u{feff}".as_bytes().to_vec();
+            body.extend(csv);
+            body
+        })
+    };
+    let body = body.map_err(|err| {
         tracing::error!(error = %err, "cannot write a leaderboard CSV");
         PageError::Internal
     })?;

@@ -152,6 +152,24 @@ pub async fn submit(
     let hash = hash
         .map_err(|e| errors.password = Some(form_text::password(&t, &e)))
         .ok();
+    // A taken address (an employee imported before the first admin) is reported beside
+    // the other mistakes, not after they are fixed; the insert still refuses a race.
+    let email = match email {
+        Some(address) => {
+            let lookup = address.clone();
+            let owner = state
+                .db
+                .run(move |conn| store::employees::find_login(conn, &lookup))
+                .await?;
+            if owner.is_some() {
+                errors.email = Some(t.get("setup.email-taken"));
+                None
+            } else {
+                Some(address)
+            }
+        }
+        None => None,
+    };
     let (Some(email), Some(name), Some(hash), None) = (email, name, hash, errors.form.as_ref())
     else {
         return page(
