@@ -59,3 +59,5 @@ mod spool;
 mod sso;
 mod supervision;
 mod writer_lag;
+mod privacy;
+mod erasure;
