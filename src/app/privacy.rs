@@ -150,7 +150,10 @@ pub fn apply(
         if shares_named && audience.mode != PrivacyMode::Off {
             return share_rows(conn, rows, audience);
         }
-        return Ok(rows.into_iter().map(|(id, l, v)| (Some(id), l, v)).collect());
+        return Ok(rows
+            .into_iter()
+            .map(|(id, l, v)| (Some(id), l, v))
+            .collect());
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let facts = store::employees::privacy_facts(conn, &ids)?;
@@ -295,7 +298,10 @@ mod tests {
         let me = Viewer::Employee(ME);
         assert_eq!(board_access(PrivacyMode::Off, Viewer::Admin), Individual);
         assert_eq!(board_access(PrivacyMode::Off, me), Individual);
-        assert_eq!(board_access(PrivacyMode::AdminsOnly, Viewer::Admin), Individual);
+        assert_eq!(
+            board_access(PrivacyMode::AdminsOnly, Viewer::Admin),
+            Individual
+        );
         assert_eq!(board_access(PrivacyMode::AdminsOnly, me), OwnOnly);
         assert_eq!(board_access(PrivacyMode::TeamsOnly, Viewer::Admin), ByTeam);
         assert_eq!(board_access(PrivacyMode::TeamsOnly, me), ByTeam);
@@ -313,12 +319,21 @@ mod tests {
         let other = person(8, false, false);
         let willing = person(9, true, false);
         assert_eq!(row_shown(PrivacyMode::OptIn, me, other), Shown::Anonymous);
-        assert_eq!(row_shown(PrivacyMode::OptIn, Viewer::Admin, other), Shown::Anonymous);
+        assert_eq!(
+            row_shown(PrivacyMode::OptIn, Viewer::Admin, other),
+            Shown::Anonymous
+        );
         assert_eq!(row_shown(PrivacyMode::OptIn, me, willing), Shown::Named);
-        assert_eq!(row_shown(PrivacyMode::OptIn, me, person(ME, false, false)), Shown::Named);
+        assert_eq!(
+            row_shown(PrivacyMode::OptIn, me, person(ME, false, false)),
+            Shown::Named
+        );
         assert_eq!(row_shown(PrivacyMode::Off, me, other), Shown::Named);
         for mode in PrivacyMode::ALL {
-            assert_eq!(row_shown(mode, Viewer::Admin, person(3, true, true)), Shown::Erased);
+            assert_eq!(
+                row_shown(mode, Viewer::Admin, person(3, true, true)),
+                Shown::Erased
+            );
         }
     }
 

@@ -12,9 +12,12 @@ use crate::db::Db;
 use crate::domain::visitor::{Salt, SALT_LEN};
 use crate::store::{self, StoreError};
 
+/// A day's salt.
+type DaySalt = (NaiveDate, Arc<Salt>);
+
 /// The salt kept in memory, with its day; clones share it.
 #[derive(Clone, Default)]
-struct Memory(Arc<RwLock<Option<(NaiveDate, Arc<Salt>)>>>);
+struct Memory(Arc<RwLock<Option<DaySalt>>>);
 
 impl Memory {
     fn get(&self, day: NaiveDate) -> Option<Arc<Salt>> {

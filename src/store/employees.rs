@@ -456,18 +456,21 @@ pub fn privacy_facts(
                 teams_t::name.nullable(),
             ))
             .load(conn)?;
-        found.extend(rows.into_iter().map(|(id, name, opted_in, erased, team_id, team)| {
-            (
-                id,
-                PrivacyFacts {
-                    name,
-                    opted_in,
-                    erased: erased.is_some(),
-                    team_id,
-                    team,
-                },
-            )
-        }));
+        found.extend(
+            rows.into_iter()
+                .map(|(id, name, opted_in, erased, team_id, team)| {
+                    (
+                        id,
+                        PrivacyFacts {
+                            name,
+                            opted_in,
+                            erased: erased.is_some(),
+                            team_id,
+                            team,
+                        },
+                    )
+                }),
+        );
     }
     Ok(found)
 }

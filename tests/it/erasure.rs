@@ -34,11 +34,14 @@ async fn clicks(app: &TestApp, slug: &str, n: u8, first_ip: u8) {
 
 /// The slugs of `employee_id`'s shares.
 async fn slugs_of(app: &TestApp, employee_id: i64) -> Vec<String> {
-    app.list(&format!("/api/v1/shares?employee_id={employee_id}"), "shares")
-        .await
-        .iter()
-        .map(|s| s["slug"].as_str().unwrap().to_string())
-        .collect()
+    app.list(
+        &format!("/api/v1/shares?employee_id={employee_id}"),
+        "shares",
+    )
+    .await
+    .iter()
+    .map(|s| s["slug"].as_str().unwrap().to_string())
+    .collect()
 }
 
 fn total(rows: &[(Value, String, i64)]) -> i64 {
@@ -124,11 +127,7 @@ async fn erasing_removes_the_person_and_keeps_every_total() {
     // Gone from the API, cannot sign in, the old session is dead.
     let res = app.get(&format!("/api/v1/employees/{ann}")).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert!(!app
-        .employees()
-        .await
-        .iter()
-        .any(|e| e["id"] == json!(ann)));
+    assert!(!app.employees().await.iter().any(|e| e["id"] == json!(ann)));
     let res = ann_browser.get(app.url("/me")).send().await.unwrap();
     assert_ne!(res.status(), StatusCode::OK);
     let form = page(&crate::common::client(), app.url("/login")).await;
@@ -152,7 +151,10 @@ async fn erasing_removes_the_person_and_keeps_every_total() {
     let res = app
         .post(&format!("/api/v1/employees/{ann}/erase"), &json!({}))
         .await;
-    assert_eq!(error_code(res, StatusCode::CONFLICT).await, "already_erased");
+    assert_eq!(
+        error_code(res, StatusCode::CONFLICT).await,
+        "already_erased"
+    );
     let res = admin
         .post(app.url(&format!("/admin/employees/{ann}/erase")))
         .form(&[("csrf", hidden_field(&confirm, "csrf"))])
@@ -164,7 +166,11 @@ async fn erasing_removes_the_person_and_keeps_every_total() {
         .post(&format!("/api/v1/employees/{admin_id}/erase"), &json!({}))
         .await;
     assert_eq!(error_code(res, StatusCode::CONFLICT).await, "last_admin");
-    let confirm = page(&admin, app.url(&format!("/admin/employees/{admin_id}/erase"))).await;
+    let confirm = page(
+        &admin,
+        app.url(&format!("/admin/employees/{admin_id}/erase")),
+    )
+    .await;
     let res = admin
         .post(app.url(&format!("/admin/employees/{admin_id}/erase")))
         .form(&[("csrf", hidden_field(&confirm, "csrf"))])

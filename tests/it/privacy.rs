@@ -84,7 +84,10 @@ async fn off_names_everyone_and_admins_only_keeps_employees_to_their_own_row() {
     );
     let bo_browser = app.login("bo@example.com", PASSWORD).await;
     let board = page(&bo_browser, app.url("/me/leaderboard")).await;
-    assert!(board.contains(&name("ann")) && board.contains(&name("cy")), "{board}");
+    assert!(
+        board.contains(&name("ann")) && board.contains(&name("cy")),
+        "{board}"
+    );
     assert!(
         !board.contains("/admin/employees/"),
         "employees get no admin links"
@@ -143,7 +146,10 @@ async fn teams_only_sums_by_team_for_everyone_and_hides_ones_own_rank() {
     assert!(!me.contains("Rank 2"), "{me}");
     assert!(me.contains("Ranks are not shown"), "{me}");
     let board = page(&bo, app.url("/me/leaderboard")).await;
-    assert!(board.contains(">Sales<") && board.contains(">Ops<"), "{board}");
+    assert!(
+        board.contains(">Sales<") && board.contains(">Ops<"),
+        "{board}"
+    );
     assert!(!board.contains(&name("ann")), "{board}");
 }
 
@@ -165,7 +171,10 @@ async fn opt_in_names_only_those_who_chose_it_and_only_they_can_choose() {
     assert!(!me.contains("id=\"opt-in\" name=\"opt_in\" value=\"on\" checked"));
     let res = ann_browser
         .post(app.url("/me/opt-in"))
-        .form(&[("csrf", hidden_field(&me, "csrf").as_str()), ("opt_in", "on")])
+        .form(&[
+            ("csrf", hidden_field(&me, "csrf").as_str()),
+            ("opt_in", "on"),
+        ])
         .send()
         .await
         .unwrap();
@@ -190,14 +199,18 @@ async fn opt_in_names_only_those_who_chose_it_and_only_they_can_choose() {
     );
     let csv = api_csv(&app, "employees-shares").await;
     assert!(
-        csv.contains(&format!("1,{ann},{}", name("ann"))) && csv.contains("2,,Anonymous employee,2"),
+        csv.contains(&format!("1,{ann},{}", name("ann")))
+            && csv.contains("2,,Anonymous employee,2"),
         "{csv}"
     );
 
     // Bo sees himself and Ann by name, Cy as anonymous.
     let bo_browser = app.login("bo@example.com", PASSWORD).await;
     let board = page(&bo_browser, app.url("/me/leaderboard")).await;
-    assert!(board.contains(&name("ann")) && board.contains(&name("bo")), "{board}");
+    assert!(
+        board.contains(&name("ann")) && board.contains(&name("bo")),
+        "{board}"
+    );
     assert!(!board.contains(&name("cy")) && board.contains("Anonymous employee"));
     assert!(!board.contains(&format!("data-id=\"{cy}\"")));
 

@@ -12,8 +12,8 @@ use crate::domain::person::{Label, Role};
 use crate::error::PageError;
 use crate::store::invitations::Purpose;
 use crate::store::{
-    self, employees::Employee, employees::EmployeeChanges, employees::NewEmployee,
-    employees::EraseRefused, employees::UpdateRefused, teams::TeamWithSize, StoreError,
+    self, employees::Employee, employees::EmployeeChanges, employees::EraseRefused,
+    employees::NewEmployee, employees::UpdateRefused, teams::TeamWithSize, StoreError,
 };
 use crate::web::auth::{AdminUser, CurrentUser};
 use crate::web::pages::invitations::{self as links, Delivery};
