@@ -27,6 +27,7 @@ mod browser_accounts;
 mod browser_keys;
 mod browser_korean;
 mod browser_manage;
+mod browser_privacy;
 mod cli;
 mod click_store;
 mod crash;
