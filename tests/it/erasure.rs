@@ -275,3 +275,36 @@ async fn an_employee_downloads_their_own_data_and_nobody_elses() {
     let me = page(&ann_browser, app.url("/me")).await;
     assert!(me.contains("href=\"/me/data\""), "{me}");
 }
+
+#[actix_web::test]
+async fn boards_of_shares_name_the_team_or_nobody_as_the_mode_says() {
+    let app = spawn().await;
+    let (_, ann, bo, _) = people(&app).await;
+    clicks(&app, &slugs_of(&app, ann).await[0], 3, 10).await;
+    clicks(&app, &slugs_of(&app, bo).await[0], 1, 30).await;
+    let labels = |rows: Vec<(Value, String, i64)>| -> Vec<String> {
+        rows.into_iter().map(|r| r.1).collect()
+    };
+    assert_eq!(
+        labels(api_rows(&app, "top-shares").await),
+        vec![
+            "A post · User ann@example.com · linkedin",
+            "A post · User bo@example.com · linkedin"
+        ]
+    );
+    set_mode(&app, "teams_only").await;
+    assert_eq!(
+        labels(api_rows(&app, "top-shares").await),
+        vec!["A post · Sales · linkedin", "A post · Sales · linkedin"]
+    );
+    set_mode(&app, "opt_in").await;
+    assert_eq!(
+        labels(api_rows(&app, "top-shares").await),
+        vec![
+            "A post · Anonymous employee · linkedin",
+            "A post · Anonymous employee · linkedin"
+        ]
+    );
+    let csv = api_csv(&app, "top-shares").await;
+    assert!(!csv.contains("example.com"), "{csv}");
+}
