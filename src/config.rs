@@ -264,7 +264,7 @@ pub struct Settings {
     pub slug_length: usize,
     pub attribution_window_days: u32,
     /// Who sees individual rankings (DESIGN.md §6). The default of the admin's setting
-    /// (`app::settings`); stored only for now, leaderboards do not apply it yet.
+    /// (`app::settings`); applied to every board by `app::privacy`.
     pub privacy_mode: PrivacyMode,
     /// How long raw clicks are kept (`None`: for ever). The default of the admin's setting;
     /// stored only for now, no job deletes clicks yet.

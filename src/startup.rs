@@ -167,7 +167,12 @@ impl Application {
             live.clone(),
         ));
         live.spawn_refresher();
-        crate::app::retention::spawn(db_for_retention, live.clone(), settings.retention_every);
+        crate::app::retention::spawn(
+            db_for_retention,
+            live.clone(),
+            state.salts.clone(),
+            settings.retention_every,
+        );
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

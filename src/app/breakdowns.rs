@@ -206,7 +206,8 @@ pub struct EmployeeReport {
     pub conversions: Vec<ConversionListing>,
 }
 
-/// The employee drill-down of employee `id` over `filter`.
+/// The employee drill-down of employee `id` over `filter`; ranks follow the privacy
+/// `mode` as "my stats" does (hidden under `teams_only`).
 ///
 /// # Errors
 /// `StoreError::NotFound` when there is no such employee.
@@ -214,9 +215,10 @@ pub fn employee_report(
     conn: &mut DbConnection,
     id: i64,
     filter: &ReportFilter,
+    mode: crate::config::PrivacyMode,
 ) -> Result<EmployeeReport, StoreError> {
     let name = store::employees::find_by_id(conn, id)?.name;
-    let ranks = crate::app::my_stats::my_ranks(conn, id, filter)?;
+    let ranks = crate::app::my_stats::my_ranks(conn, id, filter, mode)?;
     let shares = store::shares::list_with_names(conn, Some(id), SHARE_ROWS as i64)?
         .into_iter()
         .map(|listing| {

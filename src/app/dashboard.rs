@@ -30,6 +30,8 @@ pub struct DashboardRequest {
     pub boards: Vec<Board>,
     /// How many rows of each.
     pub top: usize,
+    /// Who looks, under which privacy mode (the boards apply it).
+    pub audience: super::privacy::Audience,
 }
 
 /// Everything the dashboard shows.
@@ -109,6 +111,7 @@ pub fn dashboard(conn: &mut DbConnection, req: &DashboardRequest) -> Result<Dash
                 board: *board,
                 filter: req.filter.clone(),
                 limit: req.top,
+                audience: req.audience.clone(),
             },
         )?;
         boards.push((*board, rows));

@@ -1,8 +1,10 @@
 //! Leaderboards (DESIGN.md §6): the ranked rows of a board for a period and filter, and
 //! the same rows as CSV. `GET /api/v1/leaderboards/{board}`, its CSV export, the
 //! dashboard's top lists and the leaderboards page (with its CSV link) all call these, so
-//! a page shows exactly the rows the API answers for the same query.
+//! a page shows exactly the rows the API answers for the same query. The privacy mode
+//! is applied here, for every one of them (`app::privacy`).
 
+use crate::app::privacy::{self, Audience, BoardAccess};
 use crate::db::DbConnection;
 use crate::domain::csv_cell;
 use crate::domain::leaderboard::{self, Board, Ranked};
@@ -21,6 +23,8 @@ pub struct BoardRequest {
     pub filter: ReportFilter,
     /// The first `limit` rows (1..=[`leaderboard::MAX_ROWS`]).
     pub limit: usize,
+    /// Who looks, under which privacy mode.
+    pub audience: Audience,
 }
 
 /// Whether a limit is one a board answers.
@@ -28,11 +32,34 @@ pub fn valid_limit(limit: usize) -> bool {
     (1..=leaderboard::MAX_ROWS).contains(&limit)
 }
 
-/// The ranked rows of a board, on the caller's connection: rank 1 first, ties broken by
-/// label, rows without a value left out.
+/// The ranked rows of a board as the request's audience may see them, on the caller's
+/// connection: rank 1 first, ties broken by label, rows without a value left out.
 pub fn ranked(conn: &mut DbConnection, req: &BoardRequest) -> Result<Vec<Ranked>, StoreError> {
     let rows = reports::board_rows(conn, req.board, &req.filter)?;
+    let rows = privacy::apply(conn, req.board, rows, &req.audience)?;
+    let access = privacy::board_access(req.audience.mode, req.audience.viewer);
+    if req.board.ranks_people() && access == BoardAccess::OwnOnly {
+        // The viewer's rank is among everyone.
+        let all = leaderboard::rank(rows, leaderboard::MAX_ROWS);
+        return Ok(privacy::keep_own(all, |r| r.id, req.audience.viewer));
+    }
     Ok(leaderboard::rank(rows, req.limit))
+}
+
+/// Every employee's row of an employee board, by id, privacy aside: for "my stats", which
+/// shows one person only their own row.
+pub fn ranked_individuals(
+    conn: &mut DbConnection,
+    board: Board,
+    filter: &ReportFilter,
+) -> Result<Vec<Ranked>, StoreError> {
+    let rows = reports::board_rows(conn, board, filter)?;
+    Ok(leaderboard::rank(
+        rows.into_iter()
+            .map(|(id, label, value)| (Some(id), label, value))
+            .collect(),
+        leaderboard::MAX_ROWS,
+    ))
 }
 
 /// The rows as the CSV export writes them: a `rank,id,label,value` header, then one line
@@ -48,7 +75,7 @@ pub fn csv_with_header(rows: &[Ranked], header: [&str; 4]) -> Result<Vec<u8>, cs
     for row in rows {
         out.write_record([
             row.rank.to_string(),
-            row.id.to_string(),
+            row.id.map(|id| id.to_string()).unwrap_or_default(),
             csv_cell::safe(&row.label).into_owned(),
             row.value_text(),
         ])?;
@@ -70,13 +97,13 @@ mod tests {
         let rows = vec![
             Ranked {
                 rank: 1,
-                id: 7,
+                id: Some(7),
                 label: "=cmd".into(),
                 value: 3.0,
             },
             Ranked {
                 rank: 2,
-                id: 9,
+                id: None,
                 label: "Ahn, Ji".into(),
                 value: 1.0 / 3.0,
             },
@@ -85,7 +112,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "rank,id,label,value");
         assert_eq!(lines[1], "1,7,'=cmd,3");
-        assert_eq!(lines[2], "2,9,\"Ahn, Ji\",0.3333");
+        assert_eq!(lines[2], "2,,\"Ahn, Ji\",0.3333");
         assert_eq!(
             String::from_utf8(csv(&[]).unwrap()).unwrap(),
             "rank,id,label,value\n"

@@ -5,10 +5,13 @@
 
 pub mod breakdowns;
 pub mod dashboard;
+pub mod erasure;
 pub mod kpis;
 pub mod leaderboards;
 pub mod my_stats;
+pub mod personal_data;
 pub mod preview_images;
+pub mod privacy;
 pub mod retention;
 pub mod settings;
 pub mod sso;

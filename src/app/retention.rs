@@ -6,9 +6,9 @@
 //! conversion while it exists.
 //!
 //! The same task deletes the visitor salts of past local days as soon as the day is over,
-//! traffic or not (`clicks::salts` deletes them only when a click needs the new day's
-//! salt): without the salt, a stored visitor hash can no longer be recomputed from an
-//! address.
+//! traffic or not, from the database and from the memory of this instance
+//! (`clicks::salts` does so by itself only when a click needs the new day's salt):
+//! without the salt, a stored visitor hash can no longer be recomputed from an address.
 //!
 //! Every instance runs the check (a delete of rows already gone is a no-op); each pass
 //! deletes in batches, each its own short write transaction, so the click writer is never
@@ -17,6 +17,7 @@
 use std::time::Duration;
 
 use crate::app::settings::LiveSettings;
+use crate::clicks::salts::Salts;
 use crate::db::Db;
 use crate::store::{self, StoreError};
 
@@ -44,13 +45,21 @@ pub async fn prune(db: &Db, live: &LiveSettings) -> Result<usize, StoreError> {
     }
 }
 
-/// Deletes the visitor salts of local days before today (in the time zone in force).
-pub async fn forget_past_salts(db: &Db, live: &LiveSettings) -> Result<usize, StoreError> {
+/// Deletes the visitor salts of local days before today (in the time zone in force), in
+/// the database and in `salts`' memory.
+pub async fn forget_past_salts(
+    db: &Db,
+    live: &LiveSettings,
+    salts: &Salts,
+) -> Result<usize, StoreError> {
     let today = chrono::Utc::now()
         .with_timezone(&live.timezone())
         .date_naive();
-    db.run(move |conn| store::salts::delete_before(conn, today))
-        .await
+    let in_memory = usize::from(salts.forget_before(today));
+    let stored = db
+        .run(move |conn| store::salts::delete_before(conn, today))
+        .await?;
+    Ok(stored + in_memory)
 }
 
 /// How soon after midnight a past day's salt is gone, at most.
@@ -58,13 +67,13 @@ const SALT_SWEEP: Duration = Duration::from_secs(60);
 
 /// Runs [`prune`] every `every` and [`forget_past_salts`] every minute (or `every`, when
 /// shorter) for the life of the server.
-pub fn spawn(db: Db, live: LiveSettings, every: Duration) {
+pub fn spawn(db: Db, live: LiveSettings, salts: Salts, every: Duration) {
     let (salt_db, salt_live) = (db.clone(), live.clone());
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(every.min(SALT_SWEEP));
         loop {
             tick.tick().await;
-            match forget_past_salts(&salt_db, &salt_live).await {
+            match forget_past_salts(&salt_db, &salt_live, &salts).await {
                 Ok(0) => {}
                 Ok(n) => tracing::debug!(salts = n, "visitor salts of past days deleted"),
                 Err(err) => tracing::warn!(error = %err, "salt sweep failed"),

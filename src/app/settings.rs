@@ -150,7 +150,7 @@ pub struct EffectiveSettings {
     pub slug_length: usize,
     /// How long a click can earn a conversion.
     pub attribution_window_days: u32,
-    /// Stored only: leaderboards do not apply it yet.
+    /// Applied to every board by `app::privacy`.
     pub privacy_mode: PrivacyMode,
     /// Stored only: no job deletes raw clicks yet. `None`: kept for ever.
     pub click_retention_days: Option<u32>,

@@ -66,7 +66,9 @@ impl Board {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ranked {
     pub rank: usize,
-    pub id: i64,
+    /// `None` for a row that names nobody (an anonymous or erased employee, people
+    /// without a team): see `app::privacy`.
+    pub id: Option<i64>,
     pub label: String,
     #[serde(serialize_with = "whole_when_possible")]
     pub value: f64,
@@ -125,7 +127,7 @@ pub fn contenders<T>(mut rows: Vec<T>, value: impl Fn(&T) -> i64, keep: usize) -
 
 /// Ranks by value (highest first), then label (A–Z), then id; drops rows with nothing to
 /// show and keeps the first `limit`.
-pub fn rank(mut rows: Vec<(i64, String, f64)>, limit: usize) -> Vec<Ranked> {
+pub fn rank(mut rows: Vec<(Option<i64>, String, f64)>, limit: usize) -> Vec<Ranked> {
     rows.retain(|(_, _, value)| *value > 0.0);
     rows.sort_by(|a, b| {
         b.2.total_cmp(&a.2)
@@ -176,11 +178,11 @@ mod tests {
     #[test]
     fn ranks_by_value_then_label() {
         let rows = vec![
-            (1, "Cho".into(), 5.0),
-            (2, "Ahn".into(), 5.0),
-            (3, "Baek".into(), 9.0),
-            (4, "Dan".into(), 0.0),
-            (5, "Eun".into(), 0.5),
+            (Some(1), "Cho".into(), 5.0),
+            (Some(2), "Ahn".into(), 5.0),
+            (Some(3), "Baek".into(), 9.0),
+            (None, "Dan".into(), 0.0),
+            (Some(5), "Eun".into(), 0.5),
         ];
         let ranked = rank(rows, 10);
         let order: Vec<(usize, &str, f64)> = ranked
@@ -197,7 +199,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            rank(vec![(1, "a".into(), 3.0), (2, "b".into(), 2.0)], 1).len(),
+            rank(vec![(Some(1), "a".into(), 3.0), (None, "b".into(), 2.0)], 1).len(),
             1
         );
     }
@@ -207,7 +209,7 @@ mod tests {
         let row = |value| {
             let r = Ranked {
                 rank: 1,
-                id: 1,
+                id: Some(1),
                 label: "a".into(),
                 value,
             };

@@ -88,7 +88,8 @@ pub fn insert(conn: &mut DbConnection, new: NewEmployee) -> Result<Employee, Sto
                 employees::role.eq(new.role.as_str()),
                 employees::password_hash.eq(new.password_hash.as_deref()),
                 employees::active.eq(true),
-                employees::leaderboard_opt_in.eq(true),
+                // Privacy mode `opt_in`: nobody appears by name until they choose to.
+                employees::leaderboard_opt_in.eq(false),
                 employees::created_at.eq(now()),
             ),
             employees::id
@@ -416,4 +417,360 @@ pub fn set_locale(
         return Err(StoreError::NotFound);
     }
     Ok(())
+}
+
+/// What the privacy mode needs of an employee on a board (`app::privacy`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrivacyFacts {
+    pub name: String,
+    pub opted_in: bool,
+    pub erased: bool,
+    pub team_id: Option<i64>,
+    pub team: Option<String>,
+}
+
+/// [`PrivacyFacts`] of the employees among `ids` (erased ones included).
+pub fn privacy_facts(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, PrivacyFacts>, StoreError> {
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(LOOKUP_CHUNK) {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            i64,
+            String,
+            bool,
+            Option<chrono::NaiveDateTime>,
+            Option<i64>,
+            Option<String>,
+        )> = employees::table
+            .left_join(teams_t::table)
+            .filter(employees::id.eq_any(chunk))
+            .select((
+                employees::id,
+                employees::name,
+                employees::leaderboard_opt_in,
+                employees::erased_at,
+                employees::team_id,
+                teams_t::name.nullable(),
+            ))
+            .load(conn)?;
+        found.extend(
+            rows.into_iter()
+                .map(|(id, name, opted_in, erased, team_id, team)| {
+                    (
+                        id,
+                        PrivacyFacts {
+                            name,
+                            opted_in,
+                            erased: erased.is_some(),
+                            team_id,
+                            team,
+                        },
+                    )
+                }),
+        );
+    }
+    Ok(found)
+}
+
+/// The employee who made each of the shares among `share_ids`.
+pub fn share_owners(
+    conn: &mut DbConnection,
+    share_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, StoreError> {
+    use crate::db::schema::shares;
+    let mut found = std::collections::HashMap::with_capacity(share_ids.len());
+    for chunk in share_ids.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(i64, i64)> = shares::table
+            .filter(shares::id.eq_any(chunk))
+            .select((shares::id, shares::employee_id))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Whether the employee chose to appear by name on boards (privacy mode `opt_in`).
+pub fn find_opt_in(conn: &mut DbConnection, id: i64) -> Result<bool, StoreError> {
+    Ok(employees::table
+        .filter(employees::id.eq(id).and(employees::erased_at.is_null()))
+        .select(employees::leaderboard_opt_in)
+        .first(conn)?)
+}
+
+/// Stores the employee's own choice to appear by name; an unknown or erased employee is
+/// `StoreError::NotFound`.
+pub fn set_opt_in(conn: &mut DbConnection, id: i64, opted_in: bool) -> Result<(), StoreError> {
+    let changed = diesel::update(
+        employees::table.filter(employees::id.eq(id).and(employees::erased_at.is_null())),
+    )
+    .set(employees::leaderboard_opt_in.eq(opted_in))
+    .execute(conn)?;
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+/// The name every erased employee carries: pages and the API translate it where they
+/// show it.
+pub const ERASED_NAME: &str = "Erased employee";
+
+/// Why an erasure was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum EraseRefused {
+    #[error("no such employee")]
+    NotFound,
+    #[error("the employee is already erased")]
+    AlreadyErased,
+    #[error("the last active admin cannot be erased")]
+    LastAdmin,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<diesel::result::Error> for EraseRefused {
+    fn from(err: diesel::result::Error) -> EraseRefused {
+        EraseRefused::Store(err.into())
+    }
+}
+
+/// Erases the person in one transaction: name, e-mail (an address that can never be
+/// reached), password, language, opt-in, every session, account link and social profile
+/// go; `erased_at` is set. Shares, clicks, rollups, conversions and follower counts stay
+/// attributed to the row, so every total stays the same. Refused for a missing employee,
+/// an erased one, or the last active admin who can sign in.
+pub fn erase(conn: &mut DbConnection, id: i64) -> Result<(), EraseRefused> {
+    use crate::db::schema::{account_links, sessions, social_profiles};
+    write_transaction(conn, |conn| {
+        let row: Option<(String, bool, Option<chrono::NaiveDateTime>)> = employees::table
+            .find(id)
+            .select((employees::role, employees::active, employees::erased_at))
+            .first(conn)
+            .optional()?;
+        let Some((role, active, erased_at)) = row else {
+            return Err(EraseRefused::NotFound);
+        };
+        if erased_at.is_some() {
+            return Err(EraseRefused::AlreadyErased);
+        }
+        if role == Role::Admin.as_str() && active && other_active_admins(conn, id)? == 0 {
+            return Err(EraseRefused::LastAdmin);
+        }
+        diesel::update(employees::table.find(id))
+            .set((
+                employees::name.eq(ERASED_NAME),
+                employees::email.eq(format!("erased-{id}@erased.invalid")),
+                employees::password_hash.eq(None::<String>),
+                employees::active.eq(false),
+                employees::leaderboard_opt_in.eq(false),
+                employees::locale.eq(None::<String>),
+                employees::erased_at.eq(Some(now())),
+            ))
+            .execute(conn)?;
+        diesel::delete(sessions::table.filter(sessions::employee_id.eq(id))).execute(conn)?;
+        diesel::delete(account_links::table.filter(account_links::employee_id.eq(id)))
+            .execute(conn)?;
+        diesel::delete(social_profiles::table.filter(social_profiles::employee_id.eq(id)))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// Everything stored about one employee, for the download of their own data
+/// (`app::personal_data`). Rows of other people are never read: conversions carry no
+/// customer fields, sessions no tokens.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonalRecords {
+    pub created_at: chrono::NaiveDateTime,
+    pub locale: Option<String>,
+    pub leaderboard_opt_in: bool,
+    pub social_profiles: Vec<SocialProfileRecord>,
+    pub shares: Vec<ShareRecord>,
+    /// `(share_id, day, verified human clicks, unique visitors)`.
+    pub clicks_by_day: Vec<(i64, chrono::NaiveDate, i64, i64)>,
+    pub conversions: Vec<ConversionRecord>,
+    pub follower_snapshots: Vec<FollowerRecord>,
+    pub metrics_snapshots: Vec<MetricsRecord>,
+    pub sessions: Vec<SessionRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct SocialProfileRecord {
+    pub network: String,
+    pub handle: Option<String>,
+    pub profile_url: Option<String>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ShareRecord {
+    pub id: i64,
+    pub slug: String,
+    pub network: String,
+    pub content_id: i64,
+    pub content_title: String,
+    pub destination: String,
+    pub created_at: chrono::NaiveDateTime,
+    pub expires_at: Option<chrono::NaiveDateTime>,
+    pub disabled_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct ConversionRecord {
+    pub id: i64,
+    pub kind: String,
+    pub value_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub occurred_at: chrono::NaiveDateTime,
+    pub share_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct FollowerRecord {
+    pub network: String,
+    pub followers: i64,
+    pub observed_at: chrono::NaiveDateTime,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct MetricsRecord {
+    pub share_id: i64,
+    pub likes: i64,
+    pub comments: i64,
+    pub reshares: i64,
+    pub impressions: Option<i64>,
+    pub observed_at: chrono::NaiveDateTime,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct SessionRecord {
+    pub created_at: chrono::NaiveDateTime,
+    pub last_seen_at: chrono::NaiveDateTime,
+    pub expires_at: chrono::NaiveDateTime,
+}
+
+/// [`PersonalRecords`] of a live (not erased) employee; `StoreError::NotFound` otherwise.
+pub fn find_personal_records(
+    conn: &mut DbConnection,
+    id: i64,
+) -> Result<PersonalRecords, StoreError> {
+    use crate::db::schema::{
+        click_rollups, content, conversions, follower_snapshots, metrics_snapshots, sessions,
+        shares, social_profiles,
+    };
+    let (created_at, locale, leaderboard_opt_in): (chrono::NaiveDateTime, Option<String>, bool) =
+        employees::table
+            .filter(employees::id.eq(id).and(employees::erased_at.is_null()))
+            .select((
+                employees::created_at,
+                employees::locale,
+                employees::leaderboard_opt_in,
+            ))
+            .first(conn)?;
+    let social_profiles = social_profiles::table
+        .filter(social_profiles::employee_id.eq(id))
+        .select((
+            social_profiles::network,
+            social_profiles::handle,
+            social_profiles::profile_url,
+            social_profiles::created_at,
+        ))
+        .order(social_profiles::id.asc())
+        .load(conn)?;
+    let shares: Vec<ShareRecord> = shares::table
+        .inner_join(content::table)
+        .filter(shares::employee_id.eq(id))
+        .select((
+            shares::id,
+            shares::slug,
+            shares::network,
+            content::id,
+            content::title,
+            shares::destination,
+            shares::created_at,
+            shares::expires_at,
+            shares::disabled_at,
+        ))
+        .order(shares::id.asc())
+        .load(conn)?;
+    let share_ids: Vec<i64> = shares.iter().map(|s| s.id).collect();
+    let mut clicks_by_day = Vec::new();
+    let mut metrics_snapshots = Vec::new();
+    for chunk in share_ids.chunks(LOOKUP_CHUNK) {
+        let rows: Vec<(i64, chrono::NaiveDate, i64, i64)> = click_rollups::table
+            .filter(click_rollups::share_id.eq_any(chunk))
+            .select((
+                click_rollups::share_id,
+                click_rollups::day,
+                click_rollups::human,
+                click_rollups::unique_visitors,
+            ))
+            .order((click_rollups::share_id.asc(), click_rollups::day.asc()))
+            .load(conn)?;
+        clicks_by_day.extend(rows);
+        let rows: Vec<MetricsRecord> = metrics_snapshots::table
+            .filter(metrics_snapshots::share_id.eq_any(chunk))
+            .select((
+                metrics_snapshots::share_id,
+                metrics_snapshots::likes,
+                metrics_snapshots::comments,
+                metrics_snapshots::reshares,
+                metrics_snapshots::impressions,
+                metrics_snapshots::observed_at,
+                metrics_snapshots::source,
+            ))
+            .order(metrics_snapshots::id.asc())
+            .load(conn)?;
+        metrics_snapshots.extend(rows);
+    }
+    let conversions = conversions::table
+        .filter(conversions::employee_id.eq(id))
+        .select((
+            conversions::id,
+            conversions::kind,
+            conversions::value_cents,
+            conversions::currency,
+            conversions::occurred_at,
+            conversions::share_id,
+            conversions::campaign_id,
+        ))
+        .order(conversions::id.asc())
+        .load(conn)?;
+    let follower_snapshots = follower_snapshots::table
+        .filter(follower_snapshots::employee_id.eq(id))
+        .select((
+            follower_snapshots::network,
+            follower_snapshots::followers,
+            follower_snapshots::observed_at,
+            follower_snapshots::source,
+        ))
+        .order(follower_snapshots::id.asc())
+        .load(conn)?;
+    let sessions = sessions::table
+        .filter(sessions::employee_id.eq(id))
+        .select((
+            sessions::created_at,
+            sessions::last_seen_at,
+            sessions::expires_at,
+        ))
+        .order(sessions::id.asc())
+        .load(conn)?;
+    Ok(PersonalRecords {
+        created_at,
+        locale,
+        leaderboard_opt_in,
+        social_profiles,
+        shares,
+        clicks_by_day,
+        conversions,
+        follower_snapshots,
+        metrics_snapshots,
+        sessions,
+    })
 }

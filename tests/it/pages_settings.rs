@@ -114,7 +114,7 @@ async fn the_settings_page_shows_defaults_and_saves_only_changes() {
     let html = page(&browser, app.url("/admin/settings")).await;
     assert!(html.contains("Default: UTC (CHORUS_TIMEZONE)"), "{html}");
     assert!(html.contains("Default: 302 Found (recommended) (CHORUS_REDIRECT_STATUS)"));
-    assert!(html.contains("the leaderboards do not apply it yet"));
+    assert!(html.contains("employees see only their own figures and rank"));
     assert!(html.contains("Raw clicks older than this are deleted every hour"));
     assert!(!html.contains("name=\"reset\""), "nothing to reset yet");
 

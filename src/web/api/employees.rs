@@ -247,3 +247,55 @@ pub async fn invite(
         "emailed": emailed,
     })))
 }
+
+/// `POST /employees/{id}/erase` (full key): erases the person and keeps their numbers
+/// (`app::erasure`). 204; 404 for an unknown employee, 409 `already_erased` the second
+/// time, 409 `last_admin` for the last active admin.
+pub async fn erase(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::app::erasure::{self, EraseRefused};
+    let id = id.into_inner();
+    match erasure::erase(&state.db, id, None).await {
+        Ok(()) => Ok(HttpResponse::NoContent().finish()),
+        Err(EraseRefused::NotFound) => Err(ApiError::NotFound(format!("no employee {id}"))),
+        Err(EraseRefused::AlreadyErased) => Err(ApiError::conflict(
+            "already_erased",
+            format!("employee {id} is already erased"),
+        )),
+        Err(EraseRefused::LastAdmin) => Err(ApiError::conflict(
+            "last_admin",
+            "the last active admin cannot be erased",
+        )),
+        Err(EraseRefused::Store(e)) => Err(e.into()),
+    }
+}
+
+/// `GET /employees/{id}/data` (full key): everything stored about one employee
+/// (`app::personal_data`), as a JSON attachment.
+pub async fn data(
+    _: FullAccess,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let base = state.settings.public_base().to_string();
+    state.clicks.settle().await;
+    let doc = state
+        .db
+        .run(move |conn| crate::app::personal_data::export(conn, id, &base))
+        .await
+        .map_err(super::missing("employee", id))?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}\"",
+                crate::app::personal_data::filename(id)
+            ),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(doc))
+}

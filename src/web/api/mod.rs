@@ -52,6 +52,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     "/employees/{id}/invitation",
                     web::post().to(employees::invite),
                 )
+                .route("/employees/{id}/erase", web::post().to(employees::erase))
+                .route("/employees/{id}/data", web::get().to(employees::data))
                 .service(
                     web::resource("/employees/{id}/followers")
                         .route(web::get().to(snapshots::list_followers))

@@ -141,6 +141,7 @@ async fn ranked_board(
         board,
         filter: filter.clone(),
         limit,
+        audience: crate::app::privacy::Audience::api(state.effective().privacy_mode),
     };
     let rows = state
         .db

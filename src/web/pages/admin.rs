@@ -12,8 +12,8 @@ use crate::domain::person::{Label, Role};
 use crate::error::PageError;
 use crate::store::invitations::Purpose;
 use crate::store::{
-    self, employees::Employee, employees::EmployeeChanges, employees::NewEmployee,
-    employees::UpdateRefused, teams::TeamWithSize, StoreError,
+    self, employees::Employee, employees::EmployeeChanges, employees::EraseRefused,
+    employees::NewEmployee, employees::UpdateRefused, teams::TeamWithSize, StoreError,
 };
 use crate::web::auth::{AdminUser, CurrentUser};
 use crate::web::pages::invitations::{self as links, Delivery};
@@ -90,6 +90,8 @@ pub struct TeamForm {
 pub struct Notice {
     added: Option<String>,
     invited: Option<usize>,
+    /// `?erased=1` after an erasure.
+    erased: Option<String>,
 }
 
 #[derive(Default)]
@@ -167,10 +169,11 @@ pub async fn employees(
 ) -> Result<HttpResponse, PageError> {
     let notice = notice.into_inner();
     let t = Tr::current();
-    let notice = match (notice.added, notice.invited) {
-        (Some(what), _) => Some(added_notice(&t, &what)),
-        (None, Some(n)) => Some(t.count("employee.csv-invited", n)),
-        (None, None) => None,
+    let notice = match (notice.added, notice.invited, notice.erased) {
+        (Some(what), _, _) => Some(added_notice(&t, &what)),
+        (None, Some(n), _) => Some(t.count("employee.csv-invited", n)),
+        (None, None, Some(_)) => Some(t.get("privacy.erased-notice")),
+        (None, None, None) => None,
     };
     let draft = Draft {
         notice,
@@ -577,6 +580,8 @@ struct EmployeePage {
     sessions: i64,
     mail: bool,
     is_self: bool,
+    /// The employee's own choice to appear by name (shown, never set, here).
+    opt_in: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -622,7 +627,7 @@ async fn employee_page(
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let idle_since = store::now() - state.settings.session_idle;
-    let (employee, teams, invited, invite, reset, sessions) = state
+    let (employee, teams, invited, invite, reset, sessions, opt_in) = state
         .db
         .run(move |conn| {
             let employee = store::employees::find_by_id(conn, id)?;
@@ -633,6 +638,7 @@ async fn employee_page(
                 store::invitations::pending_admin_link(conn, id, Purpose::Invite)?,
                 store::invitations::pending_admin_link(conn, id, Purpose::Reset)?,
                 store::sessions::count_live(conn, id, idle_since)?,
+                store::employees::find_opt_in(conn, id)?,
             ))
         })
         .await?;
@@ -686,6 +692,7 @@ async fn employee_page(
             error,
             sessions,
             mail: state.settings.mail.is_some(),
+            opt_in,
         },
     )
 }
@@ -959,4 +966,85 @@ pub async fn end_sessions(
     Ok(see_other(&format!(
         "/admin/employees/{id}?done=sessions-ended"
     )))
+}
+
+// ---- Privacy: erasure and the download of one employee's data ----
+
+#[derive(Template)]
+#[template(path = "admin/employee_erase.html")]
+struct ErasePage {
+    title: &'static str,
+    nav: Option<Nav>,
+    t: Tr,
+    csrf: String,
+    employee: Employee,
+    error: Option<String>,
+}
+
+async fn erase_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<HttpResponse, PageError> {
+    let employee = found(state, id).await?;
+    render(
+        status,
+        &ErasePage {
+            title: "privacy.erase-title",
+            nav: Some(Nav::new(user, "employees")),
+            t: Tr::current(),
+            csrf: user.csrf.clone(),
+            employee,
+            error,
+        },
+    )
+}
+
+/// `GET /admin/employees/{id}/erase`: what erasing removes and keeps, and the button.
+pub async fn confirm_erase(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    erase_page(&state, &user, id.into_inner(), StatusCode::OK, None).await
+}
+
+/// `POST /admin/employees/{id}/erase`: erases the person (`app::erasure`), then back to
+/// the employee list with a notice.
+pub async fn erase(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Form<ActionForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    user.check_csrf(&form.csrf)?;
+    match crate::app::erasure::erase(&state.db, id, Some(user.id)).await {
+        Ok(()) => Ok(see_other("/admin/employees?erased=1")),
+        Err(EraseRefused::NotFound | EraseRefused::AlreadyErased) => Err(PageError::NotFound),
+        Err(EraseRefused::LastAdmin) => {
+            let t = Tr::current();
+            erase_page(
+                &state,
+                &user,
+                id,
+                StatusCode::CONFLICT,
+                Some(t.get("privacy.erase-last-admin")),
+            )
+            .await
+        }
+        Err(EraseRefused::Store(e)) => Err(e.into()),
+    }
+}
+
+/// `GET /admin/employees/{id}/data`: the employee's data as a JSON download
+/// (`app::personal_data`).
+pub async fn employee_data(
+    AdminUser(_): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    super::account::data_download(&state, id.into_inner()).await
 }

@@ -1022,6 +1022,7 @@ pub async fn page(
         emv_rates: effective.emv_rates.clone(),
         boards: TOP_BOARDS.to_vec(),
         top: TOP_ROWS,
+        audience: super::leaderboards::audience(&state, &user),
     };
     // Clicks answered before this request count in it.
     state.clicks.settle().await;

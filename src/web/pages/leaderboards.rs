@@ -13,6 +13,7 @@ use serde::Deserialize;
 use super::dashboard::{filter_options, period_text, query, today, Chosen, FormView, ReportForm};
 use super::{render, Nav, Tr};
 use crate::app::leaderboards::{self, BoardRequest, DEFAULT_LIMIT};
+use crate::app::privacy::{Audience, Viewer, Words};
 use crate::domain::attribution::Model;
 use crate::domain::conversion::format_money;
 use crate::domain::kpi::Influence;
@@ -20,7 +21,7 @@ use crate::domain::leaderboard::{Board, Ranked, MAX_ROWS};
 use crate::error::PageError;
 use crate::i18n::format;
 use crate::store::reports::ReportFilter;
-use crate::web::auth::AdminUser;
+use crate::web::auth::{AdminUser, CurrentUser};
 use crate::web::AppState;
 
 /// The boards in the order the page shows them: shares and content, then people, then
@@ -138,10 +139,32 @@ impl Options {
     }
 }
 
+/// The privacy words in the page's language.
+pub fn words(t: &Tr) -> Words {
+    Words {
+        anonymous: t.get("privacy.anonymous"),
+        erased: t.get("privacy.erased"),
+        no_team: t.get("privacy.no-team"),
+    }
+}
+
+/// `user` looking at boards under the privacy mode in force.
+pub fn audience(state: &AppState, user: &CurrentUser) -> Audience {
+    Audience {
+        mode: state.effective().privacy_mode,
+        viewer: if user.is_admin() {
+            Viewer::Admin
+        } else {
+            Viewer::Employee(user.id)
+        },
+        words: words(&Tr::current()),
+    }
+}
+
 /// One row of a board as a table shows it.
 pub struct RowView {
     pub rank: usize,
-    pub id: i64,
+    pub id: Option<i64>,
     pub label: String,
     /// The page of what the row names (employee, share, content), if it has one.
     pub href: Option<String>,
@@ -210,7 +233,8 @@ pub fn board_view(t: &Tr, board: Board, rows: &[Ranked], currency: &str) -> Boar
                 rank: r.rank,
                 id: r.id,
                 label: r.label.clone(),
-                href: row_href(board, r.id),
+                // Rows without an id (anonymous, erased, teams) lead nowhere.
+                href: r.id.and_then(|id| row_href(board, id)),
                 value: value_text(t, board, r.value, currency),
             })
             .collect(),
@@ -279,12 +303,14 @@ pub async fn page(
         return render(status, &page);
     };
     let filter = options.apply(chosen.filter(&currency));
+    let audience = audience(&state, &user);
     let requests: Vec<BoardRequest> = ORDER
         .iter()
         .map(|board| BoardRequest {
             board: *board,
             filter: filter.clone(),
             limit: form.limit_of(*board),
+            audience: audience.clone(),
         })
         .collect();
     state.clicks.settle().await;
@@ -443,7 +469,7 @@ fn decorate(
 /// `GET /admin/leaderboards/{board}.csv`: exactly the rows the page shows for the same
 /// query, written as the API's `/export/leaderboards/{board}.csv` writes them.
 pub async fn csv(
-    AdminUser(_): AdminUser,
+    AdminUser(user): AdminUser,
     state: web::Data<AppState>,
     board: web::Path<String>,
     form: web::Query<LeaderboardForm>,
@@ -480,6 +506,7 @@ pub async fn csv(
             .options()
             .apply(chosen.filter(&effective.default_currency)),
         limit: form.limit_of(board),
+        audience: audience(&state, &user),
     };
     state.clicks.settle().await;
     let rows = state

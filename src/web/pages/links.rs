@@ -133,6 +133,12 @@ struct MyLinksPage {
     /// Their row on every employee board over the last days (`app::my_stats`).
     stats: Vec<MyStatView>,
     stats_days: i64,
+    /// Their own choice to appear by name on boards (privacy mode `opt_in`).
+    opt_in: bool,
+    /// The privacy mode in force asks for that choice.
+    opt_in_mode: bool,
+    /// `/me/leaderboard` is open to them.
+    board_visible: bool,
 }
 
 /// One tile of "my stats": what the board counts, their value, and their rank.
@@ -157,9 +163,10 @@ async fn my_stats(state: &AppState, user: &CurrentUser) -> Result<Vec<MyStatView
         .map_err(|_| PageError::Internal)?
         .filter(&currency);
     let employee_id = user.id;
+    let mode = effective.privacy_mode;
     let ranks = state
         .db
-        .run(move |conn| crate::app::my_stats::my_ranks(conn, employee_id, &filter))
+        .run(move |conn| crate::app::my_stats::my_ranks(conn, employee_id, &filter, mode))
         .await?;
     Ok(ranks
         .into_iter()
@@ -171,6 +178,7 @@ async fn my_stats(state: &AppState, user: &CurrentUser) -> Result<Vec<MyStatView
                 .unwrap_or_else(|| "—".to_string()),
             rank: match r.rank {
                 Some(rank) => t.with2("mystats.rank", "rank", rank, "of", r.of),
+                None if !r.rank_shown => t.get("privacy.rank-hidden"),
                 None => t.get("mystats.unranked"),
             },
         })
@@ -234,11 +242,19 @@ pub async fn my_page(
         })
         .collect();
     let stats = my_stats(state, user).await?;
+    let opt_in = state
+        .db
+        .run(move |conn| store::employees::find_opt_in(conn, employee_id))
+        .await?;
+    let mode = state.effective().privacy_mode;
     render(
         status,
         &MyLinksPage {
             stats,
             stats_days: MY_STATS_DAYS,
+            opt_in,
+            opt_in_mode: mode == crate::config::PrivacyMode::OptIn,
+            board_visible: crate::app::privacy::employee_board_visible(mode) || user.is_admin(),
             title: "page.me",
             nav: Some(Nav::new(user, "me")),
             t: Tr::current(),
@@ -268,6 +284,7 @@ pub async fn mine(
     let notice = match notice.saved.as_deref() {
         Some("metrics") => Some(Tr::current().get("me.saved-numbers")),
         Some("followers") => Some(Tr::current().get("me.saved-followers")),
+        Some("privacy") => Some(Tr::current().get("privacy.saved")),
         _ => None,
     };
     let draft = MyPageDraft {

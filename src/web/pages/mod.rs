@@ -77,6 +77,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/feed/{content_id}/link", web::post().to(feed::link))
         .route("/me", web::get().to(links::mine))
         .route("/me/locale", web::post().to(account::set_locale))
+        .route("/me/leaderboard", web::get().to(account::leaderboard))
+        .route("/me/opt-in", web::post().to(account::set_opt_in))
+        .route("/me/data", web::get().to(account::my_data))
         .route(
             "/me/shares/{id}/metrics",
             web::post().to(self_report::report_metrics),
@@ -131,6 +134,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/employees/{id}/sessions/end",
             web::post().to(admin::end_sessions),
+        )
+        .service(
+            web::resource("/admin/employees/{id}/erase")
+                .route(web::get().to(admin::confirm_erase))
+                .route(web::post().to(admin::erase)),
+        )
+        .route(
+            "/admin/employees/{id}/data",
+            web::get().to(admin::employee_data),
         )
         .route("/admin/teams", web::post().to(admin::add_team))
         .route("/admin/teams/{id}", web::post().to(admin::rename_team))

@@ -438,9 +438,10 @@ pub async fn employee(
         filter,
     } = period_choice(&t, tz, &currency, &form)?;
     state.clicks.settle().await;
+    let mode = effective.privacy_mode;
     let report = state
         .db
-        .run(move |conn| breakdowns::employee_report(conn, id, &filter))
+        .run(move |conn| breakdowns::employee_report(conn, id, &filter, mode))
         .await?;
     let locale = t.locale();
     let base = state.settings.public_base();
@@ -457,6 +458,7 @@ pub async fn employee(
                 .unwrap_or_else(|| "—".to_string()),
             rank: match r.rank {
                 Some(rank) => t.with2("mystats.rank", "rank", rank, "of", r.of),
+                None if !r.rank_shown => t.get("privacy.rank-hidden"),
                 None => t.get("mystats.unranked"),
             },
         })

@@ -1,0 +1,2 @@
+-- The earlier flags were never chosen by anyone: nothing to restore.
+SELECT 1;
