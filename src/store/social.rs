@@ -54,6 +54,10 @@ pub struct MentionFact {
     pub own: bool,
     pub positive: bool,
     pub mentions: i64,
+    /// The brand mentioned and the mention's sentiment (`positive`, `neutral`,
+    /// `negative`): the split by brand and sentiment.
+    pub brand_id: i64,
+    pub sentiment: String,
 }
 
 /// Mention counts per day, author, brand side and sentiment.
@@ -98,6 +102,8 @@ pub fn mention_facts(
                 own: own.contains(&brand),
                 positive: sentiment == positive,
                 mentions,
+                brand_id: brand,
+                sentiment,
             },
         )
         .collect())
@@ -164,6 +170,14 @@ pub fn brand_id_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<i6
         .select(brands::id)
         .first(conn)
         .optional()?)
+}
+
+/// Every brand's `(id, name, own)`, by id: the rows of the split by brand.
+pub fn list_brands(conn: &mut DbConnection) -> Result<Vec<(i64, String, bool)>, StoreError> {
+    Ok(brands::table
+        .select((brands::id, brands::name, brands::own))
+        .order(brands::id.asc())
+        .load(conn)?)
 }
 
 /// An author with a positive own-brand mention in the period.

@@ -207,6 +207,79 @@ pub fn bar_chart(labels: &Labels, bars: &[Bar]) -> String {
     close(svg)
 }
 
+/// One part of a stacked bar: the CSS class that colours it (`.chart .seg.<class>`) and
+/// its value.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub class: &'static str,
+    pub value: f64,
+}
+
+/// One stacked bar: its label, its parts in order, and its total as people read it.
+#[derive(Debug, Clone)]
+pub struct StackedBar {
+    pub label: String,
+    pub segments: Vec<Segment>,
+    pub value_text: String,
+}
+
+/// Horizontal stacked bars from zero, one per row, the longest for the largest total
+/// (so both the split within a row and the volume between rows show), each with its
+/// label on the left and its total at its end. The page says which class is what in a
+/// legend.
+pub fn stacked_bar_chart(labels: &Labels, bars: &[StackedBar]) -> String {
+    const ROW: f64 = 30.0;
+    const LABEL_W: f64 = 110.0;
+    const VALUE_W: f64 = 150.0;
+    let height = (bars.len().max(1) as f64) * ROW + 12.0;
+    let mut svg = open(labels, NARROW, height, "bar-chart stacked");
+    let total = |b: &StackedBar| -> f64 {
+        b.segments
+            .iter()
+            .map(|s| s.value)
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .sum()
+    };
+    let max = bars.iter().map(total).fold(0.0f64, f64::max);
+    if bars.is_empty() {
+        empty(&mut svg, labels, NARROW, height);
+        return close(svg);
+    }
+    let room = NARROW - LABEL_W - VALUE_W;
+    for (i, bar) in bars.iter().enumerate() {
+        let top = 6.0 + i as f64 * ROW;
+        let ty = top + ROW / 2.0 + 4.0;
+        let _ = write!(
+            svg,
+            r#"<text class="label" x="{lx}" y="{ty:.1}" text-anchor="end">{label}</text>"#,
+            lx = LABEL_W - 10.0,
+            label = escape(&shorten(&bar.label, 14)),
+        );
+        let mut x = LABEL_W;
+        for segment in &bar.segments {
+            if !(segment.value.is_finite() && segment.value > 0.0 && max > 0.0) {
+                continue;
+            }
+            let w = (segment.value / max * room).max(2.0);
+            let _ = write!(
+                svg,
+                r#"<rect class="seg {class}" x="{x:.1}" y="{by:.1}" width="{w:.1}" height="{bh}"/>"#,
+                class = escape(segment.class),
+                by = top + 5.0,
+                bh = ROW - 10.0,
+            );
+            x += w;
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="value" x="{vx:.1}" y="{ty:.1}">{value}</text>"#,
+            vx = x + 8.0,
+            value = escape(&bar.value_text),
+        );
+    }
+    close(svg)
+}
+
 /// One level of a funnel: its name, what measures it, its count, and its count as a
 /// share of the level before (already formatted; empty for the first level).
 #[derive(Debug, Clone)]
@@ -510,6 +583,49 @@ mod tests {
         assert!(svg.contains("width=\"260.0\""), "{svg}");
         assert!(svg.contains("width=\"130.0\""));
         assert!(svg.contains("A very long n…"));
+    }
+
+    #[test]
+    fn stacked_bars_split_each_row_and_scale_rows_by_their_totals() {
+        let seg = |class, value| Segment { class, value };
+        let bars = [
+            StackedBar {
+                label: "Acme".into(),
+                segments: vec![
+                    seg("positive", 2.0),
+                    seg("neutral", 1.0),
+                    seg("negative", 1.0),
+                ],
+                value_text: "4".into(),
+            },
+            StackedBar {
+                label: "Globex <Inc>".into(),
+                segments: vec![seg("positive", 0.0), seg("neutral", 2.0), seg("negative", f64::NAN)],
+                value_text: "2".into(),
+            },
+        ];
+        let svg = stacked_bar_chart(&labels(), &bars);
+        // 260 units of room: Acme's 4 mentions fill it, 2 + 1 + 1.
+        assert!(svg.contains(r#"class="seg positive" x="110.0" y="11.0" width="130.0""#), "{svg}");
+        assert!(svg.contains(r#"class="seg neutral" x="240.0" y="11.0" width="65.0""#));
+        assert!(svg.contains(r#"class="seg negative" x="305.0" y="11.0" width="65.0""#));
+        // Globex: nothing drawn for zero or NaN, half the room for its 2 neutral.
+        assert_eq!(svg.matches("class=\"seg ").count(), 4);
+        assert!(svg.contains(r#"class="seg neutral" x="110.0" y="41.0" width="130.0""#));
+        assert!(svg.contains("Globex &lt;Inc&gt;") && !svg.contains("NaN"));
+        assert!(balanced(&svg) && svg.contains("role=\"img\""));
+        let none = stacked_bar_chart(&labels(), &[]);
+        assert!(none.contains(">No data<") && balanced(&none));
+        // Every row empty: labels and totals, no bars, no division by zero.
+        let zero = stacked_bar_chart(
+            &labels(),
+            &[StackedBar {
+                label: "Acme".into(),
+                segments: vec![seg("positive", 0.0)],
+                value_text: "0".into(),
+            }],
+        );
+        assert!(!zero.contains("<rect") && !zero.contains("NaN") && zero.contains(">0<"));
     }
 
     #[test]
