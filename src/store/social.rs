@@ -242,6 +242,39 @@ pub fn own_mention_texts(
     Ok(q.load(conn)?)
 }
 
+/// The text of the mentions of every brand on the filter's days (and channel), at most
+/// `limit` of them (the latest first): what a trend's outlier lists keywords from.
+pub fn mention_texts(
+    conn: &mut DbConnection,
+    f: &SocialFilter,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    let mut q = mentions::table
+        .filter(mentions::day.ge(f.first_day))
+        .filter(mentions::day.le(f.last_day))
+        .select(mentions::body)
+        .order(mentions::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(channel) = &f.channel {
+        q = q.filter(mentions::channel.eq(channel.clone()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Every brand's name and keywords (not its intended attributes): the words every
+/// mention of a brand contains.
+pub fn brand_words(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    let mut words: Vec<String> = brands::table.select(brands::name).load(conn)?;
+    words.extend(
+        brand_keywords::table
+            .filter(brand_keywords::kind.eq(KeywordKind::Keyword.as_str()))
+            .select(brand_keywords::keyword)
+            .load::<String>(conn)?,
+    );
+    Ok(words)
+}
+
 /// The intended attributes (keywords marketing wants associated with it) of the brand
 /// the filter is about.
 pub fn intended_attributes(

@@ -600,13 +600,20 @@ mod tests {
             },
             StackedBar {
                 label: "Globex <Inc>".into(),
-                segments: vec![seg("positive", 0.0), seg("neutral", 2.0), seg("negative", f64::NAN)],
+                segments: vec![
+                    seg("positive", 0.0),
+                    seg("neutral", 2.0),
+                    seg("negative", f64::NAN),
+                ],
                 value_text: "2".into(),
             },
         ];
         let svg = stacked_bar_chart(&labels(), &bars);
         // 260 units of room: Acme's 4 mentions fill it, 2 + 1 + 1.
-        assert!(svg.contains(r#"class="seg positive" x="110.0" y="11.0" width="130.0""#), "{svg}");
+        assert!(
+            svg.contains(r#"class="seg positive" x="110.0" y="11.0" width="130.0""#),
+            "{svg}"
+        );
         assert!(svg.contains(r#"class="seg neutral" x="240.0" y="11.0" width="65.0""#));
         assert!(svg.contains(r#"class="seg negative" x="305.0" y="11.0" width="65.0""#));
         // Globex: nothing drawn for zero or NaN, half the room for its 2 neutral.

@@ -61,8 +61,18 @@ async fn world() -> TestApp {
     let x = app.create_share(&ben["id"], &content["id"], "x").await;
     let (li, x) = (li["slug"].as_str().unwrap(), x["slug"].as_str().unwrap());
     for (slug, agent, ip, referer) in [
-        (li, CHROME, "81.2.69.142", Some("https://www.linkedin.com/feed/")),
-        (li, ANDROID_CHROME, "81.2.69.143", Some("https://lnkd.in/e7Xq")),
+        (
+            li,
+            CHROME,
+            "81.2.69.142",
+            Some("https://www.linkedin.com/feed/"),
+        ),
+        (
+            li,
+            ANDROID_CHROME,
+            "81.2.69.143",
+            Some("https://lnkd.in/e7Xq"),
+        ),
         (li, IPAD_SAFARI, "89.160.20.128", None),
         (x, CHROME, "216.160.83.56", Some("https://t.co/abc")),
         (x, ANDROID_CHROME, "81.2.69.144", Some("https://t.co/def")),
@@ -167,7 +177,11 @@ async fn assert_breakdowns_match(app: &TestApp, html: &str, filters: &str) {
             })
             .collect();
         assert!(!expected.is_empty(), "{dimension} {filters}: {api}");
-        assert_eq!(rows.len(), expected.len(), "{dimension} {filters}: {rows:?}");
+        assert_eq!(
+            rows.len(),
+            expected.len(),
+            "{dimension} {filters}: {rows:?}"
+        );
         for (row, (value, clicks, share)) in rows.iter().zip(&expected) {
             assert_eq!(&row[1..], &[clicks.clone(), share.clone()], "{dimension}");
             match (dimension, value) {
@@ -204,11 +218,7 @@ async fn the_dashboards_charts_show_the_apis_figures_for_the_same_period_and_fil
         assert_breakdowns_match(&app, &html, filters).await;
 
         // Share of voice by brand: `by_brand`, each equal to `/kpis?brand=NAME`.
-        let kpis = api_json(
-            &app,
-            &format!("/api/v1/kpis?from={from}&to={to}{filters}"),
-        )
-        .await;
+        let kpis = api_json(&app, &format!("/api/v1/kpis?from={from}&to={to}{filters}")).await;
         let brands = kpis["by_brand"].as_array().unwrap();
         assert_eq!(brands.len(), 2, "{kpis}");
         let rows = table(&html, "chart-sov-brands");
@@ -220,7 +230,10 @@ async fn the_dashboards_charts_show_the_apis_figures_for_the_same_period_and_fil
                 &format!("/api/v1/kpis?from={from}&to={to}&brand={name}{filters}"),
             )
             .await;
-            assert_eq!(seen["totals"]["share_of_voice"], b["share_of_voice"], "{name}");
+            assert_eq!(
+                seen["totals"]["share_of_voice"], b["share_of_voice"],
+                "{name}"
+            );
             let label = if b["own"] == true {
                 format!("{name} (own)")
             } else {
@@ -232,7 +245,10 @@ async fn the_dashboards_charts_show_the_apis_figures_for_the_same_period_and_fil
             );
         }
         // The own brand's share equals its KPI card's figure.
-        assert_eq!(brands[0]["share_of_voice"], kpis["totals"]["share_of_voice"]);
+        assert_eq!(
+            brands[0]["share_of_voice"],
+            kpis["totals"]["share_of_voice"]
+        );
 
         // Share of voice by channel: `by_channel`.
         let channels = kpis["by_channel"].as_array().unwrap();
@@ -328,6 +344,132 @@ async fn the_dashboards_charts_show_the_apis_figures_for_the_same_period_and_fil
     .await;
     let rows = table(&html, "chart-sov-brands");
     assert_eq!(rows.len(), 2, "every brand is listed");
-    assert!(rows.iter().all(|r| r[1] == "0" && r[2] == "No data"), "{rows:?}");
+    assert!(
+        rows.iter().all(|r| r[1] == "0" && r[2] == "No data"),
+        "{rows:?}"
+    );
     assert!(table(&html, "chart-countries").is_empty());
+}
+
+/// A day of many mentions about an outage stands out in `awareness`: the API's outlier
+/// lists the words those mentions use most, brand names and stop words left out.
+#[actix_web::test]
+async fn a_trends_outlier_lists_the_keywords_of_its_mentions() {
+    let app = TestApp::spawn().await;
+    app.brands_acme_and_globex().await;
+    let day = |d: u32| format!("2026-02-{d:02}T12:00:00Z");
+    let mut items = Vec::new();
+    for d in 1..=9u32 {
+        items.push(
+            json!({"brand": "Acme", "channel": "x", "author": format!("a{d}"),
+            "text": format!("Acme pricing update number {d}"), "occurred_at": day(d),
+            "external_id": format!("calm{d}")}),
+        );
+    }
+    for n in 0..8 {
+        let text = if n % 2 == 0 {
+            "Acme checkout outage again, the checkout is down"
+        } else {
+            "아크미 결제 장애 outage 정말 너무 길어요"
+        };
+        items.push(
+            json!({"brand": "Acme", "channel": "x", "author": format!("b{n}"),
+            "text": text, "occurred_at": day(10), "external_id": format!("storm{n}")}),
+        );
+    }
+    let res = app.post_mentions(items).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let trend = api_json(
+        &app,
+        "/api/v1/trends?from=2026-02-01&to=2026-02-11&interval=day&kpi=awareness&window=7",
+    )
+    .await;
+    let outliers = trend["outliers"].as_array().unwrap();
+    assert_eq!(outliers.len(), 1, "{trend}");
+    let o = &outliers[0];
+    assert_eq!(
+        (o["period_start"].as_str(), o["direction"].as_str()),
+        (Some("2026-02-10"), Some("spike"))
+    );
+    let keywords: Vec<(&str, i64)> = o["keywords"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["keyword"].as_str().unwrap(),
+                k["mentions"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    // Every mention says "outage"; half "checkout" (twice in one counts once), half
+    // "결제" and "장애"; "Acme", "아크미", "the", "정말" never.
+    assert_eq!(
+        &keywords[..4],
+        &[("outage", 8), ("again", 4), ("checkout", 4), ("down", 4)],
+        "{o}"
+    );
+    assert_eq!(keywords.len(), 5);
+    for gone in ["acme", "아크미", "the", "is", "정말", "너무"] {
+        assert!(keywords.iter().all(|(k, _)| *k != gone), "{gone}");
+    }
+}
+
+/// The dashboard's trend card lists each outlier's keywords as `/api/v1/trends` does for
+/// the same period (the demo company, whose campaign launches and scanner burst stand out).
+#[actix_web::test]
+async fn the_dashboards_outliers_show_the_apis_keywords() {
+    use std::process::{Command, Stdio};
+    let mut app = TestApp::spawn().await;
+    let today = chrono::Utc::now().date_naive();
+    let out = Command::new(crate::common::binary())
+        .args(["demo", "--today", &today.to_string()])
+        .current_dir(app.dir.path())
+        .env("CHORUS_DATABASE_URL", &app.database_url)
+        .stdin(Stdio::null())
+        .output()
+        .expect("chorus demo");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    app.restart().await;
+    app.create_user("boss@example.com", "admin", PASSWORD);
+    let browser = app.login("boss@example.com", PASSWORD).await;
+    let first = today - chrono::Duration::days(59);
+    let next = today + chrono::Duration::days(1);
+    let html = crate::common::page(
+        &browser,
+        app.url(&format!("/admin?range=custom&from={first}&to={today}")),
+    )
+    .await
+    .replace("&#39;", "'")
+    .replace("&#38;", "&");
+    let trend = api_json(
+        &app,
+        &format!("/api/v1/trends?from={first}&to={next}&interval=day&kpi=clicks&lags=7&window=7"),
+    )
+    .await;
+    let outliers = trend["outliers"].as_array().unwrap();
+    assert!(!outliers.is_empty(), "{trend}");
+    let mut with_keywords = 0;
+    for o in outliers {
+        let words: Vec<&str> = o["keywords"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["keyword"].as_str().unwrap())
+            .collect();
+        if words.is_empty() {
+            continue;
+        }
+        with_keywords += 1;
+        let line = format!("Most used words: {}", words.join(", "));
+        assert!(html.contains(&line), "{line}");
+    }
+    assert_eq!(
+        html.matches("class=\"muted small trend-keywords\"").count(),
+        with_keywords
+    );
 }

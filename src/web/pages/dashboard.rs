@@ -20,8 +20,8 @@ use serde::Deserialize;
 
 use super::leaderboards::{board_view, BoardView};
 use super::{render, Nav, Tr};
-use crate::app::dashboard::{self, Change, Dashboard, DashboardRequest};
 use crate::app::breakdowns::Breakdown;
+use crate::app::dashboard::{self, Change, Dashboard, DashboardRequest};
 use crate::app::kpis::{BrandFigures, Figure, KpiError, KpiReport};
 use crate::domain::attribution::Model;
 use crate::domain::conversion::format_money;
@@ -896,9 +896,14 @@ fn breakdown_chart(
 
 fn network_chart(t: &Tr, data: &Dashboard) -> ChartView {
     let chart = "chart-networks";
-    breakdown_chart(t, chart, "networks", "dash.col-network", &data.by_network, &|v| {
-        Network::parse(v).map_or(v.to_string(), |n| crate::i18n::network_label(t, n))
-    })
+    breakdown_chart(
+        t,
+        chart,
+        "networks",
+        "dash.col-network",
+        &data.by_network,
+        &|v| Network::parse(v).map_or(v.to_string(), |n| crate::i18n::network_label(t, n)),
+    )
 }
 
 /// Human clicks by country, device and referrer host (`dashboard::FACETS`, in order).
@@ -1123,8 +1128,9 @@ pub struct TrendView {
     pub summary: String,
     /// (revenue how much later, r, days with data) per lag.
     pub lags: Vec<(String, String, String)>,
-    /// (day, spike or drop, what happened, most mentioned topics) per outlier, latest first.
-    pub outliers: Vec<(String, &'static str, String, String)>,
+    /// (day, spike or drop, what happened, most mentioned topics, most used keywords) per
+    /// outlier, latest first.
+    pub outliers: Vec<(String, &'static str, String, String, String)>,
 }
 
 fn trend_view(t: &Tr, trend: &crate::app::trends::TrendReport) -> TrendView {
@@ -1186,6 +1192,12 @@ fn trend_view(t: &Tr, trend: &crate::app::trends::TrendReport) -> TrendView {
                     t.get("trends.no-topics")
                 } else {
                     t.with("trends.topics", "topics", topics.join(", "))
+                },
+                if o.keywords.is_empty() {
+                    String::new()
+                } else {
+                    let words: Vec<&str> = o.keywords.iter().map(|k| k.keyword.as_str()).collect();
+                    t.with("trends.keywords", "keywords", words.join(", "))
                 },
             )
         })
