@@ -439,6 +439,33 @@ async fn the_dashboards_outliers_show_the_apis_keywords() {
     let browser = app.login("boss@example.com", PASSWORD).await;
     let first = today - chrono::Duration::days(59);
     let next = today + chrono::Duration::days(1);
+    let trend_path =
+        format!("/api/v1/trends?from={first}&to={next}&interval=day&kpi=clicks&lags=7&window=7");
+    // Mentions on each day that stood out (clicks decide which, not mentions), so that
+    // every outlier has words to list.
+    let before = api_json(&app, &trend_path).await;
+    let days: Vec<String> = before["outliers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["period_start"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!days.is_empty(), "{before}");
+    let brand = api_json(&app, "/api/v1/brands").await["brands"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let items: Vec<Value> = days
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            json!({"brand": brand, "channel": "x", "author": format!("w{i}"),
+                   "text": "Checkout outage: the checkout page is down",
+                   "occurred_at": format!("{day}T12:00:00Z"), "external_id": format!("spike{i}")})
+        })
+        .collect();
+    let res = app.post_mentions(items).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
     let html = crate::common::page(
         &browser,
         app.url(&format!("/admin?range=custom&from={first}&to={today}")),
@@ -446,11 +473,7 @@ async fn the_dashboards_outliers_show_the_apis_keywords() {
     .await
     .replace("&#39;", "'")
     .replace("&#38;", "&");
-    let trend = api_json(
-        &app,
-        &format!("/api/v1/trends?from={first}&to={next}&interval=day&kpi=clicks&lags=7&window=7"),
-    )
-    .await;
+    let trend = api_json(&app, &trend_path).await;
     let outliers = trend["outliers"].as_array().unwrap();
     assert!(!outliers.is_empty(), "{trend}");
     let mut with_keywords = 0;
@@ -468,6 +491,7 @@ async fn the_dashboards_outliers_show_the_apis_keywords() {
         let line = format!("Most used words: {}", words.join(", "));
         assert!(html.contains(&line), "{line}");
     }
+    assert_eq!(with_keywords, outliers.len(), "{trend}");
     assert_eq!(
         html.matches("class=\"muted small trend-keywords\"").count(),
         with_keywords

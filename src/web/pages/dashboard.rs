@@ -931,7 +931,8 @@ fn sov_bar(t: &Tr, label: String, share: Option<f64>) -> Bar {
     }
 }
 
-/// A brand's name, marked when it is the own brand.
+/// A brand's name, marked when it is the own brand (in the tables; the charts draw the
+/// own brand first, as their descriptions say, and keep the name short).
 fn brand_label(t: &Tr, b: &BrandFigures) -> String {
     if b.own {
         t.with("dash.own-brand", "brand", &b.brand)
@@ -948,7 +949,7 @@ fn sov_brand_chart(t: &Tr, data: &Dashboard) -> ChartView {
     let all: i64 = brands.iter().map(|b| b.mentions).sum();
     let bars: Vec<Bar> = brands
         .iter()
-        .map(|b| sov_bar(t, brand_label(t, b), b.share_of_voice))
+        .map(|b| sov_bar(t, b.brand.clone(), b.share_of_voice))
         .collect();
     let title = t.get("dash.chart-sov-brands");
     let description = t.with(
@@ -969,7 +970,7 @@ fn sov_brand_chart(t: &Tr, data: &Dashboard) -> ChartView {
         .iter()
         .zip(bars)
         .map(|(b, bar)| ChartRow {
-            label: bar.label,
+            label: brand_label(t, b),
             cells: vec![format::integer(locale, b.mentions), bar.value_text],
         })
         .collect();
@@ -1045,7 +1046,7 @@ fn sentiment_chart(t: &Tr, data: &Dashboard) -> ChartView {
     let bars: Vec<StackedBar> = brands
         .iter()
         .map(|b| StackedBar {
-            label: brand_label(t, b),
+            label: b.brand.clone(),
             segments: kinds
                 .iter()
                 .map(|(class, count)| Segment {
@@ -1071,7 +1072,7 @@ fn sentiment_chart(t: &Tr, data: &Dashboard) -> ChartView {
         .iter()
         .zip(bars)
         .map(|(b, bar)| ChartRow {
-            label: bar.label,
+            label: brand_label(t, b),
             cells: std::iter::once(bar.value_text)
                 .chain(
                     kinds
