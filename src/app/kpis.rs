@@ -590,3 +590,38 @@ fn kpis(
         ),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brands_are_listed_own_first_then_by_mentions_each_with_its_share_of_voice() {
+        let brands = vec![
+            (1, "Globex".to_string(), false),
+            (2, "Acme".to_string(), true),
+            (3, "Initech".to_string(), false),
+            (4, "Hooli".to_string(), false),
+        ];
+        let counts = HashMap::from([(1, [1, 2, 3]), (2, [2, 0, 0]), (3, [0, 0, 2])]);
+        let rows = brand_figures(brands, &counts);
+        let order: Vec<(&str, i64)> = rows
+            .iter()
+            .map(|b| (b.brand.as_str(), b.mentions))
+            .collect();
+        assert_eq!(
+            order,
+            vec![("Acme", 2), ("Globex", 6), ("Initech", 2), ("Hooli", 0)]
+        );
+        assert_eq!(
+            (rows[1].positive, rows[1].neutral, rows[1].negative),
+            (1, 2, 3)
+        );
+        assert_eq!(rows[0].share_of_voice, Some(0.2));
+        assert_eq!(rows[1].share_of_voice, Some(0.6));
+        assert_eq!(rows[3].share_of_voice, Some(0.0));
+        // No mention at all: no share of voice (not 0 %), every brand still listed.
+        let none = brand_figures(vec![(2, "Acme".to_string(), true)], &HashMap::new());
+        assert_eq!((none.len(), none[0].share_of_voice), (1, None));
+    }
+}

@@ -21,7 +21,7 @@ const TOPICS_PER_OUTLIER: usize = 3;
 /// Keywords listed per outlier.
 const KEYWORDS_PER_OUTLIER: usize = 5;
 /// Most mention texts read for an outlier's keywords (the latest).
-const TEXTS_PER_OUTLIER: i64 = 5_000;
+const TEXTS_PER_OUTLIER: i64 = 2_000;
 /// Outliers listed (the most extreme last ones first would hide the rest: keep the latest).
 const MAX_OUTLIERS: usize = 20;
 
