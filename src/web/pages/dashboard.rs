@@ -1038,7 +1038,9 @@ fn sov_channel_chart(t: &Tr, data: &Dashboard) -> ChartView {
 fn sentiment_chart(t: &Tr, data: &Dashboard) -> ChartView {
     let locale = t.locale();
     let brands = &data.current.by_brand;
-    let kinds: [(&'static str, fn(&BrandFigures) -> i64); 3] = [
+    /// One sentiment's count of a brand.
+    type Count = fn(&BrandFigures) -> i64;
+    let kinds: [(&'static str, Count); 3] = [
         ("positive", |b| b.positive),
         ("neutral", |b| b.neutral),
         ("negative", |b| b.negative),
