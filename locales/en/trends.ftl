@@ -24,3 +24,4 @@ trends-outlier = { $value } clicks against { $mean } a day before
 trends-topics = Most mentioned: { $topics }
 trends-no-topics = No mentions with topics that day.
 trends-col-r = r
+trends-keywords = Most used words: { $keywords }

@@ -22,3 +22,4 @@ trends-outlier = 클릭 { $value }회 (이전 일평균 { $mean }회)
 trends-topics = 가장 많이 언급된 주제: { $topics }
 trends-no-topics = 이날 주제가 있는 언급은 없습니다.
 trends-col-r = r
+trends-keywords = 가장 많이 쓰인 단어: { $keywords }

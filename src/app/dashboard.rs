@@ -14,6 +14,7 @@ use crate::domain::emv::EmvRates;
 use crate::domain::kpi::MetricKind;
 use crate::domain::leaderboard::{Board, Ranked};
 use crate::domain::period::{Interval, Period, PeriodError};
+use crate::store::breakdowns::Facet;
 use crate::store::reports::ReportFilter;
 use crate::store::StoreError;
 
@@ -44,11 +45,24 @@ pub struct Dashboard {
     pub previous_period: Period,
     /// Human clicks by the share's network (`/breakdowns/network`).
     pub by_network: Breakdown,
+    /// Human clicks by country, device and referrer host, the largest [`FACET_ROWS`]
+    /// of each (`/breakdowns/{country,device,referrer}?limit=10`).
+    pub by_facet: Vec<Breakdown>,
     /// The first rows of each asked board, in the order asked.
     pub boards: Vec<(Board, Vec<Ranked>)>,
     /// Clicks against revenue (`/trends?kpi=clicks` with the same query), from `current`.
     pub trend: super::trends::TrendReport,
 }
+
+/// The click facets the dashboard splits human clicks by, in order.
+pub const FACETS: [Dimension; 3] = [
+    Dimension::Click(Facet::Country),
+    Dimension::Click(Facet::Device),
+    Dimension::Click(Facet::Referrer),
+];
+
+/// Rows of each facet's breakdown on the dashboard.
+pub const FACET_ROWS: usize = 10;
 
 /// Lags (days) and trailing window (days) of the dashboard's trend: a week each way.
 pub const TREND_DAYS: usize = 7;
@@ -103,6 +117,19 @@ pub fn dashboard(conn: &mut DbConnection, req: &DashboardRequest) -> Result<Dash
             limit: crate::domain::network::Network::ALL.len(),
         },
     )?;
+    let by_facet = FACETS
+        .into_iter()
+        .map(|dimension| {
+            breakdowns::breakdown(
+                conn,
+                &BreakdownRequest {
+                    dimension,
+                    filter: req.filter.clone(),
+                    limit: FACET_ROWS,
+                },
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut boards = Vec::with_capacity(req.boards.len());
     for board in &req.boards {
         let rows = leaderboards::ranked(
@@ -121,6 +148,7 @@ pub fn dashboard(conn: &mut DbConnection, req: &DashboardRequest) -> Result<Dash
         previous,
         previous_period,
         by_network,
+        by_facet,
         boards,
         trend,
     })

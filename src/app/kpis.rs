@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::domain::emv::EmvRates;
 use crate::domain::follower_history::FollowerHistory;
 use crate::domain::kpi;
-use crate::domain::mention::contains_keyword;
+use crate::domain::mention::{contains_keyword, Sentiment};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 use crate::domain::support::CaseTimes;
@@ -74,6 +74,24 @@ pub struct KpiReport {
     pub by_channel: Vec<ChannelFigures>,
     /// Share of voice of each topic over the period.
     pub by_topic: Vec<TopicFigures>,
+    /// Mentions of each brand over the period by sentiment, and its share of voice: the
+    /// own brand first, then by mentions (most first), then by name.
+    pub by_brand: Vec<BrandFigures>,
+}
+
+/// The mentions of one brand (own or competitor) over the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BrandFigures {
+    pub brand: String,
+    /// The own brand (not the `brand` the report is seen from).
+    pub own: bool,
+    pub mentions: i64,
+    pub positive: i64,
+    pub neutral: i64,
+    pub negative: i64,
+    /// Its mentions / every brand's mentions: the report's `share_of_voice` with
+    /// `brand` set to it.
+    pub share_of_voice: Option<f64>,
 }
 
 /// The mention KPIs of one channel.
@@ -143,13 +161,25 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
         apply(social_buckets.entry(req.interval.bucket(day)).or_default());
     };
     let mut channels: BTreeMap<&str, Social> = BTreeMap::new();
+    // (positive, neutral, negative) mentions per brand id.
+    let mut brand_counts: HashMap<i64, [i64; 3]> = HashMap::new();
     for fact in &facts {
         add(fact.day, &|s| s.mention(fact));
         channels
             .entry(fact.channel.as_str())
             .or_default()
             .mention(fact);
+        if fact.day >= first && fact.day <= last {
+            let slot = match Sentiment::parse(&fact.sentiment) {
+                Some(Sentiment::Positive) => 0,
+                Some(Sentiment::Negative) => 2,
+                _ => 1,
+            };
+            let counts = brand_counts.entry(fact.brand_id).or_default();
+            counts[slot] = counts[slot].saturating_add(fact.mentions);
+        }
     }
+    let by_brand = brand_figures(social::list_brands(conn)?, &brand_counts);
     for (day, text) in &texts {
         let folded = text.to_lowercase();
         let recognised = attributes.iter().any(|a| contains_keyword(&folded, a));
@@ -222,7 +252,43 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
                 all_mentions: t.all_mentions,
             })
             .collect(),
+        by_brand,
     })
+}
+
+/// Every brand's mentions by sentiment and its share of voice among `brands`, from the
+/// (positive, neutral, negative) counts per brand id.
+fn brand_figures(
+    brands: Vec<(i64, String, bool)>,
+    counts: &HashMap<i64, [i64; 3]>,
+) -> Vec<BrandFigures> {
+    let all: i64 = counts
+        .values()
+        .map(|c| c.iter().sum::<i64>())
+        .fold(0, i64::saturating_add);
+    let mut rows: Vec<BrandFigures> = brands
+        .into_iter()
+        .map(|(id, brand, own)| {
+            let [positive, neutral, negative] = counts.get(&id).copied().unwrap_or_default();
+            let mentions = positive.saturating_add(neutral).saturating_add(negative);
+            BrandFigures {
+                brand,
+                own,
+                mentions,
+                positive,
+                neutral,
+                negative,
+                share_of_voice: kpi::share_of_voice(mentions, all),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.own
+            .cmp(&a.own)
+            .then(b.mentions.cmp(&a.mentions))
+            .then_with(|| a.brand.cmp(&b.brand))
+    });
+    rows
 }
 
 /// The customers first acquired through an attributed click of the report's shares, with
@@ -523,4 +589,39 @@ fn kpis(
             Amount(earned_media_value(f, p, emv_rates)),
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brands_are_listed_own_first_then_by_mentions_each_with_its_share_of_voice() {
+        let brands = vec![
+            (1, "Globex".to_string(), false),
+            (2, "Acme".to_string(), true),
+            (3, "Initech".to_string(), false),
+            (4, "Hooli".to_string(), false),
+        ];
+        let counts = HashMap::from([(1, [1, 2, 3]), (2, [2, 0, 0]), (3, [0, 0, 2])]);
+        let rows = brand_figures(brands, &counts);
+        let order: Vec<(&str, i64)> = rows
+            .iter()
+            .map(|b| (b.brand.as_str(), b.mentions))
+            .collect();
+        assert_eq!(
+            order,
+            vec![("Acme", 2), ("Globex", 6), ("Initech", 2), ("Hooli", 0)]
+        );
+        assert_eq!(
+            (rows[1].positive, rows[1].neutral, rows[1].negative),
+            (1, 2, 3)
+        );
+        assert_eq!(rows[0].share_of_voice, Some(0.2));
+        assert_eq!(rows[1].share_of_voice, Some(0.6));
+        assert_eq!(rows[3].share_of_voice, Some(0.0));
+        // No mention at all: no share of voice (not 0 %), every brand still listed.
+        let none = brand_figures(vec![(2, "Acme".to_string(), true)], &HashMap::new());
+        assert_eq!((none.len(), none[0].share_of_voice), (1, None));
+    }
 }

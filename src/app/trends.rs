@@ -1,6 +1,7 @@
 //! Trends of one KPI (DESIGN.md §5): its correlation with revenue at lags 0..k and its
-//! spikes and drops, each with the topics most mentioned in that bucket. The series are the
-//! KPI report's own (`app::kpis`), so a trend never computes a KPI differently.
+//! spikes and drops, each with the topics most mentioned in that bucket and the words its
+//! mentions use most. The series are the KPI report's own (`app::kpis`), so a trend
+//! never computes a KPI differently.
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -17,6 +18,10 @@ pub const AGAINST: &str = "revenue_cents";
 pub const SIGMAS: f64 = 2.0;
 /// Topics listed per outlier.
 const TOPICS_PER_OUTLIER: usize = 3;
+/// Keywords listed per outlier.
+const KEYWORDS_PER_OUTLIER: usize = 5;
+/// Most mention texts read for an outlier's keywords (the latest).
+const TEXTS_PER_OUTLIER: i64 = 2_000;
 /// Outliers listed (the most extreme last ones first would hide the rest: keep the latest).
 const MAX_OUTLIERS: usize = 20;
 
@@ -69,6 +74,15 @@ pub struct OutlierView {
     pub z: Option<f64>,
     /// The topics most mentioned (all brands) in that bucket, most first.
     pub topics: Vec<TopicCount>,
+    /// The words most used by that bucket's mentions (all brands; brand names and
+    /// keywords and stop words left out), by the number of mentions using them.
+    pub keywords: Vec<KeywordCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeywordCount {
+    pub keyword: String,
+    pub mentions: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,30 +138,43 @@ pub fn trend_of(
         found.drain(..found.len() - MAX_OUTLIERS);
     }
     let mut outliers = Vec::with_capacity(found.len());
+    let brand_words = if found.is_empty() {
+        Vec::new()
+    } else {
+        social::brand_words(conn).map_err(KpiError::from)?
+    };
     for o in found {
         let start = series[o.index].period_start;
         let end = series
             .get(o.index + 1)
             .map(|next| next.period_start - Duration::days(1))
             .unwrap_or(period.last_day);
-        let mut topics: Vec<TopicCount> = social::topic_facts(
-            conn,
-            &SocialFilter {
-                first_day: start.max(period.first_day),
-                last_day: end,
-                from: period.from,
-                to: period.to,
-                channel: req.kpis.channel.clone(),
-                brand_id: None,
-            },
+        let bucket = SocialFilter {
+            first_day: start.max(period.first_day),
+            last_day: end,
+            from: period.from,
+            to: period.to,
+            channel: req.kpis.channel.clone(),
+            brand_id: None,
+        };
+        let texts =
+            social::mention_texts(conn, &bucket, TEXTS_PER_OUTLIER).map_err(KpiError::from)?;
+        let keywords = trends::top_keywords(
+            texts.iter().map(String::as_str),
+            &brand_words,
+            KEYWORDS_PER_OUTLIER,
         )
-        .map_err(KpiError::from)?
         .into_iter()
-        .map(|t| TopicCount {
-            topic: t.topic,
-            mentions: t.all_mentions,
-        })
+        .map(|(keyword, mentions)| KeywordCount { keyword, mentions })
         .collect();
+        let mut topics: Vec<TopicCount> = social::topic_facts(conn, &bucket)
+            .map_err(KpiError::from)?
+            .into_iter()
+            .map(|t| TopicCount {
+                topic: t.topic,
+                mentions: t.all_mentions,
+            })
+            .collect();
         topics.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.topic.cmp(&b.topic)));
         topics.truncate(TOPICS_PER_OUTLIER);
         outliers.push(OutlierView {
@@ -158,6 +185,7 @@ pub fn trend_of(
             trailing_sd: o.trailing_sd,
             z: o.z,
             topics,
+            keywords,
         });
     }
     Ok(TrendReport {

@@ -132,6 +132,186 @@ pub fn outliers(series: &[Option<f64>], window: usize, sigmas: f64) -> Vec<Outli
     found
 }
 
+/// Words too common to say what a bucket's mentions were about: short lists for English
+/// and Korean (particles attached to Korean words are left as they are; a keyword list,
+/// not a parser).
+const STOP_WORDS: &[&str] = &[
+    // English
+    "a",
+    "about",
+    "after",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "for",
+    "from",
+    "get",
+    "got",
+    "had",
+    "has",
+    "have",
+    "he",
+    "her",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "me",
+    "more",
+    "my",
+    "no",
+    "not",
+    "now",
+    "of",
+    "on",
+    "one",
+    "or",
+    "our",
+    "out",
+    "she",
+    "so",
+    "some",
+    "than",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "they",
+    "this",
+    "to",
+    "too",
+    "up",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "which",
+    "who",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "http",
+    "https",
+    "www",
+    "com",
+    "amp",
+    "rt",
+    // Korean
+    "그",
+    "이",
+    "저",
+    "것",
+    "수",
+    "등",
+    "및",
+    "더",
+    "또",
+    "잘",
+    "좀",
+    "정말",
+    "너무",
+    "진짜",
+    "그리고",
+    "그러나",
+    "하지만",
+    "그래서",
+    "그런데",
+    "또는",
+    "오늘",
+    "이번",
+    "우리",
+    "저희",
+    "있는",
+    "있다",
+    "없는",
+    "없다",
+    "하는",
+    "했다",
+    "합니다",
+    "입니다",
+    "있습니다",
+    "같아요",
+    "에서",
+    "으로",
+    "에게",
+    "까지",
+    "부터",
+    "처럼",
+];
+
+/// The most frequent keywords of a set of texts, most first (ties by the word), at most
+/// `limit`: words of at least two letters, folded to lower case, that are neither stop
+/// words, numbers nor in `exclude` (the brand names and keywords, which every mention
+/// contains). A word counts once per text: the number is of texts that use it.
+pub fn top_keywords<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    exclude: &[String],
+    limit: usize,
+) -> Vec<(String, i64)> {
+    let exclude: std::collections::HashSet<String> =
+        exclude.iter().map(|w| w.to_lowercase()).collect();
+    let mut counts: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for text in texts {
+        let mut seen = std::collections::HashSet::new();
+        // Links and handles are not words of the text.
+        let words = text
+            .split_whitespace()
+            .filter(|t| !(t.contains("://") || t.starts_with("www.") || t.starts_with('@')))
+            .flat_map(|t| t.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’')))
+            .map(|w| {
+                let w = w.trim_matches(|c: char| c == '\'' || c == '’');
+                w.strip_suffix("'s")
+                    .or_else(|| w.strip_suffix("’s"))
+                    .unwrap_or(w)
+            });
+        for word in words {
+            let word = word.to_lowercase();
+            if word.chars().count() < 2
+                || word.chars().all(|c| c.is_numeric())
+                || STOP_WORDS.contains(&word.as_str())
+                || exclude.contains(&word)
+            {
+                continue;
+            }
+            if seen.insert(word.clone()) {
+                *counts.entry(word).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(String, i64)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(limit);
+    ranked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,5 +393,52 @@ mod tests {
         assert_eq!(found[0].z, None);
         assert!(outliers(&series, 10, 2.0).is_empty(), "window never fills");
         assert!(outliers(&series, 1, 2.0).is_empty(), "no sd from one value");
+    }
+
+    #[test]
+    fn keywords_are_the_words_most_texts_use_without_stop_words_or_brands() {
+        let texts = [
+            "Acme's outage again: the API is down, down, down!",
+            "Outage at Acme? Their API returns 500 errors",
+            "The new Acme pricing is great",
+            "아크미 서비스 장애 정말 너무 길어요",
+            "아크미 장애 공지 언제 나오나요",
+            "https://t.co/x @acme_help — I love it",
+        ];
+        let exclude = vec!["Acme".to_string(), "아크미".to_string()];
+        let top = top_keywords(texts.iter().copied(), &exclude, 4);
+        assert_eq!(
+            top,
+            vec![
+                ("api".to_string(), 2),
+                ("outage".to_string(), 2),
+                ("장애".to_string(), 2),
+                ("again".to_string(), 1),
+            ]
+        );
+        // "down" three times in one text counts once; numbers, stop words, URL parts and
+        // one-letter words never count; the brand in any case is left out.
+        let all = top_keywords(texts.iter().copied(), &exclude, 100);
+        let words: Vec<&str> = all.iter().map(|(w, _)| w.as_str()).collect();
+        assert!(all.contains(&("down".to_string(), 1)));
+        for gone in [
+            "the",
+            "is",
+            "500",
+            "https",
+            "co",
+            "x",
+            "i",
+            "acme_help",
+            "정말",
+            "너무",
+            "acme",
+            "acme's",
+            "아크미",
+        ] {
+            assert!(!words.contains(&gone), "{gone} in {words:?}");
+        }
+        assert!(top_keywords(Vec::<&str>::new(), &[], 3).is_empty());
+        assert!(top_keywords(["keyword"], &[], 0).is_empty());
     }
 }

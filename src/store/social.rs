@@ -54,6 +54,10 @@ pub struct MentionFact {
     pub own: bool,
     pub positive: bool,
     pub mentions: i64,
+    /// The brand mentioned and the mention's sentiment (`positive`, `neutral`,
+    /// `negative`): the split by brand and sentiment.
+    pub brand_id: i64,
+    pub sentiment: String,
 }
 
 /// Mention counts per day, author, brand side and sentiment.
@@ -98,6 +102,8 @@ pub fn mention_facts(
                 own: own.contains(&brand),
                 positive: sentiment == positive,
                 mentions,
+                brand_id: brand,
+                sentiment,
             },
         )
         .collect())
@@ -166,6 +172,14 @@ pub fn brand_id_by_name(conn: &mut DbConnection, name: &str) -> Result<Option<i6
         .optional()?)
 }
 
+/// Every brand's `(id, name, own)`, by id: the rows of the split by brand.
+pub fn list_brands(conn: &mut DbConnection) -> Result<Vec<(i64, String, bool)>, StoreError> {
+    Ok(brands::table
+        .select((brands::id, brands::name, brands::own))
+        .order(brands::id.asc())
+        .load(conn)?)
+}
+
 /// An author with a positive own-brand mention in the period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Supporter {
@@ -226,6 +240,39 @@ pub fn own_mention_texts(
         q = q.filter(mentions::channel.eq(channel.clone()));
     }
     Ok(q.load(conn)?)
+}
+
+/// The text of the mentions of every brand on the filter's days (and channel), at most
+/// `limit` of them (the latest first): what a trend's outlier lists keywords from.
+pub fn mention_texts(
+    conn: &mut DbConnection,
+    f: &SocialFilter,
+    limit: i64,
+) -> Result<Vec<String>, StoreError> {
+    let mut q = mentions::table
+        .filter(mentions::day.ge(f.first_day))
+        .filter(mentions::day.le(f.last_day))
+        .select(mentions::body)
+        .order(mentions::id.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(channel) = &f.channel {
+        q = q.filter(mentions::channel.eq(channel.clone()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Every brand's name and keywords (not its intended attributes): the words every
+/// mention of a brand contains.
+pub fn brand_words(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    let mut words: Vec<String> = brands::table.select(brands::name).load(conn)?;
+    words.extend(
+        brand_keywords::table
+            .filter(brand_keywords::kind.eq(KeywordKind::Keyword.as_str()))
+            .select(brand_keywords::keyword)
+            .load::<String>(conn)?,
+    );
+    Ok(words)
 }
 
 /// The intended attributes (keywords marketing wants associated with it) of the brand

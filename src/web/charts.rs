@@ -16,6 +16,13 @@ const WIDTH: f64 = 720.0;
 /// so that their text stays readable on a phone.
 const NARROW: f64 = 520.0;
 
+/// Room for a bar's label (right-aligned before the bar) and its value (after it), in
+/// user units, and the most characters of a label drawn: what fits at the phone's larger
+/// font size too (the table beside the chart has the whole label).
+const BAR_LABEL_W: f64 = 150.0;
+const BAR_VALUE_W: f64 = 150.0;
+const BAR_LABEL_CHARS: usize = 13;
+
 /// Escapes text for SVG (XML) content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -171,8 +178,8 @@ pub struct Bar {
 /// label on the left and its value at its end.
 pub fn bar_chart(labels: &Labels, bars: &[Bar]) -> String {
     const ROW: f64 = 30.0;
-    const LABEL_W: f64 = 110.0;
-    const VALUE_W: f64 = 150.0;
+    const LABEL_W: f64 = BAR_LABEL_W;
+    const VALUE_W: f64 = BAR_VALUE_W;
     let height = (bars.len().max(1) as f64) * ROW + 12.0;
     let mut svg = open(labels, NARROW, height, "bar-chart");
     if bars.is_empty() {
@@ -197,10 +204,83 @@ pub fn bar_chart(labels: &Labels, bars: &[Bar]) -> String {
             r#"<text class="label" x="{lx}" y="{ty:.1}" text-anchor="end">{label}</text><rect class="bar" x="{LABEL_W}" y="{by:.1}" width="{w:.1}" height="{bh}" rx="3"/><text class="value" x="{vx:.1}" y="{ty:.1}">{value}</text>"#,
             lx = LABEL_W - 10.0,
             ty = top + ROW / 2.0 + 4.0,
-            label = escape(&shorten(&bar.label, 14)),
+            label = escape(&shorten(&bar.label, BAR_LABEL_CHARS)),
             by = top + 5.0,
             bh = ROW - 10.0,
             vx = LABEL_W + w + 8.0,
+            value = escape(&bar.value_text),
+        );
+    }
+    close(svg)
+}
+
+/// One part of a stacked bar: the CSS class that colours it (`.chart .seg.<class>`) and
+/// its value.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub class: &'static str,
+    pub value: f64,
+}
+
+/// One stacked bar: its label, its parts in order, and its total as people read it.
+#[derive(Debug, Clone)]
+pub struct StackedBar {
+    pub label: String,
+    pub segments: Vec<Segment>,
+    pub value_text: String,
+}
+
+/// Horizontal stacked bars from zero, one per row, the longest for the largest total
+/// (so both the split within a row and the volume between rows show), each with its
+/// label on the left and its total at its end. The page says which class is what in a
+/// legend.
+pub fn stacked_bar_chart(labels: &Labels, bars: &[StackedBar]) -> String {
+    const ROW: f64 = 30.0;
+    const LABEL_W: f64 = BAR_LABEL_W;
+    const VALUE_W: f64 = BAR_VALUE_W;
+    let height = (bars.len().max(1) as f64) * ROW + 12.0;
+    let mut svg = open(labels, NARROW, height, "bar-chart stacked");
+    let total = |b: &StackedBar| -> f64 {
+        b.segments
+            .iter()
+            .map(|s| s.value)
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .sum()
+    };
+    let max = bars.iter().map(total).fold(0.0f64, f64::max);
+    if bars.is_empty() {
+        empty(&mut svg, labels, NARROW, height);
+        return close(svg);
+    }
+    let room = NARROW - LABEL_W - VALUE_W;
+    for (i, bar) in bars.iter().enumerate() {
+        let top = 6.0 + i as f64 * ROW;
+        let ty = top + ROW / 2.0 + 4.0;
+        let _ = write!(
+            svg,
+            r#"<text class="label" x="{lx}" y="{ty:.1}" text-anchor="end">{label}</text>"#,
+            lx = LABEL_W - 10.0,
+            label = escape(&shorten(&bar.label, BAR_LABEL_CHARS)),
+        );
+        let mut x = LABEL_W;
+        for segment in &bar.segments {
+            if !(segment.value.is_finite() && segment.value > 0.0 && max > 0.0) {
+                continue;
+            }
+            let w = (segment.value / max * room).max(2.0);
+            let _ = write!(
+                svg,
+                r#"<rect class="seg {class}" x="{x:.1}" y="{by:.1}" width="{w:.1}" height="{bh}"/>"#,
+                class = escape(segment.class),
+                by = top + 5.0,
+                bh = ROW - 10.0,
+            );
+            x += w;
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="value" x="{vx:.1}" y="{ty:.1}">{value}</text>"#,
+            vx = x + 8.0,
             value = escape(&bar.value_text),
         );
     }
@@ -292,7 +372,8 @@ fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    let mut out = kept.trim_end().to_string();
     out.push('…');
     out
 }
@@ -507,9 +588,59 @@ mod tests {
             },
         ];
         let svg = bar_chart(&labels(), &bars);
-        assert!(svg.contains("width=\"260.0\""), "{svg}");
-        assert!(svg.contains("width=\"130.0\""));
-        assert!(svg.contains("A very long n…"));
+        assert!(svg.contains("width=\"220.0\""), "{svg}");
+        assert!(svg.contains("width=\"110.0\""));
+        assert!(svg.contains(">A very long…<"));
+    }
+
+    #[test]
+    fn stacked_bars_split_each_row_and_scale_rows_by_their_totals() {
+        let seg = |class, value| Segment { class, value };
+        let bars = [
+            StackedBar {
+                label: "Acme".into(),
+                segments: vec![
+                    seg("positive", 2.0),
+                    seg("neutral", 1.0),
+                    seg("negative", 1.0),
+                ],
+                value_text: "4".into(),
+            },
+            StackedBar {
+                label: "Globex <Inc>".into(),
+                segments: vec![
+                    seg("positive", 0.0),
+                    seg("neutral", 2.0),
+                    seg("negative", f64::NAN),
+                ],
+                value_text: "2".into(),
+            },
+        ];
+        let svg = stacked_bar_chart(&labels(), &bars);
+        // 220 units of room: Acme's 4 mentions fill it, 2 + 1 + 1.
+        assert!(
+            svg.contains(r#"class="seg positive" x="150.0" y="11.0" width="110.0""#),
+            "{svg}"
+        );
+        assert!(svg.contains(r#"class="seg neutral" x="260.0" y="11.0" width="55.0""#));
+        assert!(svg.contains(r#"class="seg negative" x="315.0" y="11.0" width="55.0""#));
+        // Globex: nothing drawn for zero or NaN, half the room for its 2 neutral.
+        assert_eq!(svg.matches("class=\"seg ").count(), 4);
+        assert!(svg.contains(r#"class="seg neutral" x="150.0" y="41.0" width="110.0""#));
+        assert!(svg.contains("Globex &lt;Inc&gt;") && !svg.contains("NaN"));
+        assert!(balanced(&svg) && svg.contains("role=\"img\""));
+        let none = stacked_bar_chart(&labels(), &[]);
+        assert!(none.contains(">No data<") && balanced(&none));
+        // Every row empty: labels and totals, no bars, no division by zero.
+        let zero = stacked_bar_chart(
+            &labels(),
+            &[StackedBar {
+                label: "Acme".into(),
+                segments: vec![seg("positive", 0.0)],
+                value_text: "0".into(),
+            }],
+        );
+        assert!(!zero.contains("<rect") && !zero.contains("NaN") && zero.contains(">0<"));
     }
 
     #[test]

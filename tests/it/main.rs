@@ -42,6 +42,7 @@ mod pages_accounts;
 mod pages_auth;
 mod pages_content;
 mod pages_dashboard;
+mod pages_dashboard_charts;
 mod pages_drilldown;
 mod pages_feed;
 mod pages_forms;

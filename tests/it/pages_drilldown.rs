@@ -411,7 +411,7 @@ async fn the_share_page_shows_what_the_api_answers() {
             let value = row["value"].as_str().unwrap_or("Unknown");
             assert!(
                 card.contains(&format!(
-                    "<td>{value}</td><td class=\"num\">{}</td>",
+                    "<td>{value}</td><td class=\"num\" data-label=\"Human clicks\">{}</td>",
                     int(&row["clicks"])
                 )),
                 "{dimension} {row} in {card}"
@@ -692,7 +692,10 @@ async fn the_employee_page_shows_their_boards_shares_and_conversions_as_the_api(
         let start = shares.find(&format!("data-share=\"{id}\"")).expect("row");
         let row = &shares[start..start + shares[start..].find("</tr>").unwrap()];
         assert!(
-            row.contains(&format!("<td class=\"num\">{}</td>", api["total"])),
+            row.contains(&format!(
+                "<td class=\"num\" data-label=\"Human clicks\">{}</td>",
+                api["total"]
+            )),
             "{row} {api}"
         );
     }

@@ -323,6 +323,7 @@ pub async fn kpis(
         "engagement_levels": engagement_levels,
         "by_channel": report.by_channel,
         "by_topic": report.by_topic,
+        "by_brand": report.by_brand,
         "series": series,
         "brand": query.brand.as_deref().map(str::trim).filter(|b| !b.is_empty()),
         "note": "Clicks are verified human clicks; conversions, leads and revenue count attributed conversions (unattributed_conversions beside them); revenue_cents is in `currency`, other currencies converted at the configured fixed rates (revenue_conversion lists any without a rate). Everything is counted by event time (the local day it happened). earned_media_value_cents is what the same impressions and clicks would have cost as paid media: read it beside revenue_cents, never alone.",

@@ -2,12 +2,14 @@
 //! (last 7, 30 or 90 days, this month, or custom dates, both included) and the share
 //! filters (campaign, team, network); the page shows the advocacy and brand KPIs of
 //! DESIGN.md §5 with their change against the period of equal length before, each with
-//! its formula and inputs from the metric dictionary on demand, three charts (clicks per
-//! day beside the previous period, the engagement-levels funnel, human clicks by
-//! network) and the first rows of three boards.
+//! its formula and inputs from the metric dictionary on demand, charts (clicks per day
+//! beside the previous period, the engagement-levels funnel, human clicks by network,
+//! country, device and referrer host, share of voice by brand and by channel, mention
+//! volume and sentiment of the own brand against the competitors) and the first rows of
+//! three boards.
 //!
 //! Every figure comes from `app::dashboard`, which calls the use cases behind
-//! `/api/v1/kpis`, `/breakdowns/network` and `/leaderboards/{board}`: the page formats,
+//! `/api/v1/kpis`, `/breakdowns/{dimension}` and `/leaderboards/{board}`: the page formats,
 //! it never computes. The form ([`ReportForm`]) is shared with the leaderboards page.
 
 use actix_web::http::StatusCode;
@@ -18,8 +20,9 @@ use serde::Deserialize;
 
 use super::leaderboards::{board_view, BoardView};
 use super::{render, Nav, Tr};
+use crate::app::breakdowns::Breakdown;
 use crate::app::dashboard::{self, Change, Dashboard, DashboardRequest};
-use crate::app::kpis::{Figure, KpiError, KpiReport};
+use crate::app::kpis::{BrandFigures, Figure, KpiError, KpiReport};
 use crate::domain::attribution::Model;
 use crate::domain::conversion::format_money;
 use crate::domain::kpi::{self, EngagementBasis, Influence, MetricKind};
@@ -32,7 +35,7 @@ use crate::store::reports::ReportFilter;
 use crate::store::snapshots::Sources;
 use crate::store::{self};
 use crate::web::auth::AdminUser;
-use crate::web::charts::{self, Bar, Labels, Line, Step};
+use crate::web::charts::{self, Bar, Labels, Line, Segment, StackedBar, Step};
 use crate::web::AppState;
 
 /// The boards whose first rows the dashboard shows.
@@ -643,13 +646,10 @@ fn card(t: &Tr, data: &Dashboard, currency: &str, name: &'static str) -> KpiCard
     }
 }
 
-/// One row of a chart's table.
+/// One row of a chart's table: its label, then one cell per further column.
 struct ChartRow {
     label: String,
-    value: String,
-    /// A second column (the previous period's day and figure, a step's conversion).
-    extra: String,
-    extra_value: String,
+    cells: Vec<String>,
 }
 
 /// A chart and the table of its numbers.
@@ -660,8 +660,21 @@ struct ChartView {
     /// Column headings of the table.
     columns: Vec<String>,
     rows: Vec<ChartRow>,
-    /// A legend entry per line (class, text) for line charts.
+    /// A legend entry per line or segment (class, text): line and stacked charts.
     legend: Vec<(&'static str, String)>,
+}
+
+impl ChartView {
+    /// A row's cells, each beside the name of its column (after the label's).
+    fn cells<'a>(&'a self, row: &'a ChartRow) -> Vec<(&'a str, &'a str)> {
+        self.columns
+            .iter()
+            .skip(1)
+            .map(String::as_str)
+            .chain(std::iter::repeat(""))
+            .zip(row.cells.iter().map(String::as_str))
+            .collect()
+    }
 }
 
 fn clicks_chart(t: &Tr, data: &Dashboard, chosen: &Chosen) -> ChartView {
@@ -720,11 +733,13 @@ fn clicks_chart(t: &Tr, data: &Dashboard, chosen: &Chosen) -> ChartView {
         .enumerate()
         .map(|(i, (day, v))| ChartRow {
             label: t.date(day),
-            value: format::integer(locale, *v as i64),
-            extra: before.get(i).map_or(String::new(), |(d, _)| t.date(d)),
-            extra_value: before
-                .get(i)
-                .map_or(String::new(), |(_, v)| format::integer(locale, *v as i64)),
+            cells: vec![
+                format::integer(locale, *v as i64),
+                before.get(i).map_or(String::new(), |(d, _)| t.date(d)),
+                before
+                    .get(i)
+                    .map_or(String::new(), |(_, v)| format::integer(locale, *v as i64)),
+            ],
         })
         .collect();
     ChartView {
@@ -786,13 +801,14 @@ fn funnel_chart(t: &Tr, data: &Dashboard) -> ChartView {
         .into_iter()
         .map(|s| ChartRow {
             label: format!("{} · {}", s.label, s.measure),
-            value: s.count_text,
-            extra: String::new(),
-            extra_value: if s.from_previous_text.is_empty() {
-                String::new()
-            } else {
-                t.with("dash.of-previous", "share", &s.from_previous_text)
-            },
+            cells: vec![
+                s.count_text,
+                if s.from_previous_text.is_empty() {
+                    String::new()
+                } else {
+                    t.with("dash.of-previous", "share", &s.from_previous_text)
+                },
+            ],
         })
         .collect();
     ChartView {
@@ -809,17 +825,26 @@ fn funnel_chart(t: &Tr, data: &Dashboard) -> ChartView {
     }
 }
 
-fn network_chart(t: &Tr, data: &Dashboard) -> ChartView {
+/// A breakdown of human clicks as a bar chart: `id` names the chart, `name` its keys
+/// (`dash.chart-{name}`, `dash.chart-{name}-desc`), `column` the key of its first
+/// column; `label` names a row's value.
+fn breakdown_chart(
+    t: &Tr,
+    id: &'static str,
+    name: &str,
+    column: &str,
+    breakdown: &Breakdown,
+    label: &dyn Fn(&str) -> String,
+) -> ChartView {
     let locale = t.locale();
-    let bars: Vec<Bar> = data
-        .by_network
+    let bars: Vec<Bar> = breakdown
         .rows
         .iter()
         .map(|r| Bar {
-            label: r.value.as_deref().map_or_else(
-                || t.get("dash.unknown"),
-                |v| Network::parse(v).map_or(v.to_string(), |n| crate::i18n::network_label(t, n)),
-            ),
+            label: r
+                .value
+                .as_deref()
+                .map_or_else(|| t.get("dash.unknown"), label),
             value: r.clicks as f64,
             value_text: format!(
                 "{} · {}",
@@ -828,44 +853,250 @@ fn network_chart(t: &Tr, data: &Dashboard) -> ChartView {
             ),
         })
         .collect();
-    let title = t.get("dash.chart-networks");
+    let title = t.get(&format!("dash.chart-{name}"));
     let description = t.with(
-        "dash.chart-networks-desc",
+        &format!("dash.chart-{name}-desc"),
         "total",
-        format::integer(locale, data.by_network.total),
+        format::integer(locale, breakdown.total),
     );
     let svg = charts::bar_chart(
         &Labels {
-            id: "chart-networks",
+            id,
             title: &title,
             description: &description,
             empty: &no_data(t),
         },
         &bars,
     );
-    let rows = data
-        .by_network
+    let rows = breakdown
         .rows
         .iter()
         .zip(bars)
         .map(|(r, b)| ChartRow {
             label: b.label,
-            value: format::integer(locale, r.clicks),
-            extra: String::new(),
-            extra_value: format::percent(locale, r.share),
+            cells: vec![
+                format::integer(locale, r.clicks),
+                format::percent(locale, r.share),
+            ],
         })
         .collect();
     ChartView {
-        id: "chart-networks",
+        id,
         title,
         svg,
         columns: vec![
-            t.get("dash.col-network"),
+            t.get(column),
             t.get("dash.col-clicks"),
             t.get("dash.col-share"),
         ],
         rows,
         legend: Vec::new(),
+    }
+}
+
+fn network_chart(t: &Tr, data: &Dashboard) -> ChartView {
+    let chart = "chart-networks";
+    breakdown_chart(
+        t,
+        chart,
+        "networks",
+        "dash.col-network",
+        &data.by_network,
+        &|v| Network::parse(v).map_or(v.to_string(), |n| crate::i18n::network_label(t, n)),
+    )
+}
+
+/// Human clicks by country, device and referrer host (`dashboard::FACETS`, in order).
+fn facet_charts(t: &Tr, data: &Dashboard) -> Vec<ChartView> {
+    data.by_facet
+        .iter()
+        .filter_map(|b| {
+            let (id, name, column) = match b.dimension.name() {
+                "country" => ("chart-countries", "countries", "dash.col-country"),
+                "device" => ("chart-devices", "devices", "dash.col-device"),
+                "referrer" => ("chart-referrers", "referrers", "dash.col-referrer"),
+                _ => return None,
+            };
+            Some(breakdown_chart(t, id, name, column, b, &|v| v.to_string()))
+        })
+        .collect()
+}
+
+/// A share of voice (or "no data") as a bar and its text.
+fn sov_bar(t: &Tr, label: String, share: Option<f64>) -> Bar {
+    Bar {
+        label,
+        value: share.unwrap_or(0.0),
+        value_text: share.map_or_else(|| no_data(t), |s| format::percent(t.locale(), s)),
+    }
+}
+
+/// A brand's name, marked when it is the own brand (in the tables; the charts draw the
+/// own brand first, as their descriptions say, and keep the name short).
+fn brand_label(t: &Tr, b: &BrandFigures) -> String {
+    if b.own {
+        t.with("dash.own-brand", "brand", &b.brand)
+    } else {
+        b.brand.clone()
+    }
+}
+
+/// Share of voice of every brand (`by_brand` of `/kpis`: each equals `share_of_voice`
+/// of `/kpis?brand=NAME`).
+fn sov_brand_chart(t: &Tr, data: &Dashboard) -> ChartView {
+    let locale = t.locale();
+    let brands = &data.current.by_brand;
+    let all: i64 = brands.iter().map(|b| b.mentions).sum();
+    let bars: Vec<Bar> = brands
+        .iter()
+        .map(|b| sov_bar(t, b.brand.clone(), b.share_of_voice))
+        .collect();
+    let title = t.get("dash.chart-sov-brands");
+    let description = t.with(
+        "dash.chart-sov-brands-desc",
+        "total",
+        format::integer(locale, all),
+    );
+    let svg = charts::bar_chart(
+        &Labels {
+            id: "chart-sov-brands",
+            title: &title,
+            description: &description,
+            empty: &no_data(t),
+        },
+        &bars,
+    );
+    let rows = brands
+        .iter()
+        .zip(bars)
+        .map(|(b, bar)| ChartRow {
+            label: brand_label(t, b),
+            cells: vec![format::integer(locale, b.mentions), bar.value_text],
+        })
+        .collect();
+    ChartView {
+        id: "chart-sov-brands",
+        title,
+        svg,
+        columns: vec![
+            t.get("dash.col-brand"),
+            t.get("dash.col-mentions"),
+            metric_name(t, "share_of_voice"),
+        ],
+        rows,
+        legend: Vec::new(),
+    }
+}
+
+/// The own brand's share of voice on each mention channel (`by_channel` of `/kpis`).
+fn sov_channel_chart(t: &Tr, data: &Dashboard) -> ChartView {
+    let locale = t.locale();
+    let channels = &data.current.by_channel;
+    let bars: Vec<Bar> = channels
+        .iter()
+        .map(|c| sov_bar(t, c.channel.clone(), c.share_of_voice))
+        .collect();
+    let title = t.get("dash.chart-sov-channels");
+    let description = t.get("dash.chart-sov-channels-desc");
+    let svg = charts::bar_chart(
+        &Labels {
+            id: "chart-sov-channels",
+            title: &title,
+            description: &description,
+            empty: &no_data(t),
+        },
+        &bars,
+    );
+    let rows = channels
+        .iter()
+        .zip(bars)
+        .map(|(c, bar)| ChartRow {
+            label: bar.label,
+            cells: vec![
+                format::integer(locale, c.own_mentions),
+                format::integer(locale, c.all_mentions),
+                bar.value_text,
+            ],
+        })
+        .collect();
+    ChartView {
+        id: "chart-sov-channels",
+        title,
+        svg,
+        columns: vec![
+            t.get("dash.col-channel"),
+            t.get("dash.col-own-mentions"),
+            t.get("dash.col-all-mentions"),
+            metric_name(t, "share_of_voice"),
+        ],
+        rows,
+        legend: Vec::new(),
+    }
+}
+
+/// Mention volume of the own brand against the competitors, split by sentiment.
+fn sentiment_chart(t: &Tr, data: &Dashboard) -> ChartView {
+    let locale = t.locale();
+    let brands = &data.current.by_brand;
+    /// One sentiment's count of a brand.
+    type Count = fn(&BrandFigures) -> i64;
+    let kinds: [(&'static str, Count); 3] = [
+        ("positive", |b| b.positive),
+        ("neutral", |b| b.neutral),
+        ("negative", |b| b.negative),
+    ];
+    let bars: Vec<StackedBar> = brands
+        .iter()
+        .map(|b| StackedBar {
+            label: b.brand.clone(),
+            segments: kinds
+                .iter()
+                .map(|(class, count)| Segment {
+                    class,
+                    value: count(b) as f64,
+                })
+                .collect(),
+            value_text: format::integer(locale, b.mentions),
+        })
+        .collect();
+    let title = t.get("dash.chart-sentiment");
+    let description = t.get("dash.chart-sentiment-desc");
+    let svg = charts::stacked_bar_chart(
+        &Labels {
+            id: "chart-sentiment",
+            title: &title,
+            description: &description,
+            empty: &no_data(t),
+        },
+        &bars,
+    );
+    let rows = brands
+        .iter()
+        .zip(bars)
+        .map(|(b, bar)| ChartRow {
+            label: brand_label(t, b),
+            cells: std::iter::once(bar.value_text)
+                .chain(
+                    kinds
+                        .iter()
+                        .map(|(_, count)| format::integer(locale, count(b))),
+                )
+                .collect(),
+        })
+        .collect();
+    let mut columns = vec![t.get("dash.col-brand"), t.get("dash.col-mentions")];
+    let legend: Vec<(&'static str, String)> = kinds
+        .iter()
+        .map(|(class, _)| (*class, t.get(&format!("dash.sentiment-{class}"))))
+        .collect();
+    columns.extend(legend.iter().map(|(_, text)| text.clone()));
+    ChartView {
+        id: "chart-sentiment",
+        title,
+        svg,
+        columns,
+        rows,
+        legend,
     }
 }
 
@@ -900,8 +1131,9 @@ pub struct TrendView {
     pub summary: String,
     /// (revenue how much later, r, days with data) per lag.
     pub lags: Vec<(String, String, String)>,
-    /// (day, spike or drop, what happened, most mentioned topics) per outlier, latest first.
-    pub outliers: Vec<(String, &'static str, String, String)>,
+    /// (day, spike or drop, what happened, most mentioned topics, most used keywords) per
+    /// outlier, latest first.
+    pub outliers: Vec<(String, &'static str, String, String, String)>,
 }
 
 fn trend_view(t: &Tr, trend: &crate::app::trends::TrendReport) -> TrendView {
@@ -963,6 +1195,12 @@ fn trend_view(t: &Tr, trend: &crate::app::trends::TrendReport) -> TrendView {
                     t.get("trends.no-topics")
                 } else {
                     t.with("trends.topics", "topics", topics.join(", "))
+                },
+                if o.keywords.is_empty() {
+                    String::new()
+                } else {
+                    let words: Vec<&str> = o.keywords.iter().map(|k| k.keyword.as_str()).collect();
+                    t.with("trends.keywords", "keywords", words.join(", "))
                 },
             )
         })
@@ -1079,11 +1317,18 @@ pub async fn page(
         data.previous_period.last_day,
     );
     page.trend = Some(trend_view(&page.t, &data.trend));
-    page.charts = vec![
+    let mut charts = vec![
         clicks_chart(t, &data, &chosen),
         funnel_chart(t, &data),
         network_chart(t, &data),
     ];
+    charts.extend(facet_charts(t, &data));
+    charts.extend([
+        sov_brand_chart(t, &data),
+        sov_channel_chart(t, &data),
+        sentiment_chart(t, &data),
+    ]);
+    page.charts = charts;
     page.boards = data
         .boards
         .iter()
