@@ -107,7 +107,9 @@ fn check_compose(input: &str, tags: &UtmTags, overwrite: bool) {
         .unwrap_or_else(|e| panic!("{destination} (from {input:?}) does not parse: {e}"));
     // The canonical form is a fixed point, and its host is the URL's.
     assert_eq!(
-        DestinationUrl::parse(destination.as_str()).as_ref().map(DestinationUrl::as_str),
+        DestinationUrl::parse(destination.as_str())
+            .as_ref()
+            .map(DestinationUrl::as_str),
         Ok(destination.as_str()),
         "{input:?}"
     );
