@@ -11,7 +11,7 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::TryFutureExt;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -344,7 +344,43 @@ pub struct ApiCaller(pub AuthenticatedKey);
 #[derive(Debug, Clone)]
 pub struct FullAccess(pub AuthenticatedKey);
 
+/// The outcome of [`authenticate_first`], for the extractors: the key, or why it was
+/// refused (the 401 message).
+#[derive(Clone)]
+struct Authenticated(Result<AuthenticatedKey, String>);
+
+/// Authenticates the bearer key before the route's extractors run, so the answer to a
+/// caller without the right key is its 401/403 whatever the body: otherwise the body
+/// extractor, ready first while the key lookup waits for the database, would answer a
+/// publishable or unknown key with the body's 400 (telling it how the body is checked and
+/// reading up to the body limit for it). Wraps the API scope; the extractors take the
+/// outcome from the request's extensions.
+pub async fn authenticate_first(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    if req
+        .headers()
+        .contains_key(actix_web::http::header::AUTHORIZATION)
+    {
+        let outcome = match authenticate(req.request().clone()).await {
+            Ok(key) => Some(Ok(key)),
+            Err(ApiError::Unauthorized(message)) => Some(Err(message)),
+            // A database failure: the extractor tries again and reports it.
+            Err(_) => None,
+        };
+        if let Some(outcome) = outcome {
+            req.extensions_mut().insert(Authenticated(outcome));
+        }
+    }
+    next.call(req).await
+}
+
 async fn authenticate(req: HttpRequest) -> Result<AuthenticatedKey, ApiError> {
+    let known = req.extensions().get::<Authenticated>().cloned();
+    if let Some(Authenticated(outcome)) = known {
+        return outcome.map_err(ApiError::Unauthorized);
+    }
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or(ApiError::Internal)?

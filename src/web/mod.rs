@@ -1,5 +1,6 @@
 //! The HTTP face of Chorus: shared state, the route table, and the areas behind it.
 
+pub mod access;
 pub mod api;
 pub mod assets;
 pub mod auth;
@@ -156,46 +157,55 @@ pub(crate) fn all_lines(
 /// The whole route table, used by `startup` for the server and by nothing else, so tests
 /// exercise exactly what production serves.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    register(&mut access::Routes::new(cfg, &mut Vec::new()));
+}
+
+/// Registers every route through `r`, which records them for the authorization matrix
+/// (`access::route_table`).
+pub(crate) fn register(r: &mut access::Routes) {
+    use access::{get, head};
     // First: short links are most of the traffic, so they should not be tried against
     // every page route (some of them regexes) before matching. The guard leaves the app's
     // own single-segment paths (`/login`, `/admin`, `/healthz`, …) to the routes below:
     // they are all reserved words, which no slug can be.
-    cfg.service(
-        web::resource("/{slug}")
-            .guard(actix_web::guard::fn_guard(|ctx| {
+    r.at_with(
+        "/{slug}",
+        [get(redirect::follow), head(redirect::follow)],
+        |resource| {
+            resource.guard(actix_web::guard::fn_guard(|ctx| {
                 is_short_link_path(ctx.head().uri.path())
             }))
-            .route(web::get().to(redirect::follow))
-            .route(web::head().to(redirect::follow)),
-    )
+        },
+    );
     // Everything else (pages, API, assets, metrics, the not-found page) carries the
     // security headers; the short links above do not: a 302 has no document to protect.
-    .service(
-        web::scope("")
-            .wrap(actix_web::middleware::from_fn(security_headers))
-            .wrap(actix_web::middleware::from_fn(auth::secure_cookies))
-            .service(web::scope("/api/v1").configure(api::routes))
-            .service(web::scope("/api").default_service(web::to(api::unknown_route)))
-            .route("/healthz", web::get().to(health::healthz))
-            .route("/metrics", web::get().to(metrics::metrics))
-            .route("/static/{path:.*}", web::get().to(assets::serve))
-            .route(
-                "/content/{id:[0-9]+}/image",
-                web::get().to(content_image::image),
-            )
-            .route(
-                "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
-                web::get().to(qr::image),
-            )
+    let scope = web::scope("")
+        .wrap(actix_web::middleware::from_fn(security_headers))
+        .wrap(actix_web::middleware::from_fn(auth::secure_cookies))
+        .configure(|cfg| {
+            let mut r = r.nest("", cfg);
+            let api_v1 =
+                web::scope("/api/v1").configure(|c| api::routes(&mut r.nest("/api/v1", c)));
+            r.config()
+                .service(api_v1)
+                .service(web::scope("/api").default_service(web::to(api::unknown_route)));
+            r.at("/healthz", [get(health::healthz)])
+                .at("/metrics", [get(metrics::metrics)])
+                .at("/static/{path:.*}", [get(assets::serve)])
+                .at("/content/{id:[0-9]+}/image", [get(content_image::image)])
+                .at(
+                    "/qr/{slug:[A-Za-z0-9_-]+}.{format:svg|png}",
+                    [get(qr::image)],
+                );
             // Pages speak the negotiated language (crate::i18n): one middleware for all.
-            .service(
-                web::scope("")
-                    .wrap(actix_web::middleware::from_fn(
-                        crate::i18n::request::negotiate_locale,
-                    ))
-                    .configure(pages::routes),
-            ),
-    );
+            let pages = web::scope("")
+                .wrap(actix_web::middleware::from_fn(
+                    crate::i18n::request::negotiate_locale,
+                ))
+                .configure(|c| pages::routes(&mut r.nest("", c)));
+            r.config().service(pages);
+        });
+    r.config().service(scope);
 }
 
 /// The policy for every page: scripts, styles, fonts, images and fetches from this origin

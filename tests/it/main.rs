@@ -22,6 +22,7 @@ mod api_shares;
 mod api_snapshots;
 mod api_support;
 mod api_trends;
+mod authz;
 mod browser;
 mod browser_accounts;
 mod browser_keys;

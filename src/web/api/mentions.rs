@@ -33,7 +33,7 @@ pub struct CreateMentions {
 /// Reads item `index` into [`MentionFields`]. Missing or `null` fields are empty (the
 /// domain rules then say what is required); a value of the wrong JSON type is a 400 that
 /// names the item and field.
-fn fields(index: usize, item: &Value) -> Result<MentionFields, ApiError> {
+pub fn fields(index: usize, item: &Value) -> Result<MentionFields, ApiError> {
     let Some(object) = item.as_object() else {
         return Err(ApiError::bad_request(
             "invalid_body",

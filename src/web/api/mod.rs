@@ -27,144 +27,119 @@ use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::{json_error, ApiError};
+use crate::web::access::{delete, get, patch, post, put, verb, Routes};
 
 /// Request bodies above this are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(json_config(BODY_LIMIT))
+pub fn routes(r: &mut Routes) {
+    r.config()
+        .app_data(json_config(BODY_LIMIT))
         .app_data(web::PathConfig::default().error_handler(path_error))
-        .app_data(web::QueryConfig::default().error_handler(query_error))
-        .service(
-            web::scope("")
-                .wrap(ErrorHandlers::new().default_handler(ensure_json_error))
-                .service(
-                    web::resource("/employees")
-                        .route(web::get().to(employees::list))
-                        .route(web::post().to(employees::create)),
-                )
-                .service(
-                    web::resource("/employees/{id}")
-                        .route(web::get().to(employees::show))
-                        .route(web::patch().to(employees::update)),
-                )
-                .route(
-                    "/employees/{id}/invitation",
-                    web::post().to(employees::invite),
-                )
-                .route("/employees/{id}/erase", web::post().to(employees::erase))
-                .route("/employees/{id}/data", web::get().to(employees::data))
-                .service(
-                    web::resource("/employees/{id}/followers")
-                        .route(web::get().to(snapshots::list_followers))
-                        .route(web::post().to(snapshots::create_followers)),
-                )
-                .service(
-                    web::resource("/teams")
-                        .route(web::get().to(teams::list))
-                        .route(web::post().to(teams::create)),
-                )
-                .service(web::resource("/teams/{id}").route(web::patch().to(teams::update)))
-                .service(
-                    web::resource("/campaigns")
-                        .route(web::get().to(campaigns::list))
-                        .route(web::post().to(campaigns::create)),
-                )
-                .service(
-                    web::resource("/campaigns/{id}")
-                        .route(web::get().to(campaigns::show))
-                        .route(web::patch().to(campaigns::update)),
-                )
-                .service(
-                    web::resource("/content")
-                        .route(web::get().to(content::list))
-                        .route(web::post().to(content::create)),
-                )
-                .service(
-                    web::resource("/content/{id}")
-                        .route(web::get().to(content::show))
-                        .route(web::patch().to(content::update)),
-                )
-                .service(
-                    web::resource("/shares")
-                        .route(web::get().to(shares::list))
-                        .route(web::post().to(shares::create)),
-                )
-                .service(
-                    web::resource("/shares/{id}")
-                        .route(web::get().to(shares::show))
-                        .route(web::patch().to(shares::update)),
-                )
-                .service(
-                    web::resource("/shares/{id}/metrics")
-                        .route(web::get().to(snapshots::list_metrics))
-                        .route(web::post().to(snapshots::create_metrics)),
-                )
-                .service(
-                    web::resource("/support-cases")
-                        .route(web::get().to(support::list))
-                        .route(web::post().to(support::create)),
-                )
-                .service(web::resource("/support-cases/{id}").route(web::get().to(support::show)))
-                .route("/leaderboards/{board}", web::get().to(reports::leaderboard))
-                .route("/kpis", web::get().to(reports::kpis))
-                .route("/trends", web::get().to(trends::show))
-                .service(
-                    web::resource("/settings")
-                        .route(web::get().to(settings::show))
-                        .route(web::put().to(settings::update)),
-                )
-                .service(
-                    web::resource("/api-keys")
-                        .route(web::get().to(keys::list))
-                        .route(web::post().to(keys::create)),
-                )
-                .service(web::resource("/api-keys/{id}").route(web::delete().to(keys::revoke)))
-                .service(
-                    web::resource("/settings/emv-rates")
-                        .route(web::get().to(settings::show_emv_rates))
-                        .route(web::put().to(settings::set_emv_rates))
-                        .route(web::delete().to(settings::reset_emv_rates)),
-                )
-                .route(
-                    "/export/leaderboards/{board}.csv",
-                    web::get().to(reports::leaderboard_csv),
-                )
-                .route("/export/kpis.csv", web::get().to(reports::kpis_csv))
-                .route("/breakdowns/{dimension}", web::get().to(breakdowns::show))
-                .route(
-                    "/export/breakdowns/{dimension}.csv",
-                    web::get().to(export::breakdown),
-                )
-                .service(
-                    web::resource("/conversions")
-                        .app_data(json_config(conversions::BODY_LIMIT))
-                        .route(web::post().to(conversions::create))
-                        .route(web::get().to(conversions::list))
-                        .route(web::method(Method::OPTIONS).to(conversions::preflight)),
-                )
-                .service(web::resource("/conversions/{id}").route(web::get().to(conversions::show)))
-                .route("/export/clicks.csv", web::get().to(export::clicks))
-                .route(
-                    "/export/conversions.csv",
-                    web::get().to(export::conversions),
-                )
-                .route("/export/shares.csv", web::get().to(export::shares))
-                .route("/export/mentions.csv", web::get().to(export::mentions))
-                .service(
-                    web::resource("/brands")
-                        .route(web::get().to(brands::list))
-                        .route(web::post().to(brands::create)),
-                )
-                .service(web::resource("/brands/{id}").route(web::get().to(brands::show)))
-                .service(
-                    web::resource("/mentions")
-                        .app_data(json_config(mentions::BODY_LIMIT))
-                        .route(web::get().to(mentions::list))
-                        .route(web::post().to(mentions::create)),
-                )
-                .default_service(web::to(unknown_route)),
-        );
+        .app_data(web::QueryConfig::default().error_handler(query_error));
+    let scope = web::scope("")
+        .wrap(actix_web::middleware::from_fn(
+            crate::web::auth::authenticate_first,
+        ))
+        .wrap(ErrorHandlers::new().default_handler(ensure_json_error))
+        .configure(|c| v1(&mut r.nest("", c)))
+        .default_service(web::to(unknown_route));
+    r.config().service(scope);
+}
+
+fn v1(r: &mut Routes) {
+    r.at(
+        "/employees",
+        [get(employees::list), post(employees::create)],
+    )
+    .at(
+        "/employees/{id}",
+        [get(employees::show), patch(employees::update)],
+    )
+    .at("/employees/{id}/invitation", [post(employees::invite)])
+    .at("/employees/{id}/erase", [post(employees::erase)])
+    .at("/employees/{id}/data", [get(employees::data)])
+    .at(
+        "/employees/{id}/followers",
+        [
+            get(snapshots::list_followers),
+            post(snapshots::create_followers),
+        ],
+    )
+    .at("/teams", [get(teams::list), post(teams::create)])
+    .at("/teams/{id}", [patch(teams::update)])
+    .at(
+        "/campaigns",
+        [get(campaigns::list), post(campaigns::create)],
+    )
+    .at(
+        "/campaigns/{id}",
+        [get(campaigns::show), patch(campaigns::update)],
+    )
+    .at("/content", [get(content::list), post(content::create)])
+    .at(
+        "/content/{id}",
+        [get(content::show), patch(content::update)],
+    )
+    .at("/shares", [get(shares::list), post(shares::create)])
+    .at("/shares/{id}", [get(shares::show), patch(shares::update)])
+    .at(
+        "/shares/{id}/metrics",
+        [
+            get(snapshots::list_metrics),
+            post(snapshots::create_metrics),
+        ],
+    )
+    .at(
+        "/support-cases",
+        [get(support::list), post(support::create)],
+    )
+    .at("/support-cases/{id}", [get(support::show)])
+    .at("/leaderboards/{board}", [get(reports::leaderboard)])
+    .at("/kpis", [get(reports::kpis)])
+    .at("/trends", [get(trends::show)])
+    .at("/settings", [get(settings::show), put(settings::update)])
+    .at("/api-keys", [get(keys::list), post(keys::create)])
+    .at("/api-keys/{id}", [delete(keys::revoke)])
+    .at(
+        "/settings/emv-rates",
+        [
+            get(settings::show_emv_rates),
+            put(settings::set_emv_rates),
+            delete(settings::reset_emv_rates),
+        ],
+    )
+    .at(
+        "/export/leaderboards/{board}.csv",
+        [get(reports::leaderboard_csv)],
+    )
+    .at("/export/kpis.csv", [get(reports::kpis_csv)])
+    .at("/breakdowns/{dimension}", [get(breakdowns::show)])
+    .at(
+        "/export/breakdowns/{dimension}.csv",
+        [get(export::breakdown)],
+    )
+    .at_with(
+        "/conversions",
+        [
+            post(conversions::create),
+            get(conversions::list),
+            verb(Method::OPTIONS, conversions::preflight),
+        ],
+        |resource| resource.app_data(json_config(conversions::BODY_LIMIT)),
+    )
+    .at("/conversions/{id}", [get(conversions::show)])
+    .at("/export/clicks.csv", [get(export::clicks)])
+    .at("/export/conversions.csv", [get(export::conversions)])
+    .at("/export/shares.csv", [get(export::shares)])
+    .at("/export/mentions.csv", [get(export::mentions)])
+    .at("/brands", [get(brands::list), post(brands::create)])
+    .at("/brands/{id}", [get(brands::show)])
+    .at_with(
+        "/mentions",
+        [get(mentions::list), post(mentions::create)],
+        |resource| resource.app_data(json_config(mentions::BODY_LIMIT)),
+    );
 }
 
 /// Accepts JSON whatever the Content-Type says (curl's `-d` sends form encoding), and maps

@@ -26,210 +26,143 @@ pub mod sso;
 pub mod support;
 
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::HttpResponse;
 use askama::Template;
 
 use crate::error::PageError;
 pub use crate::i18n::Tr;
+use crate::web::access::{get, post, Routes};
 use crate::web::auth::CurrentUser;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
-        .service(
-            web::resource("/login")
-                .route(web::get().to(login::form))
-                .route(web::post().to(login::submit)),
-        )
-        .route("/logout", web::post().to(login::logout))
-        .route("/login/sso", web::get().to(sso::start))
-        .route("/login/sso/callback", web::get().to(sso::callback))
+pub fn routes(r: &mut Routes) {
+    r.at("/", [get(home)])
+        .at("/login", [get(login::form), post(login::submit)])
+        .at("/logout", [post(login::logout)])
+        .at("/login/sso", [get(sso::start)])
+        .at("/login/sso/callback", [get(sso::callback)])
         // Accounts (issue 13): invitation and reset links, forgot and change password.
-        .service(
-            web::resource("/invite/{token}")
-                .route(web::get().to(invitations::invite_form))
-                .route(web::post().to(invitations::invite_submit)),
+        .at(
+            "/invite/{token}",
+            [
+                get(invitations::invite_form),
+                post(invitations::invite_submit),
+            ],
         )
-        .service(
-            web::resource("/reset/{token}")
-                .route(web::get().to(invitations::reset_form))
-                .route(web::post().to(invitations::reset_submit)),
+        .at(
+            "/reset/{token}",
+            [
+                get(invitations::reset_form),
+                post(invitations::reset_submit),
+            ],
         )
-        .service(
-            web::resource("/reset")
-                .route(web::get().to(password::forgot_form))
-                .route(web::post().to(password::forgot)),
+        .at(
+            "/reset",
+            [get(password::forgot_form), post(password::forgot)],
         )
-        .service(
-            web::resource("/me/password")
-                .route(web::get().to(password::change_form))
-                .route(web::post().to(password::change)),
+        .at(
+            "/me/password",
+            [get(password::change_form), post(password::change)],
         )
-        .service(
-            web::resource("/setup")
-                .route(web::get().to(setup::form))
-                .route(web::post().to(setup::submit)),
-        )
-        .route("/feed", web::get().to(feed::page))
-        .route(
-            "/feed/{content_id}/share/{target}",
-            web::post().to(feed::share),
-        )
-        .route("/feed/{content_id}/link", web::post().to(feed::link))
-        .route("/me", web::get().to(links::mine))
-        .route("/me/locale", web::post().to(account::set_locale))
-        .route("/me/leaderboard", web::get().to(account::leaderboard))
-        .route("/me/opt-in", web::post().to(account::set_opt_in))
-        .route("/me/data", web::get().to(account::my_data))
-        .route(
+        .at("/setup", [get(setup::form), post(setup::submit)])
+        .at("/feed", [get(feed::page)])
+        .at("/feed/{content_id}/share/{target}", [post(feed::share)])
+        .at("/feed/{content_id}/link", [post(feed::link)])
+        .at("/me", [get(links::mine)])
+        .at("/me/locale", [post(account::set_locale)])
+        .at("/me/leaderboard", [get(account::leaderboard)])
+        .at("/me/opt-in", [post(account::set_opt_in)])
+        .at("/me/data", [get(account::my_data)])
+        .at(
             "/me/shares/{id}/metrics",
-            web::post().to(self_report::report_metrics),
+            [post(self_report::report_metrics)],
         )
-        .route(
-            "/me/followers",
-            web::post().to(self_report::report_followers),
+        .at("/me/followers", [post(self_report::report_followers)])
+        .at("/admin/links", [get(links::all)])
+        .at("/admin/links/{id}/toggle", [post(links::toggle)])
+        .at("/admin", [get(dashboard::page)])
+        .at("/admin/leaderboards", [get(leaderboards::page)])
+        .at("/admin/shares/{id}", [get(shares::page)])
+        .at("/admin/employees/{id}/stats", [get(shares::employee)])
+        .at("/admin/leaderboards/{board}.csv", [get(leaderboards::csv)])
+        .at(
+            "/admin/employees",
+            [get(admin::employees), post(admin::add_employee)],
         )
-        .route("/admin/links", web::get().to(links::all))
-        .route("/admin/links/{id}/toggle", web::post().to(links::toggle))
-        .route("/admin", web::get().to(dashboard::page))
-        .route("/admin/leaderboards", web::get().to(leaderboards::page))
-        .route("/admin/shares/{id}", web::get().to(shares::page))
-        .route(
-            "/admin/employees/{id}/stats",
-            web::get().to(shares::employee),
+        .at("/admin/employees/invite-csv", [post(admin::invite_csv)])
+        .at(
+            "/admin/employees/{id}",
+            [get(admin::employee), post(admin::edit_employee)],
         )
-        .route(
-            "/admin/leaderboards/{board}.csv",
-            web::get().to(leaderboards::csv),
-        )
-        .service(
-            web::resource("/admin/employees")
-                .route(web::get().to(admin::employees))
-                .route(web::post().to(admin::add_employee)),
-        )
-        .route(
-            "/admin/employees/invite-csv",
-            web::post().to(admin::invite_csv),
-        )
-        .service(
-            web::resource("/admin/employees/{id}")
-                .route(web::get().to(admin::employee))
-                .route(web::post().to(admin::edit_employee)),
-        )
-        .route(
-            "/admin/employees/{id}/invite",
-            web::post().to(admin::invite),
-        )
-        .route(
+        .at("/admin/employees/{id}/invite", [post(admin::invite)])
+        .at(
             "/admin/employees/{id}/reset-link",
-            web::post().to(admin::reset_link),
+            [post(admin::reset_link)],
         )
-        .route(
+        .at(
             "/admin/employees/{id}/deactivate",
-            web::post().to(admin::deactivate),
+            [post(admin::deactivate)],
         )
-        .route(
+        .at(
             "/admin/employees/{id}/reactivate",
-            web::post().to(admin::reactivate),
+            [post(admin::reactivate)],
         )
-        .route(
+        .at(
             "/admin/employees/{id}/sessions/end",
-            web::post().to(admin::end_sessions),
+            [post(admin::end_sessions)],
         )
-        .service(
-            web::resource("/admin/employees/{id}/erase")
-                .route(web::get().to(admin::confirm_erase))
-                .route(web::post().to(admin::erase)),
+        .at(
+            "/admin/employees/{id}/erase",
+            [get(admin::confirm_erase), post(admin::erase)],
         )
-        .route(
-            "/admin/employees/{id}/data",
-            web::get().to(admin::employee_data),
-        )
-        .route("/admin/teams", web::post().to(admin::add_team))
-        .route("/admin/teams/{id}", web::post().to(admin::rename_team))
+        .at("/admin/employees/{id}/data", [get(admin::employee_data)])
+        .at("/admin/teams", [post(admin::add_team)])
+        .at("/admin/teams/{id}", [post(admin::rename_team)])
         // Content and campaigns (issue 12).
-        .service(
-            web::resource("/admin/content")
-                .route(web::get().to(content::list))
-                .route(web::post().to(content::create)),
+        .at(
+            "/admin/content",
+            [get(content::list), post(content::create)],
         )
-        .service(
-            web::resource("/admin/content/{id}")
-                .route(web::get().to(content::edit))
-                .route(web::post().to(content::save)),
+        .at(
+            "/admin/content/{id}",
+            [get(content::edit), post(content::save)],
         )
-        .route(
-            "/admin/content/{id}/archive",
-            web::post().to(content::archive),
+        .at("/admin/content/{id}/archive", [post(content::archive)])
+        .at("/admin/content/{id}/pin", [post(content::pin)])
+        .at(
+            "/admin/campaigns",
+            [get(campaigns::list), post(campaigns::create)],
         )
-        .route("/admin/content/{id}/pin", web::post().to(content::pin))
-        .service(
-            web::resource("/admin/campaigns")
-                .route(web::get().to(campaigns::list))
-                .route(web::post().to(campaigns::create)),
+        .at("/admin/campaigns/preview", [get(campaigns::preview)])
+        .at(
+            "/admin/campaigns/{id}",
+            [get(campaigns::edit), post(campaigns::save)],
         )
-        .route(
-            "/admin/campaigns/preview",
-            web::get().to(campaigns::preview),
-        )
-        .service(
-            web::resource("/admin/campaigns/{id}")
-                .route(web::get().to(campaigns::edit))
-                .route(web::post().to(campaigns::save)),
-        )
-        .route(
-            "/admin/campaigns/{id}/archive",
-            web::post().to(campaigns::archive),
-        )
-        .route("/admin/conversions", web::get().to(conversions::page))
-        .route("/admin/conversions.csv", web::get().to(conversions::csv))
-        .service(
-            web::resource("/admin/brands")
-                .route(web::get().to(brands::page))
-                .route(web::post().to(brands::create)),
-        )
-        .route(
-            "/admin/brands/{id}/keywords",
-            web::post().to(brands::add_keyword),
-        )
-        .route(
+        .at("/admin/campaigns/{id}/archive", [post(campaigns::archive)])
+        .at("/admin/conversions", [get(conversions::page)])
+        .at("/admin/conversions.csv", [get(conversions::csv)])
+        .at("/admin/brands", [get(brands::page), post(brands::create)])
+        .at("/admin/brands/{id}/keywords", [post(brands::add_keyword)])
+        .at(
             "/admin/brands/{id}/keywords/{keyword_id}/delete",
-            web::post().to(brands::remove_keyword),
+            [post(brands::remove_keyword)],
         )
-        .route("/admin/mentions", web::get().to(mentions::page))
-        .service(
-            web::resource("/admin/sentiment")
-                .route(web::get().to(sentiment::page))
-                .route(web::post().to(sentiment::save)),
+        .at("/admin/mentions", [get(mentions::page)])
+        .at(
+            "/admin/sentiment",
+            [get(sentiment::page), post(sentiment::save)],
         )
-        .route(
-            "/admin/sentiment/{id}/delete",
-            web::post().to(sentiment::remove),
+        .at("/admin/sentiment/{id}/delete", [post(sentiment::remove)])
+        .at("/admin/import", [get(import::page), post(import::upload)])
+        .at("/admin/import/{file}", [get(import::example)])
+        .at("/admin/support", [get(support::page), post(support::add)])
+        .at("/admin/keys", [get(keys::page), post(keys::create)])
+        .at(
+            "/admin/keys/{id}/revoke",
+            [get(keys::confirm_revoke), post(keys::revoke)],
         )
-        .service(
-            web::resource("/admin/import")
-                .route(web::get().to(import::page))
-                .route(web::post().to(import::upload)),
-        )
-        .route("/admin/import/{file}", web::get().to(import::example))
-        .service(
-            web::resource("/admin/support")
-                .route(web::get().to(support::page))
-                .route(web::post().to(support::add)),
-        )
-        .service(
-            web::resource("/admin/keys")
-                .route(web::get().to(keys::page))
-                .route(web::post().to(keys::create)),
-        )
-        .service(
-            web::resource("/admin/keys/{id}/revoke")
-                .route(web::get().to(keys::confirm_revoke))
-                .route(web::post().to(keys::revoke)),
-        )
-        .service(
-            web::resource("/admin/settings")
-                .route(web::get().to(settings::page))
-                .route(web::post().to(settings::save)),
+        .at(
+            "/admin/settings",
+            [get(settings::page), post(settings::save)],
         );
 }
 
