@@ -21,7 +21,7 @@ const NARROW: f64 = 520.0;
 /// font size too (the table beside the chart has the whole label).
 const BAR_LABEL_W: f64 = 150.0;
 const BAR_VALUE_W: f64 = 150.0;
-const BAR_LABEL_CHARS: usize = 13;
+const BAR_LABEL_CHARS: usize = 12;
 
 /// Escapes text for SVG (XML) content and attribute values.
 pub fn escape(text: &str) -> String {
