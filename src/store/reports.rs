@@ -15,8 +15,10 @@ use diesel::sql_types::BigInt;
 use super::snapshots::{self, Sources};
 use super::social;
 use super::StoreError;
+use super::breakdowns::spans_of;
+use super::clicks::{OWNER_CONTENT, OWNER_EMPLOYEE, SPAN_DAY};
 use crate::db::schema::{
-    click_days, click_rollups, content, conversions, employees, follower_snapshots,
+    click_days, click_owner_spans, click_rollups, click_share_months, content, conversions, employees, follower_snapshots,
     metrics_snapshots, shares, teams,
 };
 use crate::db::DbConnection;
@@ -158,65 +160,133 @@ fn kept_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Option<Vec<i
     }
 }
 
-/// Per share: (verified human clicks, unique visitors) in the period.
+/// Per share: (verified human clicks, unique visitors) in the period: whole months from
+/// `click_share_months`, the edge days from `click_rollups` (`domain::period::MonthSplit`).
 fn clicks_per_share(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    let mut q = click_rollups::table
-        .filter(click_rollups::day.ge(f.period.first_day))
-        .filter(click_rollups::day.le(f.period.last_day))
-        .group_by(click_rollups::share_id)
-        .select((
-            click_rollups::share_id,
-            sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
-        ))
-        .into_boxed();
-    if f.narrows_shares() {
-        q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
+    let mut sums: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (span, first, last) in spans_of(f) {
+        let rows: Vec<(i64, i64, i64)> = if span == SPAN_DAY {
+            let mut q = click_rollups::table
+                .filter(click_rollups::day.ge(first))
+                .filter(click_rollups::day.le(last))
+                .group_by(click_rollups::share_id)
+                .select((
+                    click_rollups::share_id,
+                    sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
+                    sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
+                ))
+                .into_boxed();
+            if f.narrows_shares() {
+                q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
+            }
+            q.load(conn)?
+        } else {
+            let mut q = click_share_months::table
+                .filter(click_share_months::month.ge(first))
+                .filter(click_share_months::month.le(last))
+                .group_by(click_share_months::share_id)
+                .select((
+                    click_share_months::share_id,
+                    sql::<BigInt>("CAST(SUM(click_share_months.human) AS BIGINT)"),
+                    sql::<BigInt>("CAST(SUM(click_share_months.unique_visitors) AS BIGINT)"),
+                ))
+                .into_boxed();
+            if f.narrows_shares() {
+                q = q.filter(KeptShares::of(f, "click_share_months.share_id"));
+            }
+            q.load(conn)?
+        };
+        add_pairs(&mut sums, rows);
     }
-    Ok(q.load(conn)?)
+    Ok(sums
+        .into_iter()
+        .map(|(id, (human, unique))| (id, human, unique))
+        .collect())
+}
+
+/// Adds `(id, a, b)` rows into per-id sums (saturating).
+fn add_pairs(sums: &mut HashMap<i64, (i64, i64)>, rows: Vec<(i64, i64, i64)>) {
+    for (id, a, b) in rows {
+        let sum = sums.entry(id).or_default();
+        sum.0 = sum.0.saturating_add(a);
+        sum.1 = sum.1.saturating_add(b);
+    }
 }
 
 /// Per content item (or per employee) of the kept shares: verified human clicks (or unique
-/// visitors) in the period, summed by the database.
+/// visitors) in the period, summed by the database. Without a filter from the per-owner
+/// rollups; with one from the share rollups of the kept shares (a team or campaign is
+/// resolved now, not when the clicks were counted). Whole months from monthly rows, the
+/// edge days from daily ones.
 fn clicks_per_owner(
     conn: &mut DbConnection,
     f: &ReportFilter,
     by_content: bool,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
-    let value = if f.unique {
-        "CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"
-    } else {
-        "CAST(SUM(click_rollups.human) AS BIGINT)"
-    };
-    let rows = if by_content {
-        let mut q = click_rollups::table
-            .inner_join(shares::table)
-            .filter(click_rollups::day.ge(f.period.first_day))
-            .filter(click_rollups::day.le(f.period.last_day))
-            .group_by(shares::content_id)
-            .select((shares::content_id, sql::<BigInt>(value)))
-            .into_boxed();
-        if f.narrows_shares() {
-            q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
-        }
-        q.load(conn)?
-    } else {
-        let mut q = click_rollups::table
-            .inner_join(shares::table)
-            .filter(click_rollups::day.ge(f.period.first_day))
-            .filter(click_rollups::day.le(f.period.last_day))
-            .group_by(shares::employee_id)
-            .select((shares::employee_id, sql::<BigInt>(value)))
-            .into_boxed();
-        if f.narrows_shares() {
-            q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
-        }
-        q.load(conn)?
-    };
-    Ok(rows)
+    let mut sums: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (span, first, last) in spans_of(f) {
+        let rows: Vec<(i64, i64, i64)> = if !f.narrows_shares() {
+            let owner = if by_content {
+                OWNER_CONTENT
+            } else {
+                OWNER_EMPLOYEE
+            };
+            click_owner_spans::table
+                .filter(click_owner_spans::owner.eq(owner))
+                .filter(click_owner_spans::span.eq(span))
+                .filter(click_owner_spans::start.ge(first))
+                .filter(click_owner_spans::start.le(last))
+                .group_by(click_owner_spans::owner_id)
+                .select((
+                    click_owner_spans::owner_id,
+                    sql::<BigInt>("CAST(SUM(click_owner_spans.human) AS BIGINT)"),
+                    sql::<BigInt>("CAST(SUM(click_owner_spans.unique_visitors) AS BIGINT)"),
+                ))
+                .load(conn)?
+        } else if span == SPAN_DAY {
+            let human = sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)");
+            let unique = sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)");
+            let q = click_rollups::table
+                .inner_join(shares::table)
+                .filter(click_rollups::day.ge(first))
+                .filter(click_rollups::day.le(last))
+                .filter(KeptShares::of(f, "click_rollups.share_id"));
+            if by_content {
+                q.group_by(shares::content_id)
+                    .select((shares::content_id, human, unique))
+                    .load(conn)?
+            } else {
+                q.group_by(shares::employee_id)
+                    .select((shares::employee_id, human, unique))
+                    .load(conn)?
+            }
+        } else {
+            let human = sql::<BigInt>("CAST(SUM(click_share_months.human) AS BIGINT)");
+            let unique = sql::<BigInt>("CAST(SUM(click_share_months.unique_visitors) AS BIGINT)");
+            let q = click_share_months::table
+                .inner_join(shares::table)
+                .filter(click_share_months::month.ge(first))
+                .filter(click_share_months::month.le(last))
+                .filter(KeptShares::of(f, "click_share_months.share_id"));
+            if by_content {
+                q.group_by(shares::content_id)
+                    .select((shares::content_id, human, unique))
+                    .load(conn)?
+            } else {
+                q.group_by(shares::employee_id)
+                    .select((shares::employee_id, human, unique))
+                    .load(conn)?
+            }
+        };
+        add_pairs(&mut sums, rows);
+    }
+    Ok(sums
+        .into_iter()
+        .map(|(id, (human, unique))| (id, if f.unique { unique } else { human }))
+        .collect())
 }
 
 fn content_titles(

@@ -59,3 +59,4 @@ mod spool;
 mod sso;
 mod supervision;
 mod writer_lag;
+mod report_months;
