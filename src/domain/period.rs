@@ -255,7 +255,9 @@ mod tests {
                 assert!(split.days.len() <= 2);
                 for (a, b) in &split.days {
                     // Edge days never hold a whole month.
-                    assert!(!(a.day() == 1 && next_month_start(*a).unwrap() <= *b + Duration::days(1)));
+                    assert!(
+                        !(a.day() == 1 && next_month_start(*a).unwrap() <= *b + Duration::days(1))
+                    );
                 }
             }
         }

@@ -20,9 +20,9 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use diesel::upsert::excluded;
 
+use super::clicks::{ShareOwners, SPAN_DAY, SPAN_MONTH};
 use super::reports::{KeptShares, ReportFilter};
 use super::{per_backend, StoreError};
-use super::clicks::{ShareOwners, SPAN_DAY, SPAN_MONTH};
 use crate::db::schema::{click_breakdowns, click_days, click_facet_spans, click_rollups, shares};
 use crate::db::time_text::DateText;
 use crate::db::DbConnection;
@@ -151,7 +151,13 @@ impl<'a> FacetDeltas<'a> {
             };
             for (span, start) in [(SPAN_DAY, *day), (SPAN_MONTH, month_start(*day))] {
                 *spans
-                    .entry((facet.code(), span, start, owner.network.as_str(), value.as_ref()))
+                    .entry((
+                        facet.code(),
+                        span,
+                        start,
+                        owner.network.as_str(),
+                        value.as_ref(),
+                    ))
                     .or_default() += n;
             }
         }

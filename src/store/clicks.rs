@@ -623,16 +623,19 @@ fn share_owners(
                 shares::content_id,
             ))
             .load(conn)?;
-        owners.extend(rows.into_iter().map(|(id, network, employee_id, content_id)| {
-            (
-                id,
-                ShareOwners {
-                    network,
-                    employee_id,
-                    content_id,
-                },
-            )
-        }));
+        owners.extend(
+            rows.into_iter()
+                .map(|(id, network, employee_id, content_id)| {
+                    (
+                        id,
+                        ShareOwners {
+                            network,
+                            employee_id,
+                            content_id,
+                        },
+                    )
+                }),
+        );
     }
     Ok(owners)
 }

@@ -12,14 +12,14 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use super::breakdowns::spans_of;
+use super::clicks::{OWNER_CONTENT, OWNER_EMPLOYEE, SPAN_DAY};
 use super::snapshots::{self, Sources};
 use super::social;
 use super::StoreError;
-use super::breakdowns::spans_of;
-use super::clicks::{OWNER_CONTENT, OWNER_EMPLOYEE, SPAN_DAY};
 use crate::db::schema::{
-    click_days, click_owner_spans, click_rollups, click_share_months, content, conversions, employees, follower_snapshots,
-    metrics_snapshots, shares, teams,
+    click_days, click_owner_spans, click_rollups, click_share_months, content, conversions,
+    employees, follower_snapshots, metrics_snapshots, shares, teams,
 };
 use crate::db::DbConnection;
 use crate::domain::attribution::{self, Model};
@@ -493,17 +493,20 @@ fn counted_rows(
                 .collect())
         }
         Board::MostSharedContent | Board::EmployeesShares => {
-            let created = shares_created(conn, f)?;
-            let info = share_info(conn, &created)?;
-            let rows = created.iter().filter_map(|id| {
-                let (eid, ename, cid, title, _) = info.get(id)?.clone();
-                Some(if board == Board::MostSharedContent {
-                    (cid, title, 1)
-                } else {
-                    (eid, ename, 1)
-                })
-            });
-            Ok(tally(rows))
+            // Counted per owner by the database; only the owners are named (naming every
+            // share of a year was 200 queries of 500 ids).
+            let by_content = board == Board::MostSharedContent;
+            let counts = shares_created_per_owner(conn, f, by_content)?;
+            let ids: Vec<i64> = counts.iter().map(|r| r.0).collect();
+            let names = if by_content {
+                content_titles(conn, &ids)?
+            } else {
+                employee_names(conn, &ids)?
+            };
+            Ok(counts
+                .into_iter()
+                .filter_map(|(id, n)| Some((id, names.get(&id)?.clone(), n)))
+                .collect())
         }
         Board::EmployeesPosts => {
             let mut q = content::table
@@ -548,6 +551,35 @@ fn counted_rows(
                 .map(|r| r.0)
                 .collect();
                 engagement.retain(|id, _| keep.contains(id));
+            }
+            if board == Board::EmployeesEngagement {
+                // Every share with a snapshot: its employee from one query, and only the
+                // employees named (not every share, 500 ids a query).
+                let employee_of: HashMap<i64, i64> = shares::table
+                    .filter(
+                        shares::id.eq_any(
+                            metrics_snapshots::table
+                                .filter(
+                                    metrics_snapshots::observed_at
+                                        .ge(f.period.from)
+                                        .and(metrics_snapshots::observed_at.lt(f.period.to)),
+                                )
+                                .select(metrics_snapshots::share_id),
+                        ),
+                    )
+                    .select((shares::id, shares::employee_id))
+                    .load::<(i64, i64)>(conn)?
+                    .into_iter()
+                    .collect();
+                let mut ids: Vec<i64> = employee_of.values().copied().collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let names = employee_names(conn, &ids)?;
+                let rows = engagement.into_iter().filter_map(|(share_id, latest)| {
+                    let eid = *employee_of.get(&share_id)?;
+                    Some((eid, names.get(&eid)?.clone(), latest.engagement))
+                });
+                return Ok(tally(rows));
             }
             let ids: Vec<i64> = engagement.keys().copied().collect();
             let info = share_info(conn, &ids)?;
@@ -628,20 +660,40 @@ fn supporter_rows(
         .collect())
 }
 
-/// Shares created in the period that the filter keeps.
-fn shares_created(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>, StoreError> {
-    let mut q = shares::table
-        .filter(
-            shares::created_at
-                .ge(f.period.from)
-                .and(shares::created_at.lt(f.period.to)),
-        )
-        .select(shares::id)
-        .into_boxed();
-    if f.narrows_shares() {
-        q = q.filter(KeptShares::of(f, "shares.id"));
-    }
-    Ok(q.load(conn)?)
+/// Per content item (or employee): shares created in the period that the filter keeps.
+fn shares_created_per_owner(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+    by_content: bool,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let count = || sql::<BigInt>("CAST(COUNT(*) AS BIGINT)");
+    let created = || {
+        shares::created_at
+            .ge(f.period.from)
+            .and(shares::created_at.lt(f.period.to))
+    };
+    let kept = f.narrows_shares().then(|| KeptShares::of(f, "shares.id"));
+    Ok(if by_content {
+        let mut q = shares::table
+            .filter(created())
+            .group_by(shares::content_id)
+            .select((shares::content_id, count()))
+            .into_boxed();
+        if let Some(kept) = kept {
+            q = q.filter(kept);
+        }
+        q.load(conn)?
+    } else {
+        let mut q = shares::table
+            .filter(created())
+            .group_by(shares::employee_id)
+            .select((shares::employee_id, count()))
+            .into_boxed();
+        if let Some(kept) = kept {
+            q = q.filter(kept);
+        }
+        q.load(conn)?
+    })
 }
 
 /// A share's latest metrics snapshot in a period.
@@ -831,12 +883,19 @@ pub fn reach_pairs(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, Network, i64)>, StoreError> {
-    let created = shares_created(conn, f)?;
-    let info = share_info(conn, &created)?;
-    let mut pairs: Vec<(i64, String)> = info
-        .values()
-        .map(|(eid, _, _, _, network)| (*eid, network.clone()))
-        .collect();
+    let mut q = shares::table
+        .filter(
+            shares::created_at
+                .ge(f.period.from)
+                .and(shares::created_at.lt(f.period.to)),
+        )
+        .select((shares::employee_id, shares::network))
+        .distinct()
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "shares.id"));
+    }
+    let mut pairs: Vec<(i64, String)> = q.load(conn)?;
     pairs.sort();
     pairs.dedup();
     let pairs: Vec<(i64, Network)> = pairs

@@ -70,7 +70,9 @@ async fn world(timezone: &str) -> World {
         (&ben, &launch, "linkedin"),
         (&cho, &blog, "facebook"),
     ] {
-        shares.push(id(&app.create_share(&who["id"], &what["id"], network).await));
+        shares.push(id(&app
+            .create_share(&who["id"], &what["id"], network)
+            .await));
     }
     let days: Vec<NaiveDate> = [
         "2025-12-30",
@@ -187,7 +189,11 @@ async fn compare(w: &World, periods: &[(&str, &str, NaiveDate, NaiveDate)]) {
     for day in &w.days {
         let next = *day + Duration::days(1);
         for (i, path) in paths.iter().enumerate() {
-            let got = answer(&w.app, &with_period(path, &day.to_string(), &next.to_string())).await;
+            let got = answer(
+                &w.app,
+                &with_period(path, &day.to_string(), &next.to_string()),
+            )
+            .await;
             one_day.insert((*day, i), got);
         }
     }
@@ -275,10 +281,20 @@ async fn the_migration_backfills_the_rows_the_writer_keeps() {
         let t = |c: &str| format!("CAST({c} AS TEXT)");
         let mut out = Vec::new();
         for (table, columns) in [
-            ("click_share_months", vec!["month", "share_id", "human", "unique_visitors"]),
+            (
+                "click_share_months",
+                vec!["month", "share_id", "human", "unique_visitors"],
+            ),
             (
                 "click_owner_spans",
-                vec!["owner", "span", "start", "owner_id", "human", "unique_visitors"],
+                vec![
+                    "owner",
+                    "span",
+                    "start",
+                    "owner_id",
+                    "human",
+                    "unique_visitors",
+                ],
             ),
             (
                 "click_facet_spans",
@@ -302,8 +318,15 @@ async fn the_migration_backfills_the_rows_the_writer_keeps() {
         Ok(out)
     };
     let written = w.app.db().run_sync(tables).unwrap();
-    for table in ["click_share_months", "click_owner_spans", "click_facet_spans"] {
-        assert!(written.iter().any(|r| r.starts_with(table)), "{table} has rows");
+    for table in [
+        "click_share_months",
+        "click_owner_spans",
+        "click_facet_spans",
+    ] {
+        assert!(
+            written.iter().any(|r| r.starts_with(table)),
+            "{table} has rows"
+        );
     }
 
     let (down, up) = crate::common::migration_sql("_click_months");
