@@ -217,6 +217,42 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Human clicks and unique visitors per share and month (`month`: its first day).
+    click_share_months (month, share_id) {
+        month -> Date,
+        share_id -> BigInt,
+        human -> BigInt,
+        unique_visitors -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Human clicks and unique visitors per employee (`owner` 1) or content item (2), by
+    /// local day (`span` 1) or month (2, `start` its first day).
+    click_owner_spans (owner, span, start, owner_id) {
+        owner -> BigInt,
+        span -> BigInt,
+        start -> Date,
+        owner_id -> BigInt,
+        human -> BigInt,
+        unique_visitors -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Human clicks per facet value (dimensions of `click_breakdowns`) and network, by
+    /// local day (`span` 1) or month (2).
+    click_facet_spans (dimension, span, start, network, value) {
+        dimension -> BigInt,
+        span -> BigInt,
+        start -> Date,
+        network -> Text,
+        value -> Text,
+        human -> BigInt,
+    }
+}
+
+diesel::table! {
     click_visitors (share_id, day, visitor) {
         share_id -> BigInt,
         day -> Date,
@@ -392,6 +428,7 @@ diesel::joinable!(content_images -> content (content_id));
 diesel::joinable!(clicks -> shares (share_id));
 diesel::joinable!(click_rollups -> shares (share_id));
 diesel::joinable!(click_breakdowns -> shares (share_id));
+diesel::joinable!(click_share_months -> shares (share_id));
 diesel::joinable!(metrics_snapshots -> shares (share_id));
 diesel::joinable!(conversions -> clicks (click_id));
 diesel::joinable!(conversions -> shares (share_id));
@@ -439,6 +476,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     click_rollups,
     click_breakdowns,
     click_days,
+    click_share_months,
+    click_owner_spans,
+    click_facet_spans,
     click_visitors,
     metrics_snapshots,
     conversions,

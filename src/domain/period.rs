@@ -142,9 +142,161 @@ impl Interval {
     }
 }
 
+/// The first day of the month holding `day`: the key of monthly rollups.
+pub fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// The first day of the month after the one holding `day` (`None` past the calendar's end).
+fn next_month_start(day: NaiveDate) -> Option<NaiveDate> {
+    let (y, m) = if day.month() == 12 {
+        (day.year() + 1, 1)
+    } else {
+        (day.year(), day.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, 1)
+}
+
+/// Local days `[first, last]` split for hierarchical rollups: the whole calendar months
+/// inside it (read from monthly rows) and the days of the partial months at its edges (read
+/// from daily rows). Together they cover every day of `[first, last]` exactly once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthSplit {
+    /// First days of the first and last whole month, when there is one.
+    pub months: Option<(NaiveDate, NaiveDate)>,
+    /// At most two inclusive ranges of days outside those months.
+    pub days: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl MonthSplit {
+    pub fn of(first: NaiveDate, last: NaiveDate) -> MonthSplit {
+        if first > last {
+            return MonthSplit {
+                months: None,
+                days: Vec::new(),
+            };
+        }
+        // The first whole month starts on `first` or on the next month's first day; the
+        // last one ends on `last` or on the day before `last`'s month starts.
+        let whole_from = if first.day() == 1 {
+            Some(first)
+        } else {
+            next_month_start(first)
+        };
+        let whole_to = match next_month_start(last) {
+            Some(next) if next - Duration::days(1) == last => Some(last),
+            _ => month_start(last).pred_opt(),
+        };
+        match (whole_from, whole_to) {
+            (Some(from), Some(to)) if from <= to => {
+                let mut days = Vec::new();
+                if first < from {
+                    days.push((first, from - Duration::days(1)));
+                }
+                if to < last {
+                    days.push((to + Duration::days(1), last));
+                }
+                MonthSplit {
+                    months: Some((from, month_start(to))),
+                    days,
+                }
+            }
+            _ => MonthSplit {
+                months: None,
+                days: vec![(first, last)],
+            },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// Every day the split covers, in order, months expanded.
+    fn covered(split: &MonthSplit) -> Vec<NaiveDate> {
+        let mut out = Vec::new();
+        for (a, b) in &split.days {
+            let mut day = *a;
+            while day <= *b {
+                out.push(day);
+                day = day.succ_opt().unwrap();
+            }
+        }
+        if let Some((a, b)) = split.months {
+            let mut day = a;
+            while month_start(day) <= b {
+                out.push(day);
+                day = day.succ_opt().unwrap();
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_split_covers_every_day_once_across_month_and_year_ends() {
+        let start = d("2023-12-20");
+        for from in 0..80 {
+            for len in [0, 1, 9, 27, 28, 30, 31, 45, 59, 60, 61, 200, 366, 400] {
+                let first = start + Duration::days(from);
+                let last = first + Duration::days(len);
+                let split = MonthSplit::of(first, last);
+                let expected: Vec<NaiveDate> =
+                    (0..=len).map(|i| first + Duration::days(i)).collect();
+                assert_eq!(covered(&split), expected, "{first}..={last}: {split:?}");
+                if let Some((a, b)) = split.months {
+                    assert_eq!((a.day(), b.day()), (1, 1));
+                }
+                assert!(split.days.len() <= 2);
+                for (a, b) in &split.days {
+                    // Edge days never hold a whole month.
+                    assert!(
+                        !(a.day() == 1 && next_month_start(*a).unwrap() <= *b + Duration::days(1))
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_split_uses_whole_months_only() {
+        assert_eq!(
+            MonthSplit::of(d("2026-11-08"), d("2026-12-07")),
+            MonthSplit {
+                months: None,
+                days: vec![(d("2026-11-08"), d("2026-12-07"))]
+            }
+        );
+        assert_eq!(
+            MonthSplit::of(d("2025-12-08"), d("2026-12-07")),
+            MonthSplit {
+                months: Some((d("2026-01-01"), d("2026-11-01"))),
+                days: vec![
+                    (d("2025-12-08"), d("2025-12-31")),
+                    (d("2026-12-01"), d("2026-12-07"))
+                ]
+            }
+        );
+        assert_eq!(
+            MonthSplit::of(d("2024-02-01"), d("2024-02-29")),
+            MonthSplit {
+                months: Some((d("2024-02-01"), d("2024-02-01"))),
+                days: vec![]
+            }
+        );
+        assert_eq!(
+            MonthSplit::of(d("2024-03-02"), d("2024-03-01")),
+            MonthSplit {
+                months: None,
+                days: vec![]
+            }
+        );
+    }
 
     fn now() -> DateTime<Utc> {
         "2026-05-20T12:00:00Z".parse().unwrap()

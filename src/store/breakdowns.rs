@@ -20,11 +20,13 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use diesel::upsert::excluded;
 
+use super::clicks::{ShareOwners, SPAN_DAY, SPAN_MONTH};
 use super::reports::{KeptShares, ReportFilter};
 use super::{per_backend, StoreError};
-use crate::db::schema::{click_breakdowns, click_days, click_rollups, shares};
+use crate::db::schema::{click_breakdowns, click_days, click_facet_spans, click_rollups, shares};
 use crate::db::time_text::DateText;
 use crate::db::DbConnection;
+use crate::domain::period::{month_start, MonthSplit};
 
 /// A click attribute that `click_breakdowns` counts human clicks by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,12 +124,66 @@ impl<'a> FacetDeltas<'a> {
         }
     }
 
-    /// Writes the changes with one multi-row upsert per chunk, in the caller's transaction.
-    /// Keys that cancelled out are not written.
-    pub fn write(self, conn: &mut DbConnection) -> Result<(), StoreError> {
+    /// The shares the changes are about (with repeats).
+    pub fn share_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.deltas
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|((_, _, share_id, _), _)| *share_id)
+    }
+
+    /// Writes the changes with one multi-row upsert per chunk, in the caller's transaction,
+    /// to `click_breakdowns` and, summed per network of the share (`owners`), to the daily
+    /// and monthly `click_facet_spans`. Keys that cancelled out are not written.
+    pub(crate) fn write(
+        self,
+        conn: &mut DbConnection,
+        owners: &HashMap<i64, ShareOwners>,
+    ) -> Result<(), StoreError> {
         use click_breakdowns::dsl as b;
-        /// Rows per statement: 5 bound parameters each, well under SQLite's limit.
+        use click_facet_spans::dsl as fs;
+        /// Rows per statement: 6 bound parameters at most, well under SQLite's limit.
         const CHUNK: usize = 500;
+        let mut spans: HashMap<(i64, i64, NaiveDate, &str, &str), i64> = HashMap::new();
+        for ((facet, day, share_id, value), n) in &self.deltas {
+            let Some(owner) = owners.get(share_id) else {
+                continue;
+            };
+            for (span, start) in [(SPAN_DAY, *day), (SPAN_MONTH, month_start(*day))] {
+                *spans
+                    .entry((
+                        facet.code(),
+                        span,
+                        start,
+                        owner.network.as_str(),
+                        value.as_ref(),
+                    ))
+                    .or_default() += n;
+            }
+        }
+        let mut spans: Vec<_> = spans.into_iter().filter(|(_, n)| *n != 0).collect();
+        spans.sort_unstable();
+        for chunk in spans.chunks(CHUNK) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|((dimension, span, start, network, value), n)| {
+                    (
+                        fs::dimension.eq(*dimension),
+                        fs::span.eq(*span),
+                        fs::start.eq(DateText(*start)),
+                        fs::network.eq(*network),
+                        fs::value.eq(*value),
+                        fs::human.eq(*n),
+                    )
+                })
+                .collect();
+            per_backend!(conn, c => diesel::insert_into(fs::click_facet_spans)
+                .values(&rows)
+                .on_conflict((fs::dimension, fs::span, fs::start, fs::network, fs::value))
+                .do_update()
+                .set(fs::human.eq(fs::human + excluded(fs::human)))
+                .execute(c))?;
+        }
         let mut deltas: Vec<_> = self.deltas.into_iter().filter(|(_, n)| *n != 0).collect();
         // In key order: the rows of one dimension and day are neighbours in the B-tree.
         deltas.sort_unstable();
@@ -203,6 +259,9 @@ pub fn count_by_facet(
     f: &ReportFilter,
     share: Option<i64>,
 ) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+    if share.is_none() && f.campaign_id.is_none() && f.team.is_none() {
+        return count_by_facet_spans(conn, facet, f);
+    }
     let mut q = click_breakdowns::table
         .filter(click_breakdowns::dimension.eq(facet.code()))
         .filter(click_breakdowns::day.ge(f.period.first_day))
@@ -221,6 +280,57 @@ pub fn count_by_facet(
     }
     let rows: Vec<(String, i64)> = q.load(conn)?;
     Ok(rows.into_iter().map(|(v, c)| (shown(v), c)).collect())
+}
+
+/// [`count_by_facet`] of every share (or a network's): the whole months of the period from
+/// the monthly facet rows, its edge days from the daily ones — a few hundred rows a day
+/// instead of one per share.
+fn count_by_facet_spans(
+    conn: &mut DbConnection,
+    facet: Facet,
+    f: &ReportFilter,
+) -> Result<Vec<(Option<String>, i64)>, StoreError> {
+    let mut sums: HashMap<String, i64> = HashMap::new();
+    for (span, first, last) in spans_of(f) {
+        let mut q = click_facet_spans::table
+            .filter(click_facet_spans::dimension.eq(facet.code()))
+            .filter(click_facet_spans::span.eq(span))
+            .filter(click_facet_spans::start.ge(first))
+            .filter(click_facet_spans::start.le(last))
+            .group_by(click_facet_spans::value)
+            .select((
+                click_facet_spans::value,
+                sql::<BigInt>("CAST(SUM(click_facet_spans.human) AS BIGINT)"),
+            ))
+            .into_boxed();
+        if let Some(network) = &f.network {
+            q = q.filter(click_facet_spans::network.eq(network.clone()));
+        }
+        for (value, clicks) in q.load::<(String, i64)>(conn)? {
+            let sum = sums.entry(value).or_default();
+            *sum = sum.saturating_add(clicks);
+        }
+    }
+    Ok(sums
+        .into_iter()
+        .filter(|(_, clicks)| *clicks != 0)
+        .map(|(v, c)| (shown(v), c))
+        .collect())
+}
+
+/// The filter's local days as (span, first start, last start) ranges of the hierarchical
+/// rollups: edge days as days, whole months as months ([`MonthSplit`]).
+pub(crate) fn spans_of(f: &ReportFilter) -> Vec<(i64, NaiveDate, NaiveDate)> {
+    let split = MonthSplit::of(f.period.first_day, f.period.last_day);
+    let mut out: Vec<(i64, NaiveDate, NaiveDate)> = split
+        .days
+        .into_iter()
+        .map(|(a, b)| (SPAN_DAY, a, b))
+        .collect();
+    if let Some((a, b)) = split.months {
+        out.push((SPAN_MONTH, a, b));
+    }
+    out
 }
 
 /// Verified human clicks of one share per local day of the filter's period, from the same

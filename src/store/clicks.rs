@@ -20,6 +20,7 @@ use super::{per_backend, StoreError};
 use crate::db::schema::{click_days, click_rollups, click_visitors, clicks, shares};
 use crate::db::time_text::{DateText, TimestampText};
 use crate::db::DbConnection;
+use crate::domain::period::month_start;
 use crate::domain::visitor_book::{visitor_key, Changes, VisitorBook};
 
 /// Recorded kinds of click. `Flagged` clicks look human but are not counted (own clicks,
@@ -248,8 +249,18 @@ fn write_batch(
     for chunk in deltas.chunks(CHUNK) {
         add_to_rollups(conn, chunk)?;
     }
-    add_to_days(conn, &deltas)?;
-    facets.write(conn)?;
+    let mut touched: Vec<i64> = deltas
+        .iter()
+        .filter(|(_, delta)| delta.human != 0 || delta.unique != 0)
+        .map(|((share_id, _), _)| *share_id)
+        .chain(facets.share_ids())
+        .collect();
+    touched.sort_unstable();
+    touched.dedup();
+    let owners = share_owners(conn, &touched)?;
+    add_to_days(conn, &deltas, &owners)?;
+    add_to_months(conn, &deltas, &owners)?;
+    facets.write(conn, &owners)?;
     Ok(new.iter().filter(|n| **n).count())
 }
 
@@ -587,35 +598,62 @@ fn add_to_rollups(
     Ok(())
 }
 
+/// What the rollups above the share grain group a share's clicks by; none of it changes
+/// once the share exists.
+#[derive(Debug, Clone)]
+pub(crate) struct ShareOwners {
+    pub network: String,
+    pub employee_id: i64,
+    pub content_id: i64,
+}
+
+/// The owners of these shares (sorted, distinct ids), in chunks.
+fn share_owners(
+    conn: &mut DbConnection,
+    share_ids: &[i64],
+) -> Result<HashMap<i64, ShareOwners>, StoreError> {
+    let mut owners = HashMap::with_capacity(share_ids.len());
+    for chunk in share_ids.chunks(CHUNK) {
+        let rows: Vec<(i64, String, i64, i64)> = shares::table
+            .filter(shares::id.eq_any(chunk))
+            .select((
+                shares::id,
+                shares::network,
+                shares::employee_id,
+                shares::content_id,
+            ))
+            .load(conn)?;
+        owners.extend(
+            rows.into_iter()
+                .map(|(id, network, employee_id, content_id)| {
+                    (
+                        id,
+                        ShareOwners {
+                            network,
+                            employee_id,
+                            content_id,
+                        },
+                    )
+                }),
+        );
+    }
+    Ok(owners)
+}
+
 /// Adds the batch's human and unique-visitor deltas to the per-day, per-network rollup
 /// (`click_days`), so that it always equals `click_rollups` summed by day and network.
 fn add_to_days(
     conn: &mut DbConnection,
     deltas: &[((i64, NaiveDate), Delta)],
+    owners: &HashMap<i64, ShareOwners>,
 ) -> Result<(), StoreError> {
     use click_days::dsl as d;
-    let mut share_ids: Vec<i64> = deltas
-        .iter()
-        .filter(|(_, delta)| delta.human != 0 || delta.unique != 0)
-        .map(|((share_id, _), _)| *share_id)
-        .collect();
-    share_ids.sort_unstable();
-    share_ids.dedup();
-    let mut networks: HashMap<i64, String> = HashMap::with_capacity(share_ids.len());
-    for chunk in share_ids.chunks(CHUNK) {
-        networks.extend(
-            shares::table
-                .filter(shares::id.eq_any(chunk))
-                .select((shares::id, shares::network))
-                .load::<(i64, String)>(conn)?,
-        );
-    }
     let mut per_day: HashMap<(NaiveDate, &str), (i64, i64)> = HashMap::new();
     for ((share_id, day), delta) in deltas {
-        let Some(network) = networks.get(share_id) else {
+        let Some(owner) = owners.get(share_id) else {
             continue;
         };
-        let sum = per_day.entry((*day, network.as_str())).or_default();
+        let sum = per_day.entry((*day, owner.network.as_str())).or_default();
         sum.0 += delta.human;
         sum.1 += delta.unique;
     }
@@ -639,6 +677,106 @@ fn add_to_days(
             .set((
                 d::human.eq(d::human + excluded(d::human)),
                 d::unique_visitors.eq(d::unique_visitors + excluded(d::unique_visitors)),
+            ))
+            .execute(c))?;
+    }
+    Ok(())
+}
+
+/// `click_owner_spans.owner` of an employee and of a content item.
+pub(crate) const OWNER_EMPLOYEE: i64 = 1;
+pub(crate) const OWNER_CONTENT: i64 = 2;
+/// `span` of the hierarchical rollups: a local day, a month (keyed by its first day).
+pub(crate) const SPAN_DAY: i64 = 1;
+pub(crate) const SPAN_MONTH: i64 = 2;
+
+/// Adds the batch's human and unique-visitor deltas to the rollups above the share's day:
+/// per (share, month) and per (employee or content, day and month), so that each always
+/// equals `click_rollups` summed at its grain.
+fn add_to_months(
+    conn: &mut DbConnection,
+    deltas: &[((i64, NaiveDate), Delta)],
+    owners: &HashMap<i64, ShareOwners>,
+) -> Result<(), StoreError> {
+    use crate::db::schema::{click_owner_spans::dsl as o, click_share_months::dsl as m};
+    let mut per_month: HashMap<(NaiveDate, i64), (i64, i64)> = HashMap::new();
+    let mut per_owner: HashMap<(i64, i64, NaiveDate, i64), (i64, i64)> = HashMap::new();
+    for ((share_id, day), delta) in deltas {
+        if delta.human == 0 && delta.unique == 0 {
+            continue;
+        }
+        let month = month_start(*day);
+        let sum = per_month.entry((month, *share_id)).or_default();
+        sum.0 += delta.human;
+        sum.1 += delta.unique;
+        let Some(owner) = owners.get(share_id) else {
+            continue;
+        };
+        for key in [
+            (OWNER_EMPLOYEE, SPAN_DAY, *day, owner.employee_id),
+            (OWNER_EMPLOYEE, SPAN_MONTH, month, owner.employee_id),
+            (OWNER_CONTENT, SPAN_DAY, *day, owner.content_id),
+            (OWNER_CONTENT, SPAN_MONTH, month, owner.content_id),
+        ] {
+            let sum = per_owner.entry(key).or_default();
+            sum.0 += delta.human;
+            sum.1 += delta.unique;
+        }
+    }
+    let mut months: Vec<_> = per_month
+        .into_iter()
+        .filter(|(_, (human, unique))| *human != 0 || *unique != 0)
+        .collect();
+    // In key order: the rows of one month are neighbours in the B-tree.
+    months.sort_unstable();
+    for chunk in months.chunks(CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|((month, share_id), (human, unique))| {
+                (
+                    m::month.eq(DateText(*month)),
+                    m::share_id.eq(*share_id),
+                    m::human.eq(*human),
+                    m::unique_visitors.eq(*unique),
+                )
+            })
+            .collect();
+        per_backend!(conn, c => diesel::insert_into(m::click_share_months)
+            .values(&rows)
+            .on_conflict((m::month, m::share_id))
+            .do_update()
+            .set((
+                m::human.eq(m::human + excluded(m::human)),
+                m::unique_visitors.eq(m::unique_visitors + excluded(m::unique_visitors)),
+            ))
+            .execute(c))?;
+    }
+    let mut spans: Vec<_> = per_owner
+        .into_iter()
+        .filter(|(_, (human, unique))| *human != 0 || *unique != 0)
+        .collect();
+    spans.sort_unstable();
+    for chunk in spans.chunks(CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|((owner, span, start, id), (human, unique))| {
+                (
+                    o::owner.eq(*owner),
+                    o::span.eq(*span),
+                    o::start.eq(DateText(*start)),
+                    o::owner_id.eq(*id),
+                    o::human.eq(*human),
+                    o::unique_visitors.eq(*unique),
+                )
+            })
+            .collect();
+        per_backend!(conn, c => diesel::insert_into(o::click_owner_spans)
+            .values(&rows)
+            .on_conflict((o::owner, o::span, o::start, o::owner_id))
+            .do_update()
+            .set((
+                o::human.eq(o::human + excluded(o::human)),
+                o::unique_visitors.eq(o::unique_visitors + excluded(o::unique_visitors)),
             ))
             .execute(c))?;
     }

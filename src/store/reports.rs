@@ -12,12 +12,14 @@ use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
+use super::breakdowns::spans_of;
+use super::clicks::{OWNER_CONTENT, OWNER_EMPLOYEE, SPAN_DAY};
 use super::snapshots::{self, Sources};
 use super::social;
 use super::StoreError;
 use crate::db::schema::{
-    click_days, click_rollups, content, conversions, employees, follower_snapshots,
-    metrics_snapshots, shares, teams,
+    click_days, click_owner_spans, click_rollups, click_share_months, content, conversions,
+    employees, follower_snapshots, metrics_snapshots, shares, teams,
 };
 use crate::db::DbConnection;
 use crate::domain::attribution::{self, Model};
@@ -158,65 +160,133 @@ fn kept_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Option<Vec<i
     }
 }
 
-/// Per share: (verified human clicks, unique visitors) in the period.
+/// Per share: (verified human clicks, unique visitors) in the period: whole months from
+/// `click_share_months`, the edge days from `click_rollups` (`domain::period::MonthSplit`).
 fn clicks_per_share(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-    let mut q = click_rollups::table
-        .filter(click_rollups::day.ge(f.period.first_day))
-        .filter(click_rollups::day.le(f.period.last_day))
-        .group_by(click_rollups::share_id)
-        .select((
-            click_rollups::share_id,
-            sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
-            sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
-        ))
-        .into_boxed();
-    if f.narrows_shares() {
-        q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
+    let mut sums: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (span, first, last) in spans_of(f) {
+        let rows: Vec<(i64, i64, i64)> = if span == SPAN_DAY {
+            let mut q = click_rollups::table
+                .filter(click_rollups::day.ge(first))
+                .filter(click_rollups::day.le(last))
+                .group_by(click_rollups::share_id)
+                .select((
+                    click_rollups::share_id,
+                    sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)"),
+                    sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"),
+                ))
+                .into_boxed();
+            if f.narrows_shares() {
+                q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
+            }
+            q.load(conn)?
+        } else {
+            let mut q = click_share_months::table
+                .filter(click_share_months::month.ge(first))
+                .filter(click_share_months::month.le(last))
+                .group_by(click_share_months::share_id)
+                .select((
+                    click_share_months::share_id,
+                    sql::<BigInt>("CAST(SUM(click_share_months.human) AS BIGINT)"),
+                    sql::<BigInt>("CAST(SUM(click_share_months.unique_visitors) AS BIGINT)"),
+                ))
+                .into_boxed();
+            if f.narrows_shares() {
+                q = q.filter(KeptShares::of(f, "click_share_months.share_id"));
+            }
+            q.load(conn)?
+        };
+        add_pairs(&mut sums, rows);
     }
-    Ok(q.load(conn)?)
+    Ok(sums
+        .into_iter()
+        .map(|(id, (human, unique))| (id, human, unique))
+        .collect())
+}
+
+/// Adds `(id, a, b)` rows into per-id sums (saturating).
+fn add_pairs(sums: &mut HashMap<i64, (i64, i64)>, rows: Vec<(i64, i64, i64)>) {
+    for (id, a, b) in rows {
+        let sum = sums.entry(id).or_default();
+        sum.0 = sum.0.saturating_add(a);
+        sum.1 = sum.1.saturating_add(b);
+    }
 }
 
 /// Per content item (or per employee) of the kept shares: verified human clicks (or unique
-/// visitors) in the period, summed by the database.
+/// visitors) in the period, summed by the database. Without a filter from the per-owner
+/// rollups; with one from the share rollups of the kept shares (a team or campaign is
+/// resolved now, not when the clicks were counted). Whole months from monthly rows, the
+/// edge days from daily ones.
 fn clicks_per_owner(
     conn: &mut DbConnection,
     f: &ReportFilter,
     by_content: bool,
 ) -> Result<Vec<(i64, i64)>, StoreError> {
-    let value = if f.unique {
-        "CAST(SUM(click_rollups.unique_visitors) AS BIGINT)"
-    } else {
-        "CAST(SUM(click_rollups.human) AS BIGINT)"
-    };
-    let rows = if by_content {
-        let mut q = click_rollups::table
-            .inner_join(shares::table)
-            .filter(click_rollups::day.ge(f.period.first_day))
-            .filter(click_rollups::day.le(f.period.last_day))
-            .group_by(shares::content_id)
-            .select((shares::content_id, sql::<BigInt>(value)))
-            .into_boxed();
-        if f.narrows_shares() {
-            q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
-        }
-        q.load(conn)?
-    } else {
-        let mut q = click_rollups::table
-            .inner_join(shares::table)
-            .filter(click_rollups::day.ge(f.period.first_day))
-            .filter(click_rollups::day.le(f.period.last_day))
-            .group_by(shares::employee_id)
-            .select((shares::employee_id, sql::<BigInt>(value)))
-            .into_boxed();
-        if f.narrows_shares() {
-            q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
-        }
-        q.load(conn)?
-    };
-    Ok(rows)
+    let mut sums: HashMap<i64, (i64, i64)> = HashMap::new();
+    for (span, first, last) in spans_of(f) {
+        let rows: Vec<(i64, i64, i64)> = if !f.narrows_shares() {
+            let owner = if by_content {
+                OWNER_CONTENT
+            } else {
+                OWNER_EMPLOYEE
+            };
+            click_owner_spans::table
+                .filter(click_owner_spans::owner.eq(owner))
+                .filter(click_owner_spans::span.eq(span))
+                .filter(click_owner_spans::start.ge(first))
+                .filter(click_owner_spans::start.le(last))
+                .group_by(click_owner_spans::owner_id)
+                .select((
+                    click_owner_spans::owner_id,
+                    sql::<BigInt>("CAST(SUM(click_owner_spans.human) AS BIGINT)"),
+                    sql::<BigInt>("CAST(SUM(click_owner_spans.unique_visitors) AS BIGINT)"),
+                ))
+                .load(conn)?
+        } else if span == SPAN_DAY {
+            let human = sql::<BigInt>("CAST(SUM(click_rollups.human) AS BIGINT)");
+            let unique = sql::<BigInt>("CAST(SUM(click_rollups.unique_visitors) AS BIGINT)");
+            let q = click_rollups::table
+                .inner_join(shares::table)
+                .filter(click_rollups::day.ge(first))
+                .filter(click_rollups::day.le(last))
+                .filter(KeptShares::of(f, "click_rollups.share_id"));
+            if by_content {
+                q.group_by(shares::content_id)
+                    .select((shares::content_id, human, unique))
+                    .load(conn)?
+            } else {
+                q.group_by(shares::employee_id)
+                    .select((shares::employee_id, human, unique))
+                    .load(conn)?
+            }
+        } else {
+            let human = sql::<BigInt>("CAST(SUM(click_share_months.human) AS BIGINT)");
+            let unique = sql::<BigInt>("CAST(SUM(click_share_months.unique_visitors) AS BIGINT)");
+            let q = click_share_months::table
+                .inner_join(shares::table)
+                .filter(click_share_months::month.ge(first))
+                .filter(click_share_months::month.le(last))
+                .filter(KeptShares::of(f, "click_share_months.share_id"));
+            if by_content {
+                q.group_by(shares::content_id)
+                    .select((shares::content_id, human, unique))
+                    .load(conn)?
+            } else {
+                q.group_by(shares::employee_id)
+                    .select((shares::employee_id, human, unique))
+                    .load(conn)?
+            }
+        };
+        add_pairs(&mut sums, rows);
+    }
+    Ok(sums
+        .into_iter()
+        .map(|(id, (human, unique))| (id, if f.unique { unique } else { human }))
+        .collect())
 }
 
 fn content_titles(
@@ -423,17 +493,20 @@ fn counted_rows(
                 .collect())
         }
         Board::MostSharedContent | Board::EmployeesShares => {
-            let created = shares_created(conn, f)?;
-            let info = share_info(conn, &created)?;
-            let rows = created.iter().filter_map(|id| {
-                let (eid, ename, cid, title, _) = info.get(id)?.clone();
-                Some(if board == Board::MostSharedContent {
-                    (cid, title, 1)
-                } else {
-                    (eid, ename, 1)
-                })
-            });
-            Ok(tally(rows))
+            // Counted per owner by the database; only the owners are named (naming every
+            // share of a year was 200 queries of 500 ids).
+            let by_content = board == Board::MostSharedContent;
+            let counts = shares_created_per_owner(conn, f, by_content)?;
+            let ids: Vec<i64> = counts.iter().map(|r| r.0).collect();
+            let names = if by_content {
+                content_titles(conn, &ids)?
+            } else {
+                employee_names(conn, &ids)?
+            };
+            Ok(counts
+                .into_iter()
+                .filter_map(|(id, n)| Some((id, names.get(&id)?.clone(), n)))
+                .collect())
         }
         Board::EmployeesPosts => {
             let mut q = content::table
@@ -478,6 +551,35 @@ fn counted_rows(
                 .map(|r| r.0)
                 .collect();
                 engagement.retain(|id, _| keep.contains(id));
+            }
+            if board == Board::EmployeesEngagement {
+                // Every share with a snapshot: its employee from one query, and only the
+                // employees named (not every share, 500 ids a query).
+                let employee_of: HashMap<i64, i64> = shares::table
+                    .filter(
+                        shares::id.eq_any(
+                            metrics_snapshots::table
+                                .filter(
+                                    metrics_snapshots::observed_at
+                                        .ge(f.period.from)
+                                        .and(metrics_snapshots::observed_at.lt(f.period.to)),
+                                )
+                                .select(metrics_snapshots::share_id),
+                        ),
+                    )
+                    .select((shares::id, shares::employee_id))
+                    .load::<(i64, i64)>(conn)?
+                    .into_iter()
+                    .collect();
+                let mut ids: Vec<i64> = employee_of.values().copied().collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let names = employee_names(conn, &ids)?;
+                let rows = engagement.into_iter().filter_map(|(share_id, latest)| {
+                    let eid = *employee_of.get(&share_id)?;
+                    Some((eid, names.get(&eid)?.clone(), latest.engagement))
+                });
+                return Ok(tally(rows));
             }
             let ids: Vec<i64> = engagement.keys().copied().collect();
             let info = share_info(conn, &ids)?;
@@ -558,20 +660,40 @@ fn supporter_rows(
         .collect())
 }
 
-/// Shares created in the period that the filter keeps.
-fn shares_created(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>, StoreError> {
-    let mut q = shares::table
-        .filter(
-            shares::created_at
-                .ge(f.period.from)
-                .and(shares::created_at.lt(f.period.to)),
-        )
-        .select(shares::id)
-        .into_boxed();
-    if f.narrows_shares() {
-        q = q.filter(KeptShares::of(f, "shares.id"));
-    }
-    Ok(q.load(conn)?)
+/// Per content item (or employee): shares created in the period that the filter keeps.
+fn shares_created_per_owner(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+    by_content: bool,
+) -> Result<Vec<(i64, i64)>, StoreError> {
+    let count = || sql::<BigInt>("CAST(COUNT(*) AS BIGINT)");
+    let created = || {
+        shares::created_at
+            .ge(f.period.from)
+            .and(shares::created_at.lt(f.period.to))
+    };
+    let kept = f.narrows_shares().then(|| KeptShares::of(f, "shares.id"));
+    Ok(if by_content {
+        let mut q = shares::table
+            .filter(created())
+            .group_by(shares::content_id)
+            .select((shares::content_id, count()))
+            .into_boxed();
+        if let Some(kept) = kept {
+            q = q.filter(kept);
+        }
+        q.load(conn)?
+    } else {
+        let mut q = shares::table
+            .filter(created())
+            .group_by(shares::employee_id)
+            .select((shares::employee_id, count()))
+            .into_boxed();
+        if let Some(kept) = kept {
+            q = q.filter(kept);
+        }
+        q.load(conn)?
+    })
 }
 
 /// A share's latest metrics snapshot in a period.
@@ -761,12 +883,19 @@ pub fn reach_pairs(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, Network, i64)>, StoreError> {
-    let created = shares_created(conn, f)?;
-    let info = share_info(conn, &created)?;
-    let mut pairs: Vec<(i64, String)> = info
-        .values()
-        .map(|(eid, _, _, _, network)| (*eid, network.clone()))
-        .collect();
+    let mut q = shares::table
+        .filter(
+            shares::created_at
+                .ge(f.period.from)
+                .and(shares::created_at.lt(f.period.to)),
+        )
+        .select((shares::employee_id, shares::network))
+        .distinct()
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "shares.id"));
+    }
+    let mut pairs: Vec<(i64, String)> = q.load(conn)?;
     pairs.sort();
     pairs.dedup();
     let pairs: Vec<(i64, Network)> = pairs

@@ -57,6 +57,7 @@ mod preview_images;
 mod privacy;
 mod rate_limits;
 mod redirect;
+mod report_months;
 mod retention;
 mod secure_cookies;
 mod security;

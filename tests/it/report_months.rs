@@ -1,0 +1,348 @@
+//! Hierarchical rollups: a click board or facet breakdown over a period sums whole months
+//! from the monthly rows and only the edge days from the daily ones. Each answer over a
+//! period across month and year ends must equal the sum of the one-day answers of its days
+//! (which read daily rows only), for every filter, in UTC and in a time zone ahead of it;
+//! and the migration's backfill must give the rows the click writer keeps.
+
+use std::collections::BTreeMap;
+
+use chorus::config::RawSettings;
+use chorus::store::clicks::{insert_batch, ClickKind, Delivery, NewClick, Visitors};
+use chrono::{Duration, NaiveDate};
+use diesel::connection::SimpleConnection;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::common::TestApp;
+
+const BOARDS: [&str; 6] = [
+    "top-shares",
+    "popular-content",
+    "employees-clicks",
+    "top-shares?unique=true",
+    "popular-content?unique=true",
+    "employees-clicks?unique=true",
+];
+const DIMENSIONS: [&str; 5] = ["network", "country", "device", "browser", "referrer"];
+
+struct World {
+    app: TestApp,
+    filters: Vec<String>,
+    /// Every local day with clicks.
+    days: Vec<NaiveDate>,
+}
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Three employees in two teams, two content items (one in a campaign), four shares on
+/// three networks, and human clicks (some by the same visitor on the same day, one bot)
+/// on days around the ends of December 2025 to April 2026, written by the click writer's
+/// store call.
+async fn world(timezone: &str) -> World {
+    let app = TestApp::spawn_with(RawSettings {
+        timezone: Some(timezone.into()),
+        ..RawSettings::default()
+    })
+    .await;
+    let id = |v: &Value| v["id"].as_i64().unwrap();
+    let ana = app
+        .create_employee("ana@example.com", "Ana", Some("Sales"))
+        .await;
+    let ben = app
+        .create_employee("ben@example.com", "Ben", Some("Engineering"))
+        .await;
+    let cho = app
+        .create_employee("cho@example.com", "Cho", Some("Sales"))
+        .await;
+    let campaign = id(&app.create_campaign(json!({"name": "Spring launch"})).await);
+    let launch = app
+        .create_content(json!({"title": "Launch", "url": "https://example.com/launch", "campaign_id": campaign}))
+        .await;
+    let blog = app
+        .create_content(json!({"title": "Blog", "url": "https://example.com/blog"}))
+        .await;
+    let mut shares = Vec::new();
+    for (who, what, network) in [
+        (&ana, &launch, "linkedin"),
+        (&ana, &blog, "x"),
+        (&ben, &launch, "linkedin"),
+        (&cho, &blog, "facebook"),
+    ] {
+        shares.push(id(&app
+            .create_share(&who["id"], &what["id"], network)
+            .await));
+    }
+    let days: Vec<NaiveDate> = [
+        "2025-12-30",
+        "2025-12-31",
+        "2026-01-01",
+        "2026-01-15",
+        "2026-01-31",
+        "2026-02-01",
+        "2026-02-28",
+        "2026-03-01",
+        "2026-03-31",
+        "2026-04-01",
+    ]
+    .iter()
+    .map(|s| d(s))
+    .collect();
+    let browsers = ["Chrome", "Firefox", "Safari"];
+    let countries = ["KR", "US"];
+    let mut batch = Vec::new();
+    let mut n = 0;
+    for (i, day) in days.iter().enumerate() {
+        for (j, share_id) in shares.iter().enumerate() {
+            // A different number of clicks per share and day; every third by a visitor
+            // already seen that day on that share (a click, not a new unique visitor).
+            for k in 0..((i + j) % 4 + 1) {
+                n += 1;
+                let visitor = if k % 3 == 2 { n - 1 } else { n };
+                batch.push(NewClick {
+                    click_id: format!("{n:0>16}"),
+                    share_id: *share_id,
+                    occurred_at: day.and_hms_opt(12, 0, 0).unwrap(),
+                    day: *day,
+                    visitor: format!("{visitor:0>32}"),
+                    kind: if n % 7 == 0 {
+                        ClickKind::Bot
+                    } else {
+                        ClickKind::Human
+                    },
+                    flag_reason: None,
+                    country: (n % 5 != 0).then(|| countries[n % 2].to_string()),
+                    region: None,
+                    city: None,
+                    referrer_host: (n % 3 == 0).then(|| "news.example".to_string()),
+                    browser: Some(browsers[(n + i) % 3].into()),
+                    os: None,
+                    device: Some(if n % 2 == 0 { "mobile" } else { "desktop" }.into()),
+                });
+            }
+        }
+    }
+    app.clicks.settle().await;
+    // Two batches, so a later batch adds to the rows of an earlier one.
+    let (first, second) = batch.split_at(batch.len() / 2);
+    for part in [first.to_vec(), second.to_vec()] {
+        app.db()
+            .run_sync(move |conn| {
+                let mut visitors = Visitors::for_connection(conn);
+                insert_batch(conn, &mut visitors, &part, &[], Delivery::First)
+            })
+            .unwrap();
+    }
+    let filters = vec![
+        String::new(),
+        "team=Sales".to_string(),
+        format!("campaign_id={campaign}"),
+        "network=linkedin".to_string(),
+        "network=linkedin&team=Sales".to_string(),
+    ];
+    World { app, filters, days }
+}
+
+/// Value per row id (boards) or value (breakdowns) of one answer.
+async fn answer(app: &TestApp, path: &str) -> BTreeMap<String, i64> {
+    let res = app.get(path).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    let body: Value = res.json().await.unwrap();
+    let mut out = BTreeMap::new();
+    for row in body["rows"].as_array().unwrap() {
+        let (key, value) = if path.contains("/leaderboards/") {
+            (row["id"].to_string(), row["value"].as_i64().unwrap())
+        } else {
+            (row["value"].to_string(), row["clicks"].as_i64().unwrap())
+        };
+        out.insert(key, value);
+    }
+    out
+}
+
+/// Every report path (without the period) the test compares.
+fn reports(w: &World) -> Vec<String> {
+    let mut out = Vec::new();
+    for filter in &w.filters {
+        for board in BOARDS {
+            let sep = if board.contains('?') { '&' } else { '?' };
+            out.push(format!("/api/v1/leaderboards/{board}{sep}{filter}"));
+        }
+        for dim in DIMENSIONS {
+            out.push(format!("/api/v1/breakdowns/{dim}?limit=1000&{filter}"));
+        }
+    }
+    out
+}
+
+fn with_period(path: &str, from: &str, to: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}from={from}&to={to}")
+}
+
+/// Each period `[from, to)` (bare dates: local days) against the sum of the one-day answers
+/// of its days with clicks (`first_day..=last_day` as local days).
+async fn compare(w: &World, periods: &[(&str, &str, NaiveDate, NaiveDate)]) {
+    let paths = reports(w);
+    let mut one_day: BTreeMap<(NaiveDate, usize), BTreeMap<String, i64>> = BTreeMap::new();
+    for day in &w.days {
+        let next = *day + Duration::days(1);
+        for (i, path) in paths.iter().enumerate() {
+            let got = answer(
+                &w.app,
+                &with_period(path, &day.to_string(), &next.to_string()),
+            )
+            .await;
+            one_day.insert((*day, i), got);
+        }
+    }
+    let mut compared = 0;
+    for (from, to, first, last) in periods {
+        for (i, path) in paths.iter().enumerate() {
+            let mut expected: BTreeMap<String, i64> = BTreeMap::new();
+            for day in w.days.iter().filter(|d| *d >= first && *d <= last) {
+                for (key, value) in &one_day[&(*day, i)] {
+                    *expected.entry(key.clone()).or_default() += value;
+                }
+            }
+            let got = answer(&w.app, &with_period(path, from, to)).await;
+            assert_eq!(got, expected, "{path} from {from} to {to}");
+            compared += usize::from(!expected.is_empty());
+        }
+    }
+    assert!(compared > paths.len(), "the periods hold clicks");
+}
+
+/// Periods with edge days on both sides of whole months, whole months only, a year end,
+/// February of a common year, and no whole month at all.
+fn periods() -> Vec<(&'static str, &'static str, NaiveDate, NaiveDate)> {
+    vec![
+        ("2025-12-15", "2026-04-02", d("2025-12-15"), d("2026-04-01")),
+        ("2025-12-31", "2026-04-01", d("2025-12-31"), d("2026-03-31")),
+        ("2026-01-01", "2026-03-01", d("2026-01-01"), d("2026-02-28")),
+        ("2026-02-01", "2026-03-01", d("2026-02-01"), d("2026-02-28")),
+        ("2026-01-31", "2026-02-02", d("2026-01-31"), d("2026-02-01")),
+        ("2026-02-01", "2026-02-28", d("2026-02-01"), d("2026-02-27")),
+        ("2025-12-01", "2026-05-01", d("2025-12-01"), d("2026-04-30")),
+    ]
+}
+
+#[actix_web::test]
+async fn monthly_sums_equal_the_daily_answer_across_month_ends() {
+    let w = world("UTC").await;
+    compare(&w, &periods()).await;
+}
+
+#[actix_web::test]
+async fn monthly_sums_equal_the_daily_answer_in_a_time_zone_ahead_of_utc() {
+    let w = world("Asia/Seoul").await;
+    let mut periods = periods();
+    // RFC 3339 instants: local midnights in Seoul (UTC+9), so whole local months.
+    periods.push((
+        "2026-01-31T15:00:00Z",
+        "2026-02-28T15:00:00Z",
+        d("2026-02-01"),
+        d("2026-02-28"),
+    ));
+    periods.push((
+        "2025-12-31T15:00:00Z",
+        "2026-03-31T15:00:00Z",
+        d("2026-01-01"),
+        d("2026-03-31"),
+    ));
+    // Noon in Seoul to noon: the first and last local days are partial, still counted.
+    periods.push((
+        "2026-01-31T03:00:00Z",
+        "2026-03-01T03:00:00Z",
+        d("2026-01-31"),
+        d("2026-03-01"),
+    ));
+    compare(&w, &periods).await;
+}
+
+#[actix_web::test]
+async fn the_migration_backfills_the_rows_the_writer_keeps() {
+    let mut w = world("UTC").await;
+    let paths = reports(&w);
+    let (from, to) = ("2025-12-15", "2026-04-02");
+    let mut before = Vec::new();
+    for path in &paths {
+        before.push(answer(&w.app, &with_period(path, from, to)).await);
+    }
+    // Every row of the three tables, as text.
+    let tables = |conn: &mut chorus::db::DbConnection| {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            row: String,
+        }
+        let t = |c: &str| format!("CAST({c} AS TEXT)");
+        let mut out = Vec::new();
+        for (table, columns) in [
+            (
+                "click_share_months",
+                vec!["month", "share_id", "human", "unique_visitors"],
+            ),
+            (
+                "click_owner_spans",
+                vec![
+                    "owner",
+                    "span",
+                    "start",
+                    "owner_id",
+                    "human",
+                    "unique_visitors",
+                ],
+            ),
+            (
+                "click_facet_spans",
+                vec!["dimension", "span", "start", "network", "value", "human"],
+            ),
+        ] {
+            let row: Vec<String> = columns.iter().map(|c| t(c)).collect();
+            // Rows that came back to zero (a demoted click) may stay; they add nothing.
+            let sql = format!(
+                "SELECT {} AS row FROM {table} WHERE human <> 0",
+                row.join(" || ' ' || ")
+            );
+            let mut rows: Vec<String> = diesel::sql_query(sql)
+                .load::<Row>(conn)?
+                .into_iter()
+                .map(|r| format!("{table} {}", r.row))
+                .collect();
+            rows.sort();
+            out.extend(rows);
+        }
+        Ok(out)
+    };
+    let written = w.app.db().run_sync(tables).unwrap();
+    for table in [
+        "click_share_months",
+        "click_owner_spans",
+        "click_facet_spans",
+    ] {
+        assert!(
+            written.iter().any(|r| r.starts_with(table)),
+            "{table} has rows"
+        );
+    }
+
+    let (down, up) = crate::common::migration_sql("_click_months");
+    w.app
+        .db()
+        .run_sync(|conn| {
+            conn.batch_execute(&down)?;
+            conn.batch_execute(&up)?;
+            Ok(())
+        })
+        .unwrap();
+    w.app.restart().await;
+    let rebuilt = w.app.db().run_sync(tables).unwrap();
+    assert_eq!(rebuilt, written, "rows and sums as the writer kept them");
+    for (path, before) in paths.iter().zip(&before) {
+        let after = answer(&w.app, &with_period(path, from, to)).await;
+        assert_eq!(&after, before, "{path}");
+    }
+}
