@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 
 use crate::db::DbConnection;
+use crate::domain::kpi;
 use crate::store;
 use crate::store::breakdowns::{self, Facet};
 use crate::store::conversions::{ConversionFilter, ConversionListing};
@@ -251,6 +252,170 @@ pub fn employee_report(
         ranks,
         shares,
         conversions,
+    })
+}
+
+/// One share of a content item on its drill-down, with its human clicks of the period.
+#[derive(Debug, Clone)]
+pub struct ContentShare {
+    pub share: Share,
+    /// The employee as the privacy mode shows them to an admin ([`person_label`]).
+    pub employee: String,
+    pub clicks: i64,
+}
+
+/// Everything the content drill-down (`/admin/content/{id}/stats`) shows.
+#[derive(Debug, Clone)]
+pub struct ContentReport {
+    pub title: String,
+    /// Its shares, newest first (at most 50), each with its human clicks.
+    pub shares: Vec<ContentShare>,
+    /// Human clicks on its shares on every local day of the period, zero days included.
+    pub days: Vec<(NaiveDate, i64)>,
+    /// Human clicks of the period by network and by employee (label, clicks), most first.
+    pub by_network: Vec<(String, i64)>,
+    pub by_employee: Vec<(String, i64)>,
+    /// Attributed conversions of the period on its shares.
+    pub conversions: i64,
+    /// Attributed sales of the period, converted into the filter's currency as the
+    /// `revenue_cents` KPI is ([`kpi::convert_revenue`]).
+    pub revenue: kpi::Converted,
+}
+
+/// How an employee is named to an admin under `mode`: by team when boards show teams,
+/// else as the leaderboards name them ([`crate::app::privacy::row_shown`]).
+fn person_label(
+    mode: crate::config::PrivacyMode,
+    facts: Option<&store::employees::PrivacyFacts>,
+    words: &crate::app::privacy::Words,
+    id: i64,
+) -> String {
+    use crate::app::privacy::{self, BoardAccess, Person, Shown, Viewer};
+    let Some(f) = facts else {
+        return words.erased.clone();
+    };
+    if privacy::board_access(mode, Viewer::Admin) == BoardAccess::ByTeam {
+        return f.team.clone().unwrap_or_else(|| words.no_team.clone());
+    }
+    let person = Person {
+        id,
+        opted_in: f.opted_in,
+        erased: f.erased,
+    };
+    match privacy::row_shown(mode, Viewer::Admin, person) {
+        Shown::Named => f.name.clone(),
+        Shown::Anonymous => words.anonymous.clone(),
+        Shown::Erased => words.erased.clone(),
+    }
+}
+
+/// Sums per label, most first, ties by label.
+fn summed(pairs: impl Iterator<Item = (String, i64)>) -> Vec<(String, i64)> {
+    let mut sums: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for (label, n) in pairs {
+        let sum = sums.entry(label).or_default();
+        *sum = sum.saturating_add(n);
+    }
+    let mut rows: Vec<(String, i64)> = sums.into_iter().filter(|(_, n)| *n > 0).collect();
+    rows.sort_by(|(la, a), (lb, b)| b.cmp(a).then_with(|| la.cmp(lb)));
+    rows
+}
+
+/// The content drill-down of content item `id` over `filter`'s period: every figure is
+/// its shares' ([`breakdown_of`] and `count_share_by_day` with a share filter, as the
+/// share drill-down; conversions as the API lists them with `share_id`), employees named
+/// under the privacy `mode` with `words`.
+///
+/// # Errors
+/// `StoreError::NotFound` when there is no such content item.
+pub fn content_report(
+    conn: &mut DbConnection,
+    id: i64,
+    filter: &ReportFilter,
+    mode: crate::config::PrivacyMode,
+    words: &crate::app::privacy::Words,
+    rates: &std::collections::BTreeMap<String, f64>,
+) -> Result<ContentReport, StoreError> {
+    let title = store::content::find_by_id(conn, id)?.title;
+    let all = store::shares::list(
+        conn,
+        &store::shares::ShareFilter {
+            content_id: Some(id),
+            ..Default::default()
+        },
+    )?;
+    let ids: Vec<i64> = all.iter().map(|s| s.employee_id).collect();
+    let facts = store::employees::privacy_facts(conn, &ids)?;
+    let mut by_day: std::collections::HashMap<NaiveDate, i64> = std::collections::HashMap::new();
+    let mut shares = Vec::with_capacity(all.len());
+    let mut conversions = 0i64;
+    let mut sales_cents: std::collections::BTreeMap<String, i64> = Default::default();
+    for share in all {
+        let clicks = breakdown_of(
+            conn,
+            &BreakdownRequest {
+                dimension: Dimension::Network,
+                filter: filter.clone(),
+                limit: 1,
+            },
+            Some(share.id),
+        )?
+        .total;
+        for (day, n) in breakdowns::count_share_by_day(conn, filter, share.id)? {
+            let sum = by_day.entry(day).or_default();
+            *sum = sum.saturating_add(n);
+        }
+        let listed = store::conversions::list(
+            conn,
+            &ConversionFilter {
+                from: Some(filter.period.from),
+                to: Some(filter.period.to),
+                share_id: Some(share.id),
+                attributed: Some(true),
+                ..ConversionFilter::default()
+            },
+            i64::MAX,
+            0,
+        )?;
+        for c in listed {
+            conversions += 1;
+            let c = c.conversion;
+            if let (true, Some(v)) = (c.kind == "sale", c.value_cents) {
+                let currency = c.currency.unwrap_or_else(|| filter.currency.clone());
+                let sum = sales_cents.entry(currency).or_default();
+                *sum = sum.saturating_add(v);
+            }
+        }
+        let employee = person_label(
+            mode,
+            facts.get(&share.employee_id),
+            words,
+            share.employee_id,
+        );
+        shares.push(ContentShare {
+            share,
+            employee,
+            clicks,
+        });
+    }
+    let days = filter
+        .period
+        .first_day
+        .iter_days()
+        .take_while(|d| *d <= filter.period.last_day)
+        .map(|d| (d, by_day.remove(&d).unwrap_or(0)))
+        .collect();
+    let by_network = summed(shares.iter().map(|s| (s.share.network.clone(), s.clicks)));
+    let by_employee = summed(shares.iter().map(|s| (s.employee.clone(), s.clicks)));
+    shares.truncate(SHARE_ROWS);
+    Ok(ContentReport {
+        title,
+        shares,
+        days,
+        by_network,
+        by_employee,
+        conversions,
+        revenue: kpi::convert_revenue(&sales_cents, &filter.currency, rates),
     })
 }
 

@@ -1550,6 +1550,7 @@ pub fn message_key(message: &str) -> Option<(&'static str, Vec<(&'static str, St
 /// A row error that wraps another one (the import's second look at a row): the
 /// catalog entry for the wrapper (its `$problem` is the inner message, itself shown
 /// through [`message_key`]), its other values, and the inner message.
+#[allow(clippy::type_complexity)]
 pub fn message_wrapper(message: &str) -> Option<(&'static str, Vec<(&'static str, String)>, &str)> {
     let m = message.trim();
     if let Some(inner) = m.strip_suffix(" (it changed during the import)") {

@@ -168,6 +168,7 @@ pub const MATRIX: &[Rule] = &[
     page(GET, "/admin/leaderboards", ADMIN),
     page(GET, "/admin/shares/{id}", ADMIN).at("/admin/shares/{share}"),
     page(GET, "/admin/employees/{id}/stats", ADMIN).at("/admin/employees/{employee}/stats"),
+    page(GET, "/admin/content/{id}/stats", ADMIN).at("/admin/content/{content}/stats"),
     page(GET, "/admin/leaderboards/{board}.csv", ADMIN).at("/admin/leaderboards/employees.csv"),
     page(GET, "/admin/employees", ADMIN),
     page(POST, "/admin/employees", ADMIN),

@@ -91,7 +91,7 @@ fn catalog(lang: &str) -> BTreeMap<String, Vec<String>> {
 /// The English texts that must not show on a Korean page: runs of at least [`MIN_LEN`]
 /// characters of messages whose Korean text differs (brand names, "English", formulas
 /// written the same in both are left out), with some letters in them.
-fn english_texts() -> Vec<(String, String)> {
+pub(crate) fn english_texts() -> Vec<(String, String)> {
     let en = catalog("en");
     let ko = catalog("ko");
     let mut out = Vec::new();

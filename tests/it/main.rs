@@ -45,6 +45,7 @@ mod pages_content;
 mod pages_dashboard;
 mod pages_dashboard_charts;
 mod pages_drilldown;
+mod pages_drilldown_content;
 mod pages_feed;
 mod pages_forms;
 mod pages_links;

@@ -557,7 +557,7 @@ async fn a_bad_period_is_reported_beside_its_field() {
 
 /// Opens `url`, checks that nothing is wider than the window at 1 366 and 390 px, and
 /// saves `target/screenshots/<name>-<width>.png` (the whole page).
-async fn screenshots(browser: &crate::browser_support::Browser, url: &str, name: &str) {
+pub(crate) async fn screenshots(browser: &crate::browser_support::Browser, url: &str, name: &str) {
     browser.goto(url).await;
     browser.wait_for("document.readyState === 'complete'").await;
     for width in [1366u32, 390] {

@@ -203,7 +203,9 @@ pub struct BoardView {
 fn row_href(board: Board, id: i64) -> Option<String> {
     match board {
         Board::TopShares | Board::EngagementShares => Some(format!("/admin/shares/{id}")),
-        Board::PopularContent | Board::MostSharedContent => Some(format!("/admin/content/{id}")),
+        Board::PopularContent | Board::MostSharedContent => {
+            Some(format!("/admin/content/{id}/stats"))
+        }
         Board::Supporters => None,
         _ => Some(format!("/admin/employees/{id}")),
     }
@@ -607,7 +609,7 @@ mod tests {
         );
         assert_eq!(
             row_href(Board::PopularContent, 5).as_deref(),
-            Some("/admin/content/5")
+            Some("/admin/content/5/stats")
         );
         assert_eq!(
             row_href(Board::EmployeesRevenue, 6).as_deref(),

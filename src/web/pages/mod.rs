@@ -83,6 +83,7 @@ pub fn routes(r: &mut Routes) {
         .at("/admin/leaderboards", [get(leaderboards::page)])
         .at("/admin/shares/{id}", [get(shares::page)])
         .at("/admin/employees/{id}/stats", [get(shares::employee)])
+        .at("/admin/content/{id}/stats", [get(shares::content)])
         .at("/admin/leaderboards/{board}.csv", [get(leaderboards::csv)])
         .at(
             "/admin/employees",

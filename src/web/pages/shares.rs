@@ -498,3 +498,144 @@ pub async fn employee(
     };
     render(status, &page)
 }
+
+/// One share of a content item with its clicks of the period.
+struct ContentShareView {
+    id: i64,
+    employee: String,
+    network: String,
+    short_url: String,
+    clicks: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/content_stats.html")]
+struct ContentStatsPage {
+    title: &'static str,
+    nav: Option<Nav>,
+    t: Tr,
+    id: i64,
+    name: String,
+    form: FormView,
+    action: String,
+    timezone: String,
+    period: String,
+    figures: Vec<Figure>,
+    chart: Option<ChartView>,
+    splits: Vec<SplitView>,
+    shares: Vec<ContentShareView>,
+}
+
+/// `GET /admin/content/{id}/stats?range&from&to`: a content item's drill-down — its
+/// shares with their human clicks, clicks per day, by network and by employee (named
+/// under the privacy mode), and the conversions attributed to its shares.
+pub async fn content(
+    AdminUser(user): AdminUser,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    form: web::Query<ReportForm>,
+) -> Result<HttpResponse, PageError> {
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let t = Tr::current();
+    let effective = state.effective();
+    let tz = effective.timezone;
+    let currency = effective.default_currency.clone();
+    let PeriodChoice {
+        chosen,
+        status,
+        form_view,
+        filter,
+    } = period_choice(&t, tz, &currency, &form)?;
+    state.clicks.settle().await;
+    let mode = effective.privacy_mode;
+    let words = super::leaderboards::words(&t);
+    let rates = effective.exchange_rates.clone();
+    let report = state
+        .db
+        .run(move |conn| breakdowns::content_report(conn, id, &filter, mode, &words, &rates))
+        .await?;
+    let locale = t.locale();
+    let int = |n: i64| format::integer(locale, n);
+    let base = state.settings.public_base();
+    let total: i64 = report.days.iter().map(|(_, n)| n).sum();
+    let as_split = |id: &'static str, key: &str, rows: &[(String, i64)]| {
+        split(
+            &t,
+            id,
+            key,
+            &Breakdown {
+                dimension: breakdowns::Dimension::Network,
+                total,
+                rows: rows
+                    .iter()
+                    .map(|(v, n)| breakdowns::BreakdownRow {
+                        value: Some(v.clone()),
+                        clicks: *n,
+                        share: *n as f64 / total as f64,
+                    })
+                    .collect(),
+            },
+        )
+    };
+    let network_rows: Vec<(String, i64)> = report
+        .by_network
+        .iter()
+        .map(|(n, c)| (network_label(&t, n), *c))
+        .collect();
+    let (chart, splits, figures, period) = match &chosen {
+        None => (None, Vec::new(), Vec::new(), String::new()),
+        Some(c) => (
+            Some(clicks_chart(&t, &report.days)),
+            vec![
+                as_split("network", "drill.by-network", &network_rows),
+                as_split("employee", "drill.by-employee", &report.by_employee),
+            ],
+            vec![
+                Figure {
+                    id: "clicks",
+                    label: t.get("drill.clicks"),
+                    value: int(total),
+                },
+                Figure {
+                    id: "conversions",
+                    label: t.get("drill.conversions"),
+                    value: int(report.conversions),
+                },
+                Figure {
+                    id: "revenue",
+                    label: t.get("drill.revenue"),
+                    value: format_money(report.revenue.total_cents, &currency),
+                },
+            ],
+            period_text(&t, c.first, c.last),
+        ),
+    };
+    let shares = report
+        .shares
+        .into_iter()
+        .map(|s| ContentShareView {
+            id: s.share.id,
+            employee: s.employee,
+            network: network_label(&t, &s.share.network),
+            short_url: short_url(base, &s.share.slug),
+            clicks: int(s.clicks),
+        })
+        .collect();
+    let page = ContentStatsPage {
+        title: "drill.content-title",
+        nav: Some(Nav::new(&user, "content")),
+        id,
+        name: report.title,
+        form: form_view,
+        action: format!("/admin/content/{id}/stats"),
+        timezone: tz.name().to_string(),
+        period,
+        figures,
+        chart,
+        splits,
+        shares: if chosen.is_some() { shares } else { Vec::new() },
+        t,
+    };
+    render(status, &page)
+}
