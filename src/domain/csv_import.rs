@@ -1362,13 +1362,16 @@ fn finish<T>(
     }
 }
 
+/// A catalog entry's values: (name, value) pairs.
+pub type MessageArgs = Vec<(&'static str, String)>;
+
 /// A row error's message as a catalog entry, for pages that show it in another language:
 /// the key (written `forms.import-…`, `forms-import-…` in the catalogs) and its values.
 /// The messages themselves stay English sentences (the CLI prints them as they are);
 /// this reads back the ones Chorus writes — this module's, the shared time and count
 /// rules', the import's reference checks — and `None` for any other, which a page then
 /// shows as it is.
-pub fn message_key(message: &str) -> Option<(&'static str, Vec<(&'static str, String)>)> {
+pub fn message_key(message: &str) -> Option<(&'static str, MessageArgs)> {
     let one = |key: &'static str, name: &'static str, value: &str| {
         Some((key, vec![(name, value.trim().to_owned())]))
     };
@@ -1550,8 +1553,7 @@ pub fn message_key(message: &str) -> Option<(&'static str, Vec<(&'static str, St
 /// A row error that wraps another one (the import's second look at a row): the
 /// catalog entry for the wrapper (its `$problem` is the inner message, itself shown
 /// through [`message_key`]), its other values, and the inner message.
-#[allow(clippy::type_complexity)]
-pub fn message_wrapper(message: &str) -> Option<(&'static str, Vec<(&'static str, String)>, &str)> {
+pub fn message_wrapper(message: &str) -> Option<(&'static str, MessageArgs, &str)> {
     let m = message.trim();
     if let Some(inner) = m.strip_suffix(" (it changed during the import)") {
         return Some(("forms.import-changed", Vec::new(), inner));
