@@ -389,6 +389,25 @@ async fn campaigns_are_created_and_edited_with_the_ga4_check() {
     let path = format!("/admin/campaigns/{}", c["id"]);
     let edit = page(&boss, app.url(&to)).await;
     assert!(edit.contains("Campaign added."));
+    // The campaign's results: the dashboard and the leaderboards, filtered to it.
+    for (id, target) in [
+        ("campaign-results", "/admin"),
+        ("campaign-boards", "/admin/leaderboards"),
+    ] {
+        let href = format!("{target}?campaign_id={}", c["id"]);
+        assert!(
+            edit.contains(&format!("href=\"{href}\" id=\"{id}\"")),
+            "{id} links to {href}"
+        );
+        let filtered = page(&boss, app.url(&href)).await;
+        assert!(
+            filtered.contains(&format!(
+                "<option value=\"{}\" selected>Spring Launch</option>",
+                c["id"]
+            )),
+            "{href} is filtered to the campaign"
+        );
+    }
     let res = post(
         &boss,
         &app,
