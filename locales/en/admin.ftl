@@ -228,7 +228,7 @@ conversions-click-id = Click id
 conversions-error-kind = Kinds are lowercase letters, digits, _ and -.
 conversions-error-attributed = Choose all, attributed or unattributed.
 conversions-error-campaign = Choose a campaign from the list.
-conversions-error-employee = Choose a employee from the list.
+conversions-error-employee = Choose an employee from the list.
 
 import-heading = Import CSV
 import-upload = Upload a file
@@ -298,3 +298,20 @@ import-error-action = Choose Check or Import.
 import-error-no-file = Choose a CSV file.
 import-error-busy = Another import is running; try again when it has finished.
 import-error-refused = The file was refused: { $why }. Nothing was imported.
+conversions-error-model = Choose last click, first click or linear.
+conversions-error-revenue = Choose sourced or influenced.
+conversions-credit = Who earned them
+conversions-credit-help = Conversions credited to each employee, campaign, content item and network under the chosen model: a linear split gives each share its part, influenced gives everyone who touched a conversion all of it (so influenced rows do not add up). Revenue counts sales in { $currency }, as the revenue leaderboard does.
+conversions-credit-too-long = Choose a period of at most ten years to see who earned these conversions.
+conversions-credit-empty = No credited conversions.
+conversions-credit-col-conversions = Conversions
+conversions-credit-col-revenue = Revenue
+conversions-credit-more = { $n ->
+    [one] and 1 more
+   *[other] and { $count } more
+}
+conversions-by-employee = By employee
+conversions-by-campaign = By campaign
+conversions-by-content = By content
+conversions-by-network = By network
+conversions-no-campaign = No campaign

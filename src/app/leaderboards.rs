@@ -4,6 +4,7 @@
 //! a page shows exactly the rows the API answers for the same query. The privacy mode
 //! is applied here, for every one of them (`app::privacy`).
 
+use crate::app::credit;
 use crate::app::privacy::{self, Audience, BoardAccess};
 use crate::db::DbConnection;
 use crate::domain::csv_cell;
@@ -35,7 +36,7 @@ pub fn valid_limit(limit: usize) -> bool {
 /// The ranked rows of a board as the request's audience may see them, on the caller's
 /// connection: rank 1 first, ties broken by label, rows without a value left out.
 pub fn ranked(conn: &mut DbConnection, req: &BoardRequest) -> Result<Vec<Ranked>, StoreError> {
-    let rows = reports::board_rows(conn, req.board, &req.filter)?;
+    let rows = board_rows(conn, req.board, &req.filter)?;
     let rows = privacy::apply(conn, req.board, rows, &req.audience)?;
     let access = privacy::board_access(req.audience.mode, req.audience.viewer);
     if req.board.ranks_people() && access == BoardAccess::OwnOnly {
@@ -46,6 +47,20 @@ pub fn ranked(conn: &mut DbConnection, req: &BoardRequest) -> Result<Vec<Ranked>
     Ok(leaderboard::rank(rows, req.limit))
 }
 
+/// The unranked rows of a board: counted by the database, or from shared conversion
+/// credit ([`credit`]) under another model than last click, or influenced.
+fn board_rows(
+    conn: &mut DbConnection,
+    board: Board,
+    filter: &ReportFilter,
+) -> Result<Vec<(i64, String, f64)>, StoreError> {
+    if credit::shares_credit(board, filter) {
+        credit::board_rows(conn, board, filter)
+    } else {
+        reports::board_rows(conn, board, filter)
+    }
+}
+
 /// Every employee's row of an employee board, by id, privacy aside: for "my stats", which
 /// shows one person only their own row.
 pub fn ranked_individuals(
@@ -53,7 +68,7 @@ pub fn ranked_individuals(
     board: Board,
     filter: &ReportFilter,
 ) -> Result<Vec<Ranked>, StoreError> {
-    let rows = reports::board_rows(conn, board, filter)?;
+    let rows = board_rows(conn, board, filter)?;
     Ok(leaderboard::rank(
         rows.into_iter()
             .map(|(id, label, value)| (Some(id), label, value))

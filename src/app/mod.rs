@@ -4,6 +4,7 @@
 //! a typed result; handlers only parse, call and render.
 
 pub mod breakdowns;
+pub mod credit;
 pub mod dashboard;
 pub mod erasure;
 pub mod kpis;

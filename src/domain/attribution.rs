@@ -10,7 +10,8 @@
 //! - The stored attribution is **last click**: the conversion's final touchpoint, if it
 //!   earns credit and is in time. Reports can switch [`Model`]s over the stored
 //!   touchpoints with [`credit`]; *sourced* revenue is last click, *influenced* revenue
-//!   ([`influenced`]) gives every employee with a creditable touchpoint the full value once.
+//!   ([`influenced`]) gives every employee (campaign, content item, network) with a
+//!   creditable touchpoint the whole conversion and its full value once ([`tally`]).
 //!
 //! - **Customer continuity** ([`customer_continuity`]): a conversion reported with no
 //!   click id at all but a `customer_id` earns what that customer's *first* conversion
@@ -206,14 +207,6 @@ pub struct Credit {
     pub value_cents: i64,
 }
 
-/// One employee's part of a conversion (the sum over their shares).
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmployeeCredit {
-    pub employee_id: i64,
-    pub fraction: f64,
-    pub value_cents: i64,
-}
-
 /// Shares the credit of one conversion under `model`. `touches` are its touchpoints in
 /// stored order (oldest first, the last click last), `None` where a touchpoint earns no
 /// credit (unknown, out of the window, bot, preview or self click). `value_cents` is the
@@ -270,25 +263,6 @@ pub fn credit(model: Model, touches: &[Option<Touch>], value_cents: i64) -> Vec<
         .collect()
 }
 
-/// The credits of [`credit`] summed per employee, in order of first appearance.
-pub fn by_employee(credits: &[Credit]) -> Vec<EmployeeCredit> {
-    let mut out: Vec<EmployeeCredit> = Vec::new();
-    for c in credits {
-        match out.iter_mut().find(|e| e.employee_id == c.employee_id) {
-            Some(e) => {
-                e.fraction += c.fraction;
-                e.value_cents += c.value_cents;
-            }
-            None => out.push(EmployeeCredit {
-                employee_id: c.employee_id,
-                fraction: c.fraction,
-                value_cents: c.value_cents,
-            }),
-        }
-    }
-    out
-}
-
 /// Sourced revenue: the last click's credit (at most one entry).
 pub fn sourced(touches: &[Option<Touch>], value_cents: i64) -> Option<Credit> {
     credit(Model::LastClick, touches, value_cents)
@@ -296,20 +270,56 @@ pub fn sourced(touches: &[Option<Touch>], value_cents: i64) -> Option<Credit> {
         .next()
 }
 
-/// Influenced revenue: every employee with at least one creditable touchpoint gets the
-/// full value once (fraction 1 each, so these do not add up across employees).
-pub fn influenced(touches: &[Option<Touch>], value_cents: i64) -> Vec<EmployeeCredit> {
-    let mut out: Vec<EmployeeCredit> = Vec::new();
+/// Influenced credit: every share with at least one creditable touchpoint gets the whole
+/// conversion and its full value (fraction 1 each, so these do not add up across shares),
+/// in order of first appearance.
+pub fn influenced(touches: &[Option<Touch>], value_cents: i64) -> Vec<Credit> {
+    let mut out: Vec<Credit> = Vec::new();
     for touch in touches.iter().flatten() {
-        if !out.iter().any(|e| e.employee_id == touch.employee_id) {
-            out.push(EmployeeCredit {
+        if !out.iter().any(|c| c.share_id == touch.share_id) {
+            out.push(Credit {
+                share_id: touch.share_id,
                 employee_id: touch.employee_id,
+                campaign_id: touch.campaign_id,
                 fraction: 1.0,
                 value_cents,
             });
         }
     }
     out
+}
+
+/// Credit summed for one group of shares (an employee, a campaign, a content item, a
+/// network): conversions as a sum of fractions, value in whole minor units.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    pub conversions: f64,
+    pub value_cents: i64,
+}
+
+/// Adds one conversion's `credits` to per-group tallies; `group` names a credited share's
+/// group. Shared credit (a model's parts): a group gets the sum of its shares' parts.
+/// Influenced credit ([`influenced`]): every group touched gets the whole conversion and
+/// its full value once, however many of its shares were touched.
+pub fn tally<K: Eq + std::hash::Hash + Clone>(
+    tallies: &mut std::collections::HashMap<K, Tally>,
+    credits: &[Credit],
+    influenced: bool,
+    group: impl Fn(&Credit) -> K,
+) {
+    let mut seen: Vec<K> = Vec::new();
+    for c in credits {
+        let key = group(c);
+        if influenced {
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key.clone());
+        }
+        let entry = tallies.entry(key).or_default();
+        entry.conversions += if influenced { 1.0 } else { c.fraction };
+        entry.value_cents = entry.value_cents.saturating_add(c.value_cents);
+    }
 }
 
 /// Splits `value` into whole parts proportional to `weights` (largest remainder; ties go
@@ -556,6 +566,14 @@ mod tests {
         assert_fraction(c[0].fraction, 0.5);
     }
 
+    fn by_employee(credits: &[Credit], influenced: bool) -> Vec<(i64, Tally)> {
+        let mut tallies = std::collections::HashMap::new();
+        tally(&mut tallies, credits, influenced, |c| c.employee_id);
+        let mut out: Vec<(i64, Tally)> = tallies.into_iter().collect();
+        out.sort_by_key(|(id, _)| *id);
+        out
+    }
+
     #[test]
     fn credit_per_employee_sums_their_shares() {
         // Employee 100 made shares 1 and 2; employee 200 made share 3.
@@ -564,24 +582,50 @@ mod tests {
             &[t(1, 100), t(3, 200), t(2, 100), t(3, 200)],
             400,
         );
-        let e = by_employee(&c);
+        let e = by_employee(&c, false);
         assert_eq!(e.len(), 2);
-        assert_eq!((e[0].employee_id, e[0].value_cents), (100, 200));
-        assert_eq!((e[1].employee_id, e[1].value_cents), (200, 200));
-        assert_fraction(e[0].fraction, 0.5);
-        assert_fraction(e[1].fraction, 0.5);
+        assert_eq!((e[0].0, e[0].1.value_cents), (100, 200));
+        assert_eq!((e[1].0, e[1].1.value_cents), (200, 200));
+        assert_fraction(e[0].1.conversions, 0.5);
+        assert_fraction(e[1].1.conversions, 0.5);
     }
 
     #[test]
-    fn influenced_gives_every_employee_the_full_value_once() {
-        let touches = [t(1, 100), None, t(2, 200), t(3, 100)];
-        let e = influenced(&touches, 5_000);
-        assert_eq!(
-            e.iter()
-                .map(|e| (e.employee_id, e.value_cents))
-                .collect::<Vec<_>>(),
-            [(100, 5_000), (200, 5_000)]
+    fn influenced_gives_every_share_the_full_value_once() {
+        let touches = [t(1, 100), None, t(2, 200), t(3, 100), t(1, 100)];
+        let c = influenced(&touches, 5_000);
+        assert_eq!(shares(&c), [(1, 5_000), (2, 5_000), (3, 5_000)]);
+        assert!(c.iter().all(|c| c.fraction == 1.0));
+    }
+
+    #[test]
+    fn influenced_counts_a_group_once_however_many_of_its_shares_were_touched() {
+        // Employee 100 touched it through shares 1 and 3: one conversion, the value once.
+        let c = influenced(&[t(1, 100), t(2, 200), t(3, 100)], 5_000);
+        let e = by_employee(&c, true);
+        let expected = Tally {
+            conversions: 1.0,
+            value_cents: 5_000,
+        };
+        assert_eq!(e, [(100, expected), (200, expected)]);
+        // Shared credit of the same touches sums the parts instead.
+        let shared = by_employee(
+            &credit(Model::Linear, &[t(1, 100), t(2, 200), t(3, 100)], 3_000),
+            false,
         );
-        assert!(e.iter().all(|e| e.fraction == 1.0));
+        assert_eq!(shared[0].1.value_cents, 2_000);
+        assert_fraction(shared[0].1.conversions, 2.0 / 3.0);
+    }
+
+    #[test]
+    fn tallies_add_up_over_conversions() {
+        let mut tallies = std::collections::HashMap::new();
+        for model in [Model::LastClick, Model::FirstClick] {
+            let c = credit(model, &[t(1, 100), t(2, 200)], 1_000);
+            tally(&mut tallies, &c, false, |c| c.campaign_id);
+        }
+        assert_eq!(tallies.len(), 2);
+        assert_eq!(tallies[&Some(10)].value_cents, 1_000);
+        assert_eq!(tallies[&Some(20)].conversions, 1.0);
     }
 }

@@ -90,7 +90,7 @@ fn shown(value: f64) -> Shown {
     }
 }
 
-fn whole_when_possible<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
+pub fn whole_when_possible<S: serde::Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
     match shown(*value) {
         Shown::Whole(n) => s.serialize_i64(n),
         Shown::Fraction(x) => s.serialize_f64(x),

@@ -690,6 +690,55 @@ pub fn touchpoints_of(
     Ok(out)
 }
 
+/// One conversion as credit reports read it (`app::credit`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditInput {
+    pub kind: String,
+    pub value_cents: Option<i64>,
+    pub currency: Option<String>,
+    /// Its touchpoints, oldest first (the last click last), `None` where one earns no
+    /// credit: what [`attribution::credit`] shares.
+    pub touches: Vec<Option<Touch>>,
+}
+
+/// The conversions that occurred in `[from, to)`, of `kind` when given, each with its
+/// touchpoints.
+pub fn list_credit_inputs(
+    conn: &mut DbConnection,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    kind: Option<&str>,
+) -> Result<Vec<CreditInput>, StoreError> {
+    let mut q = conversions::table
+        .filter(conversions::occurred_at.ge(from))
+        .filter(conversions::occurred_at.lt(to))
+        .select((
+            conversions::id,
+            conversions::kind,
+            conversions::value_cents,
+            conversions::currency,
+        ))
+        .into_boxed();
+    if let Some(kind) = kind {
+        q = q.filter(conversions::kind.eq(kind.to_owned()));
+    }
+    let rows: Vec<(i64, String, Option<i64>, Option<String>)> = q.load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut touchpoints = touchpoints_of(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, value_cents, currency)| CreditInput {
+            kind,
+            value_cents,
+            currency,
+            touches: touchpoints
+                .remove(&id)
+                .map(|tps| tps.iter().map(Touchpoint::touch).collect())
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
 // ---------------------------------------------------------------------------------------
 // Lists and totals, for pages, exports and reports
 // ---------------------------------------------------------------------------------------

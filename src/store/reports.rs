@@ -22,7 +22,7 @@ use crate::db::schema::{
     employees, follower_snapshots, metrics_snapshots, shares, teams,
 };
 use crate::db::DbConnection;
-use crate::domain::attribution::{self, Model};
+use crate::domain::attribution::Model;
 use crate::domain::kpi;
 use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
@@ -152,7 +152,10 @@ fn matching_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Vec<i64>
 }
 
 /// The shares a filter narrows to, or `None` when it keeps every share.
-fn kept_shares(conn: &mut DbConnection, f: &ReportFilter) -> Result<Option<Vec<i64>>, StoreError> {
+pub fn kept_shares(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Option<Vec<i64>>, StoreError> {
     if f.narrows_shares() {
         Ok(Some(matching_shares(conn, f)?))
     } else {
@@ -358,8 +361,9 @@ fn tally(rows: impl IntoIterator<Item = (i64, String, i64)>) -> Vec<(i64, String
         .collect()
 }
 
-/// The unranked rows `(id, label, value)` of a board. Conversion boards under first-click
-/// or linear attribution, or influenced revenue, share credit fractionally.
+/// The unranked rows `(id, label, value)` of a board as the database counts them. The
+/// conversion boards count each conversion's stored (last-click, sourced) attribution
+/// here; under another model, or influenced, `app::credit` shares the credit instead.
 pub fn board_rows(
     conn: &mut DbConnection,
     board: Board,
@@ -368,84 +372,9 @@ pub fn board_rows(
     if board == Board::Supporters {
         return supporter_rows(conn, f);
     }
-    let credit_based = matches!(board, Board::EmployeesConversions | Board::EmployeesRevenue)
-        && (f.model != Model::LastClick || f.influenced);
-    if credit_based {
-        return credited_rows(conn, board, f);
-    }
     Ok(counted_rows(conn, board, f)?
         .into_iter()
         .map(|(id, label, v)| (id, label, v as f64))
-        .collect())
-}
-
-/// Conversion boards from each conversion's touchpoints.
-fn credited_rows(
-    conn: &mut DbConnection,
-    board: Board,
-    f: &ReportFilter,
-) -> Result<Vec<(i64, String, f64)>, StoreError> {
-    let keep: Option<std::collections::HashSet<i64>> =
-        kept_shares(conn, f)?.map(|ids| ids.into_iter().collect());
-    let rows: Vec<(i64, ConversionFacts)> = conversions::table
-        .filter(
-            conversions::occurred_at
-                .ge(f.period.from)
-                .and(conversions::occurred_at.lt(f.period.to)),
-        )
-        .select((
-            conversions::id,
-            (
-                conversions::kind,
-                conversions::value_cents,
-                conversions::currency,
-            ),
-        ))
-        .load(conn)?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
-    let touchpoints = super::conversions::touchpoints_of(conn, &ids)?;
-    let mut per_employee: HashMap<i64, f64> = HashMap::new();
-    for (id, (kind, value, currency)) in rows {
-        let revenue = board == Board::EmployeesRevenue;
-        if revenue && (kind != "sale" || currency.as_deref().unwrap_or(&f.currency) != f.currency) {
-            continue;
-        }
-        let touches: Vec<Option<attribution::Touch>> = touchpoints
-            .get(&id)
-            .map(|tps| tps.iter().map(|t| t.touch()).collect())
-            .unwrap_or_default();
-        let value_cents = if revenue { value.unwrap_or(0) } else { 0 };
-        // Credit is shared over every touchpoint first; a filter then keeps the parts its
-        // shares earned (a team's half of a linear credit stays a half).
-        let kept = |share_id: i64| keep.as_ref().is_none_or(|k| k.contains(&share_id));
-        let credits = if f.influenced {
-            let touches: Vec<Option<attribution::Touch>> = touches
-                .into_iter()
-                .map(|t| t.filter(|t| kept(t.share_id)))
-                .collect();
-            attribution::influenced(&touches, value_cents)
-        } else {
-            let shared: Vec<attribution::Credit> =
-                attribution::credit(f.model, &touches, value_cents)
-                    .into_iter()
-                    .filter(|c| kept(c.share_id))
-                    .collect();
-            attribution::by_employee(&shared)
-        };
-        for c in credits {
-            let amount = if revenue {
-                c.value_cents as f64
-            } else {
-                c.fraction
-            };
-            *per_employee.entry(c.employee_id).or_default() += amount;
-        }
-    }
-    let ids: Vec<i64> = per_employee.keys().copied().collect();
-    let names = employee_names(conn, &ids)?;
-    Ok(per_employee
-        .into_iter()
-        .filter_map(|(id, value)| Some((id, names.get(&id)?.clone(), value)))
         .collect())
 }
 

@@ -12,12 +12,86 @@ use serde::Serialize;
 use super::snapshots::{self, Sources};
 use super::tx::write_transaction;
 use super::{campaigns, insert_returning_id, now, StoreError};
+use crate::db::schema::campaigns as campaigns_table;
 use crate::db::schema::{click_rollups, content, conversions, employees, shares};
 use crate::db::DbConnection;
 use crate::domain::network::Network;
 use crate::domain::share;
 use crate::domain::slug::Slug;
 use crate::domain::utm::DestinationUrl;
+
+/// What a credit report groups a share by: its employee, content item, the content's
+/// campaign and its network, with their names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditFacts {
+    pub employee_id: i64,
+    pub employee_name: String,
+    pub content_id: i64,
+    pub content_title: String,
+    pub campaign_id: Option<i64>,
+    pub campaign_name: Option<String>,
+    pub network: String,
+}
+
+/// [`CreditFacts`] of the given shares, by share id (unknown ids are left out).
+pub fn list_credit_facts(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> Result<HashMap<i64, CreditFacts>, StoreError> {
+    type Row = (
+        i64,
+        i64,
+        String,
+        i64,
+        String,
+        Option<i64>,
+        Option<String>,
+        String,
+    );
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<Row> = shares::table
+            .inner_join(employees::table)
+            .inner_join(content::table.left_join(campaigns_table::table))
+            .filter(shares::id.eq_any(chunk))
+            .select((
+                shares::id,
+                shares::employee_id,
+                employees::name,
+                shares::content_id,
+                content::title,
+                content::campaign_id,
+                campaigns_table::name.nullable(),
+                shares::network,
+            ))
+            .load(conn)?;
+        for (
+            id,
+            employee_id,
+            employee_name,
+            content_id,
+            content_title,
+            campaign_id,
+            campaign_name,
+            network,
+        ) in rows
+        {
+            out.insert(
+                id,
+                CreditFacts {
+                    employee_id,
+                    employee_name,
+                    content_id,
+                    content_title,
+                    campaign_id,
+                    campaign_name,
+                    network,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
 
 /// How many slugs (and tokens) are tried before creating a share gives up. With 64^7
 /// generated slugs, needing more than one try already means the slug space is crowded.

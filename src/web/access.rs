@@ -251,6 +251,7 @@ pub const MATRIX: &[Rule] = &[
     api(GET, "/api/v1/leaderboards/{board}", FULL_KEY).at("/api/v1/leaderboards/employees"),
     api(GET, "/api/v1/kpis", FULL_KEY),
     api(GET, "/api/v1/trends", FULL_KEY),
+    api(GET, "/api/v1/attribution", FULL_KEY),
     api(GET, "/api/v1/settings", FULL_KEY),
     api(PUT, "/api/v1/settings", FULL_KEY),
     api(GET, "/api/v1/api-keys", FULL_KEY),

@@ -1320,3 +1320,260 @@ async fn the_day_rollup_equals_the_share_rollups_and_its_migration_rebuilds_it()
     let rebuilt: Value = w.app.get("/api/v1/kpis").await.json().await.unwrap();
     assert_eq!(totals(&rebuilt), (8, 7));
 }
+
+/// `(label, conversions, revenue_cents)` of one group list of `/attribution`.
+fn groups(body: &Value, list: &str) -> Vec<(String, f64, i64)> {
+    body[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}: {body}"))
+        .iter()
+        .map(|r| {
+            (
+                r["label"].as_str().unwrap().to_string(),
+                r["conversions"].as_f64().unwrap(),
+                r["revenue_cents"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn g(label: &str, conversions: f64, revenue: i64) -> (String, f64, i64) {
+    (label.to_string(), conversions, revenue)
+}
+
+/// Four conversions over the world's shares: a USD sale (Ben's click, then Ana's
+/// LinkedIn click), a lead (Ana's X click, then Cho's), a EUR sale (Ana's X click) and an
+/// unattributed lead.
+async fn credit_world() -> World {
+    let w = world().await;
+    let app = &w.app;
+    let ben = click_id(app, &w.ben_li.1, "81.2.71.1").await;
+    let ana_li = click_id(app, &w.ana_li.1, "81.2.71.1").await;
+    let ana_x = click_id(app, &w.ana_x.1, "81.2.71.2").await;
+    let cho = click_id(app, &w.cho_li.1, "81.2.71.2").await;
+    for conversion in [
+        json!({"kind": "sale", "click_id": ana_li, "touchpoints": [ben], "value_cents": 10000, "currency": "USD"}),
+        json!({"kind": "lead", "click_id": cho, "touchpoints": [ana_x]}),
+        json!({"kind": "sale", "click_id": ana_x, "value_cents": 3000, "currency": "EUR"}),
+        json!({"kind": "lead"}),
+    ] {
+        let res = app.post("/api/v1/conversions", &conversion).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    w
+}
+
+#[actix_web::test]
+async fn attribution_totals_group_credit_by_employee_campaign_content_and_network() {
+    let w = credit_world().await;
+    let app = &w.app;
+    let get = |q: &'static str| async move {
+        let res = app.get(&format!("/api/v1/attribution{q}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "{q}");
+        res.json::<Value>().await.unwrap()
+    };
+
+    let last = get("").await;
+    assert_eq!(
+        (&last["model"], &last["revenue"], &last["currency"]),
+        (&json!("last_click"), &json!("sourced"), &json!("USD"))
+    );
+    assert_eq!(
+        groups(&last, "by_employee"),
+        [g("Ana", 2.0, 10000), g("Cho", 1.0, 0)],
+        "the EUR sale counts as a conversion, not as USD revenue"
+    );
+    assert_eq!(
+        groups(&last, "by_campaign"),
+        [g("No campaign", 2.0, 0), g("Spring launch", 1.0, 10000)]
+    );
+    assert_eq!(last["by_campaign"][0]["id"], Value::Null);
+    assert_eq!(last["by_campaign"][1]["id"], w.campaign);
+    assert_eq!(
+        groups(&last, "by_content"),
+        [g("Blog", 2.0, 0), g("Launch", 1.0, 10000)]
+    );
+    assert_eq!(
+        groups(&last, "by_network"),
+        [g("LinkedIn", 2.0, 10000), g("X", 1.0, 0)]
+    );
+    assert_eq!(last["by_network"][0]["id"], "linkedin");
+
+    let first = get("?model=first_click").await;
+    assert_eq!(
+        groups(&first, "by_employee"),
+        [g("Ana", 2.0, 0), g("Ben", 1.0, 10000)]
+    );
+
+    let linear = get("?model=linear").await;
+    assert_eq!(
+        groups(&linear, "by_employee"),
+        [g("Ana", 2.0, 5000), g("Ben", 0.5, 5000), g("Cho", 0.5, 0)]
+    );
+    assert_eq!(
+        groups(&linear, "by_network"),
+        [g("LinkedIn", 1.5, 10000), g("X", 1.5, 0)],
+        "ties on conversions go to revenue"
+    );
+
+    let influenced = get("?model=linear&revenue=influenced").await;
+    assert_eq!(
+        groups(&influenced, "by_employee"),
+        [g("Ana", 3.0, 10000), g("Ben", 1.0, 10000), g("Cho", 1.0, 0)],
+        "everyone who touched a conversion gets all of it"
+    );
+    assert_eq!(
+        groups(&influenced, "by_network"),
+        [g("LinkedIn", 2.0, 10000), g("X", 2.0, 0)],
+        "two LinkedIn shares on one sale: LinkedIn counts it once"
+    );
+
+    // Narrowed: by kind, by employee, by the campaign of the shares.
+    assert_eq!(
+        groups(&get("?model=linear&kind=sale").await, "by_employee"),
+        [g("Ana", 1.5, 5000), g("Ben", 0.5, 5000)]
+    );
+    let ben = app
+        .get(&format!(
+            "/api/v1/attribution?model=linear&employee_id={}",
+            w.ben
+        ))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(groups(&ben, "by_employee"), [g("Ben", 0.5, 5000)]);
+    assert_eq!(groups(&ben, "by_campaign"), [g("Spring launch", 0.5, 5000)]);
+    let spring = app
+        .get(&format!(
+            "/api/v1/attribution?model=linear&campaign_id={}",
+            w.campaign
+        ))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(
+        groups(&spring, "by_employee"),
+        [g("Ana", 0.5, 5000), g("Ben", 0.5, 5000)]
+    );
+
+    for (query, code) in [
+        ("?model=position", "invalid_model"),
+        ("?revenue=maybe", "invalid_revenue"),
+        ("?kind=Not%20a%20kind", "invalid_kind"),
+    ] {
+        let res = app.get(&format!("/api/v1/attribution{query}")).await;
+        assert_eq!(
+            error_code(res, StatusCode::UNPROCESSABLE_ENTITY).await,
+            code,
+            "{query}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn attribution_employee_totals_are_the_conversion_boards() {
+    let w = credit_world().await;
+    let app = &w.app;
+    for query in [
+        "",
+        "model=first_click",
+        "model=linear",
+        "revenue=influenced",
+        "model=linear&revenue=influenced",
+        "model=linear&team=Sales",
+    ] {
+        let totals: Value = app
+            .get(&format!("/api/v1/attribution?{query}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let employees = groups(&totals, "by_employee");
+        for (board, revenue) in [
+            ("employees-conversions", false),
+            ("employees-revenue", true),
+        ] {
+            let body: Value = app
+                .get(&format!("/api/v1/leaderboards/{board}?{query}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let mut rows: Vec<(String, f64)> = body["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| {
+                    (
+                        r["label"].as_str().unwrap().to_string(),
+                        r["value"].as_f64().unwrap(),
+                    )
+                })
+                .collect();
+            rows.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut expected: Vec<(String, f64)> = employees
+                .iter()
+                .map(|(label, conversions, cents)| {
+                    (
+                        label.clone(),
+                        if revenue { *cents as f64 } else { *conversions },
+                    )
+                })
+                .filter(|(_, value)| *value > 0.0)
+                .collect();
+            expected.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(rows, expected, "{board}?{query}");
+            assert!(!rows.is_empty(), "{board}?{query}");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_conversions_page_shows_who_earned_them_under_the_chosen_model() {
+    let w = credit_world().await;
+    let app = &w.app;
+    app.create_user("admin@example.com", "admin", crate::privacy::PASSWORD);
+    let admin = app
+        .login("admin@example.com", crate::privacy::PASSWORD)
+        .await;
+    let html = crate::common::page(&admin, app.url("/admin/conversions?model=linear")).await;
+    let table = |id: &str| -> String {
+        let start = html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}"));
+        let end = html[start..]
+            .find("</table>")
+            .map_or(html.len(), |e| start + e);
+        html[start..end].to_string()
+    };
+    let employees = table("credit-employee");
+    let ana = employees.find(">Ana<").expect("Ana");
+    let ben = employees.find(">Ben<").expect("Ben");
+    assert!(ana < ben, "sorted by conversions: {employees}");
+    assert!(employees.contains(&format!("href=\"/admin/employees/{}/stats\"", w.ana)));
+    assert!(
+        employees.contains("<td class=\"num conversions\">0.50</td>"),
+        "{employees}"
+    );
+    assert!(employees.contains("50.00 USD"), "{employees}");
+    assert!(table("credit-campaign").contains("No campaign"));
+    assert!(table("credit-content").contains(">Launch<"));
+    assert!(table("credit-network").contains("LinkedIn"));
+    assert!(
+        html.contains("<option value=\"linear\" selected>"),
+        "the model is kept"
+    );
+
+    // A bad model is shown beside its field, nothing else.
+    let res = admin
+        .get(app.url("/admin/conversions?model=position"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"f-model-error\""), "{html}");
+    assert!(!html.contains("id=\"credit-employee\""));
+}

@@ -2,6 +2,7 @@
 //! every path, including the ones actix answers by itself (bad JSON, unknown routes,
 //! wrong methods, oversized bodies).
 
+pub mod attribution;
 pub mod brands;
 pub mod breakdowns;
 pub mod campaigns;
@@ -98,6 +99,7 @@ fn v1(r: &mut Routes) {
     .at("/leaderboards/{board}", [get(reports::leaderboard)])
     .at("/kpis", [get(reports::kpis)])
     .at("/trends", [get(trends::show)])
+    .at("/attribution", [get(attribution::show)])
     .at("/settings", [get(settings::show), put(settings::update)])
     .at("/api-keys", [get(keys::list), post(keys::create)])
     .at("/api-keys/{id}", [delete(keys::revoke)])

@@ -113,7 +113,7 @@ impl ReportQuery {
     }
 }
 
-fn rfc3339(at: chrono::DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(at: chrono::DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 

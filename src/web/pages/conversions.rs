@@ -13,11 +13,15 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{render, Nav, Tr};
-use crate::domain::attribution::Unattributed;
+use crate::app::credit::{self, CreditScope, CreditTotals, GroupTotal};
+use crate::domain::attribution::{Model, Unattributed};
 use crate::domain::conversion::{format_money, Kind};
 use crate::domain::network::Network;
+use crate::domain::period::Period;
 use crate::error::PageError;
 use crate::store::conversions::{ConversionFilter, ConversionListing};
+use crate::store::reports::ReportFilter;
+use crate::store::snapshots::Sources;
 use crate::store::{self};
 use crate::web::api::export::conversions_csv;
 use crate::web::auth::AdminUser;
@@ -25,6 +29,13 @@ use crate::web::AppState;
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 200;
+
+/// Groups shown per credit table; the rest are counted below it.
+const CREDIT_ROWS: usize = 10;
+
+/// How far back the credit totals look when the form leaves "from" empty: ten years, the
+/// longest period a report spans (`domain::period`).
+const CREDIT_DEFAULT_DAYS: i64 = 3650;
 
 /// The filter form as submitted: kept as text so a bad value can be shown back beside
 /// its field.
@@ -42,6 +53,12 @@ pub struct FilterForm {
     campaign_id: String,
     #[serde(default)]
     employee_id: String,
+    /// Attribution model of the credit totals (`last_click` when empty).
+    #[serde(default)]
+    model: String,
+    /// `sourced` (default) or `influenced` credit.
+    #[serde(default)]
+    revenue: String,
     #[serde(default)]
     page: String,
 }
@@ -54,11 +71,15 @@ struct FilterErrors {
     attributed: Option<String>,
     campaign_id: Option<String>,
     employee_id: Option<String>,
+    model: Option<String>,
+    revenue: Option<String>,
 }
 
 impl FilterErrors {
     fn any(&self) -> bool {
-        self.from.is_some()
+        self.model.is_some()
+            || self.revenue.is_some()
+            || self.from.is_some()
             || self.to.is_some()
             || self.kind.is_some()
             || self.attributed.is_some()
@@ -106,6 +127,12 @@ impl FilterForm {
             &mut errors.employee_id,
             "conversions.error-employee",
         );
+        if self.credit_model().is_none() {
+            errors.model = Some(t.get("conversions.error-model"));
+        }
+        if self.influenced().is_none() {
+            errors.revenue = Some(t.get("conversions.error-revenue"));
+        }
         if errors.any() {
             return Err(Box::new(errors));
         }
@@ -118,6 +145,60 @@ impl FilterForm {
             employee_id,
             share_id: None,
         })
+    }
+
+    fn credit_model(&self) -> Option<Model> {
+        match self.model.trim() {
+            "" => Some(Model::LastClick),
+            m => Model::parse(m),
+        }
+    }
+
+    fn influenced(&self) -> Option<bool> {
+        match self.revenue.trim() {
+            "" | "sourced" => Some(false),
+            "influenced" => Some(true),
+            _ => None,
+        }
+    }
+
+    /// What the credit totals read of a valid selection: its period (all of the last ten
+    /// years when a date is left empty), campaign, model and sourced/influenced choice as
+    /// a report filter; its kind and employee as the scope. `None` when the period is
+    /// longer than a report may span.
+    fn credit_request(
+        &self,
+        filter: &ConversionFilter,
+        tz: chrono_tz::Tz,
+        currency: String,
+    ) -> Option<(ReportFilter, CreditScope)> {
+        let to = filter
+            .to
+            .unwrap_or_else(|| (chrono::Utc::now() + chrono::TimeDelta::days(1)).naive_utc());
+        let from = filter
+            .from
+            .unwrap_or(to - chrono::TimeDelta::days(CREDIT_DEFAULT_DAYS));
+        let period = Period::new(from, to, tz).ok()?;
+        let report = ReportFilter {
+            period,
+            campaign_id: filter.campaign_id,
+            team: None,
+            network: None,
+            unique: false,
+            currency,
+            model: self.credit_model()?,
+            influenced: self.influenced()?,
+            sources: Sources {
+                include_self_reported: true,
+            },
+            channel: None,
+            influence: Default::default(),
+        };
+        let scope = CreditScope {
+            kind: filter.kind.clone(),
+            employee_id: filter.employee_id,
+        };
+        Some((report, scope))
     }
 
     fn page(&self) -> i64 {
@@ -138,6 +219,8 @@ impl FilterForm {
             ("attributed", &self.attributed),
             ("campaign_id", &self.campaign_id),
             ("employee_id", &self.employee_id),
+            ("model", &self.model),
+            ("revenue", &self.revenue),
         ] {
             if !value.trim().is_empty() {
                 q.append_pair(name, value.trim());
@@ -177,6 +260,33 @@ struct RowView {
     reason: String,
 }
 
+/// One group of a credit table.
+struct CreditRowView {
+    label: String,
+    href: Option<String>,
+    conversions: String,
+    revenue: String,
+}
+
+/// One credit table: by employee, campaign, content or network.
+struct CreditTableView {
+    id: &'static str,
+    heading: String,
+    rows: Vec<CreditRowView>,
+    /// Groups beyond the first [`CREDIT_ROWS`].
+    more: usize,
+}
+
+/// The credit section: its tables, or why there are none.
+struct CreditView {
+    tables: Vec<CreditTableView>,
+    /// Model and credit in words ("Linear, sourced").
+    basis: String,
+    currency: String,
+    /// The period is too long for a report: the tables are left out.
+    too_long: bool,
+}
+
 struct TotalView {
     currency: String,
     count: i64,
@@ -203,6 +313,8 @@ struct ConversionsPage {
     next_href: Option<String>,
     csv_href: String,
     timezone: String,
+    credit: CreditView,
+    models: Vec<Choice>,
 }
 
 fn choices(options: Vec<(String, String)>, current: &str) -> Vec<Choice> {
@@ -228,7 +340,12 @@ pub async fn page(
     let page = form.page();
     let offset = (page - 1) * PAGE_SIZE;
     let loaded = filter.as_ref().ok().cloned();
-    let (campaigns, employees, kinds, data) = state
+    let currency = state.effective().default_currency.clone();
+    let credit_request = loaded
+        .as_ref()
+        .and_then(|f| form.credit_request(f, tz, currency.clone()));
+    let too_long = loaded.is_some() && credit_request.is_none();
+    let (campaigns, employees, kinds, data, credit) = state
         .db
         .run(move |conn| {
             let campaigns = store::campaigns::list(conn)?;
@@ -242,7 +359,11 @@ pub async fn page(
                     store::conversions::list(conn, &filter, PAGE_SIZE + 1, offset)?,
                 )),
             };
-            Ok((campaigns, employees, kinds, data))
+            let credit = match credit_request {
+                Some((report, scope)) => Some(credit::totals(conn, &report, &scope)?),
+                None => None,
+            };
+            Ok((campaigns, employees, kinds, data, credit))
         })
         .await?;
 
@@ -272,6 +393,23 @@ pub async fn page(
         &form.employee_id,
     );
     let kinds = choices(kind_options, &form.kind);
+    let models = choices(
+        Model::ALL
+            .into_iter()
+            .map(|m| {
+                (
+                    m.as_str().to_owned(),
+                    t.get(&format!("board.model-{}", m.as_str())),
+                )
+            })
+            .collect(),
+        if form.model.trim().is_empty() {
+            Model::LastClick.as_str()
+        } else {
+            &form.model
+        },
+    );
+    let credit = credit_view(&t, &form, credit, &currency, too_long);
 
     let (status, errors, count, totals, mut listings) = match (filter, data) {
         (Ok(_), Some((count, totals, listings))) => (
@@ -322,8 +460,124 @@ pub async fn page(
             count,
             range,
             timezone: tz.name().to_owned(),
+            credit,
+            models,
         },
     )
+}
+
+/// The credit tables as the page shows them: the first [`CREDIT_ROWS`] groups of each,
+/// linked to their drill-down, conversions as locale numbers, revenue as money.
+fn credit_view(
+    t: &Tr,
+    form: &FilterForm,
+    totals: Option<CreditTotals>,
+    currency: &str,
+    too_long: bool,
+) -> CreditView {
+    let model = form.credit_model().unwrap_or_default();
+    let influenced = form.influenced().unwrap_or(false);
+    let basis = format!(
+        "{}, {}",
+        t.get(&format!("board.model-{}", model.as_str())),
+        t.get(if influenced {
+            "board.revenue-influenced"
+        } else {
+            "board.revenue-sourced"
+        })
+        .to_lowercase()
+    );
+    let totals = totals.unwrap_or_default();
+    let row = |label: String, href: Option<String>, conversions: f64, revenue: i64| CreditRowView {
+        label,
+        href,
+        conversions: crate::i18n::format::decimal(
+            t.locale(),
+            conversions,
+            if conversions.fract() == 0.0 { 0 } else { 2 },
+        ),
+        revenue: format_money(revenue, currency),
+    };
+    fn table<K>(
+        id: &'static str,
+        heading: String,
+        groups: Vec<GroupTotal<K>>,
+        view: impl Fn(GroupTotal<K>) -> CreditRowView,
+    ) -> CreditTableView {
+        let more = groups.len().saturating_sub(CREDIT_ROWS);
+        CreditTableView {
+            id,
+            heading,
+            rows: groups.into_iter().take(CREDIT_ROWS).map(view).collect(),
+            more,
+        }
+    }
+    let tables = vec![
+        table(
+            "credit-employee",
+            t.get("conversions.by-employee"),
+            totals.by_employee,
+            |g| {
+                row(
+                    g.label,
+                    Some(format!("/admin/employees/{}/stats", g.key)),
+                    g.conversions,
+                    g.revenue_cents,
+                )
+            },
+        ),
+        table(
+            "credit-campaign",
+            t.get("conversions.by-campaign"),
+            totals.by_campaign,
+            |g| match g.key {
+                Some(id) => row(
+                    g.label,
+                    Some(format!("/admin/campaigns/{id}")),
+                    g.conversions,
+                    g.revenue_cents,
+                ),
+                None => row(
+                    t.get("conversions.no-campaign"),
+                    None,
+                    g.conversions,
+                    g.revenue_cents,
+                ),
+            },
+        ),
+        table(
+            "credit-content",
+            t.get("conversions.by-content"),
+            totals.by_content,
+            |g| {
+                row(
+                    g.label,
+                    Some(format!("/admin/content/{}/stats", g.key)),
+                    g.conversions,
+                    g.revenue_cents,
+                )
+            },
+        ),
+        table(
+            "credit-network",
+            t.get("conversions.by-network"),
+            totals.by_network,
+            |g| {
+                row(
+                    network_label(t, &g.key),
+                    None,
+                    g.conversions,
+                    g.revenue_cents,
+                )
+            },
+        ),
+    ];
+    CreditView {
+        tables,
+        basis,
+        currency: currency.to_owned(),
+        too_long,
+    }
 }
 
 fn row_view(t: &Tr, listing: ConversionListing, tz: chrono_tz::Tz) -> RowView {
@@ -372,6 +626,8 @@ pub async fn csv(
 ) -> Result<HttpResponse, PageError> {
     let filter = form.parse(state.effective().timezone).map_err(|errors| {
         let first = [
+            errors.model,
+            errors.revenue,
             errors.from,
             errors.to,
             errors.kind,
