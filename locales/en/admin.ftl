@@ -305,7 +305,7 @@ conversions-credit-help = Conversions credited to each employee, campaign, conte
 conversions-credit-too-long = Choose a period of at most ten years to see who earned these conversions.
 conversions-credit-empty = No credited conversions.
 conversions-credit-col-conversions = Conversions
-conversions-credit-col-revenue = Revenue
+conversions-credit-col-revenue = Revenue ({ $currency })
 conversions-credit-more = { $n ->
     [one] and 1 more
    *[other] and { $count } more
@@ -315,3 +315,4 @@ conversions-by-campaign = By campaign
 conversions-by-content = By content
 conversions-by-network = By network
 conversions-no-campaign = No campaign
+conversions-model = Attribution model

@@ -232,6 +232,12 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<ValueCents, Invali
 /// An amount for people: `1,234.56 EUR`, `1,200 JPY`; digits grouped by thousands. A
 /// code unknown to ISO 4217 is shown with two decimals.
 pub fn format_money(cents: i64, currency: &str) -> String {
+    format!("{} {currency}", format_amount(cents, currency))
+}
+
+/// [`format_money`] without the currency code (`1,234.56`), for a column that names its
+/// currency once in the heading.
+pub fn format_amount(cents: i64, currency: &str) -> String {
     let exponent = Currency::parse(currency)
         .ok()
         .map_or(2, |c| c.exponent().unwrap_or(0));
@@ -249,10 +255,10 @@ pub fn format_money(cents: i64, currency: &str) -> String {
     }
     let sign = if negative { "-" } else { "" };
     if exponent == 0 {
-        format!("{sign}{grouped} {currency}")
+        format!("{sign}{grouped}")
     } else {
         format!(
-            "{sign}{grouped}.{fraction:0width$} {currency}",
+            "{sign}{grouped}.{fraction:0width$}",
             width = usize::from(exponent)
         )
     }

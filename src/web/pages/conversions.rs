@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::{render, Nav, Tr};
 use crate::app::credit::{self, CreditScope, CreditTotals, GroupTotal};
 use crate::domain::attribution::{Model, Unattributed};
-use crate::domain::conversion::{format_money, Kind};
+use crate::domain::conversion::{format_amount, format_money, Kind};
 use crate::domain::network::Network;
 use crate::domain::period::Period;
 use crate::error::PageError;
@@ -496,7 +496,7 @@ fn credit_view(
             conversions,
             if conversions.fract() == 0.0 { 0 } else { 2 },
         ),
-        revenue: format_money(revenue, currency),
+        revenue: format_amount(revenue, currency),
     };
     fn table<K>(
         id: &'static str,
