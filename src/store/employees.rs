@@ -312,6 +312,24 @@ pub fn update(
 
 /// Active admins other than `id` who can sign in (have a password). On PostgreSQL their rows
 /// are locked until the transaction ends.
+/// Whether `employee` is the only active admin who can sign in: the rule [`erase`] (and a
+/// demotion or deactivation through `update`) enforces, read without locking for a page
+/// that says so before the click.
+pub fn is_last_admin(conn: &mut DbConnection, employee: &Employee) -> Result<bool, StoreError> {
+    if employee.role != Role::Admin.as_str() || !employee.active {
+        return Ok(false);
+    }
+    let others: i64 = employees::table
+        .filter(employees::role.eq(Role::Admin.as_str()))
+        .filter(employees::active.eq(true))
+        .filter(employees::erased_at.is_null())
+        .filter(employees::password_hash.is_not_null())
+        .filter(employees::id.ne(employee.id))
+        .count()
+        .get_result(conn)?;
+    Ok(others == 0)
+}
+
 fn other_active_admins(conn: &mut DbConnection, id: i64) -> Result<usize, StoreError> {
     let query = employees::table
         .filter(employees::role.eq(Role::Admin.as_str()))

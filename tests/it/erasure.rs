@@ -171,9 +171,14 @@ async fn erasing_removes_the_person_and_keeps_every_total() {
         app.url(&format!("/admin/employees/{admin_id}/erase")),
     )
     .await;
+    assert!(
+        confirm.contains("id=\"erase-last-admin\"") && !confirm.contains("id=\"erase-confirm\""),
+        "the page says so before the click: {confirm}"
+    );
+    let other = page(&admin, app.url(&format!("/admin/employees/{bo}/erase"))).await;
     let res = admin
         .post(app.url(&format!("/admin/employees/{admin_id}/erase")))
-        .form(&[("csrf", hidden_field(&confirm, "csrf"))])
+        .form(&[("csrf", hidden_field(&other, "csrf"))])
         .send()
         .await
         .unwrap();

@@ -979,6 +979,9 @@ struct ErasePage {
     csrf: String,
     employee: Employee,
     error: Option<String>,
+    /// The only admin left: erasing is refused, so the page says why instead of offering
+    /// the button.
+    last_admin: bool,
 }
 
 async fn erase_page(
@@ -989,9 +992,15 @@ async fn erase_page(
     error: Option<String>,
 ) -> Result<HttpResponse, PageError> {
     let employee = found(state, id).await?;
+    let checked = employee.clone();
+    let last_admin = state
+        .db
+        .run(move |conn| store::employees::is_last_admin(conn, &checked))
+        .await?;
     render(
         status,
         &ErasePage {
+            last_admin,
             title: "privacy.erase-title",
             nav: Some(Nav::new(user, "employees")),
             t: Tr::current(),
