@@ -306,10 +306,7 @@ conversions-credit-too-long = Choose a period of at most ten years to see who ea
 conversions-credit-empty = No credited conversions.
 conversions-credit-col-conversions = Conversions
 conversions-credit-col-revenue = Revenue ({ $currency })
-conversions-credit-more = { $n ->
-    [one] and 1 more
-   *[other] and { $count } more
-}
+conversions-credit-more = Show all { $count }
 conversions-by-employee = By employee
 conversions-by-campaign = By campaign
 conversions-by-content = By content

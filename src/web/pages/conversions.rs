@@ -59,6 +59,9 @@ pub struct FilterForm {
     /// `sourced` (default) or `influenced` credit.
     #[serde(default)]
     revenue: String,
+    /// `all`: every group of the credit tables, not only the first [`CREDIT_ROWS`].
+    #[serde(default)]
+    groups: String,
     #[serde(default)]
     page: String,
 }
@@ -221,6 +224,7 @@ impl FilterForm {
             ("employee_id", &self.employee_id),
             ("model", &self.model),
             ("revenue", &self.revenue),
+            ("groups", &self.groups),
         ] {
             if !value.trim().is_empty() {
                 q.append_pair(name, value.trim());
@@ -273,8 +277,10 @@ struct CreditTableView {
     id: &'static str,
     heading: String,
     rows: Vec<CreditRowView>,
-    /// Groups beyond the first [`CREDIT_ROWS`].
+    /// Groups beyond the first [`CREDIT_ROWS`] (0 when every group is shown).
     more: usize,
+    /// Every group, shown or not.
+    total: usize,
 }
 
 /// The credit section: its tables, or why there are none.
@@ -285,6 +291,8 @@ struct CreditView {
     currency: String,
     /// The period is too long for a report: the tables are left out.
     too_long: bool,
+    /// The same selection with every group of every table.
+    all_href: String,
 }
 
 struct TotalView {
@@ -498,25 +506,17 @@ fn credit_view(
         ),
         revenue: format_amount(revenue, currency),
     };
-    fn table<K>(
-        id: &'static str,
-        heading: String,
-        groups: Vec<GroupTotal<K>>,
-        view: impl Fn(GroupTotal<K>) -> CreditRowView,
-    ) -> CreditTableView {
-        let more = groups.len().saturating_sub(CREDIT_ROWS);
-        CreditTableView {
-            id,
-            heading,
-            rows: groups.into_iter().take(CREDIT_ROWS).map(view).collect(),
-            more,
-        }
-    }
+    let limit = if form.groups == "all" {
+        usize::MAX
+    } else {
+        CREDIT_ROWS
+    };
     let tables = vec![
-        table(
+        credit_table(
             "credit-employee",
             t.get("conversions.by-employee"),
             totals.by_employee,
+            limit,
             |g| {
                 row(
                     g.label,
@@ -526,10 +526,11 @@ fn credit_view(
                 )
             },
         ),
-        table(
+        credit_table(
             "credit-campaign",
             t.get("conversions.by-campaign"),
             totals.by_campaign,
+            limit,
             |g| match g.key {
                 Some(id) => row(
                     g.label,
@@ -545,10 +546,11 @@ fn credit_view(
                 ),
             },
         ),
-        table(
+        credit_table(
             "credit-content",
             t.get("conversions.by-content"),
             totals.by_content,
+            limit,
             |g| {
                 row(
                     g.label,
@@ -558,10 +560,11 @@ fn credit_view(
                 )
             },
         ),
-        table(
+        credit_table(
             "credit-network",
             t.get("conversions.by-network"),
             totals.by_network,
+            limit,
             |g| {
                 row(
                     network_label(t, &g.key),
@@ -572,11 +575,32 @@ fn credit_view(
             },
         ),
     ];
+    let mut all = form.clone();
+    all.groups = "all".to_owned();
     CreditView {
         tables,
         basis,
         currency: currency.to_owned(),
         too_long,
+        all_href: format!("/admin/conversions?{}#credit", all.query(None)),
+    }
+}
+
+/// The first `limit` groups of one credit table, as `view` shows each.
+fn credit_table<K>(
+    id: &'static str,
+    heading: String,
+    groups: Vec<GroupTotal<K>>,
+    limit: usize,
+    view: impl Fn(GroupTotal<K>) -> CreditRowView,
+) -> CreditTableView {
+    let total = groups.len();
+    CreditTableView {
+        id,
+        heading,
+        rows: groups.into_iter().take(limit).map(view).collect(),
+        more: total.saturating_sub(limit),
+        total,
     }
 }
 
@@ -668,4 +692,39 @@ pub fn network_label(t: &Tr, network: &str) -> String {
         |_| t.get("network.other"),
         |n| crate::i18n::network_label(t, n),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups(n: usize) -> Vec<GroupTotal<i64>> {
+        (0..n as i64)
+            .map(|key| GroupTotal {
+                key,
+                label: format!("G{key}"),
+                conversions: 1.0,
+                revenue_cents: 0,
+            })
+            .collect()
+    }
+
+    fn view(g: GroupTotal<i64>) -> CreditRowView {
+        CreditRowView {
+            label: g.label,
+            href: None,
+            conversions: String::new(),
+            revenue: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_credit_table_shows_its_first_groups_and_counts_the_rest() {
+        let t = credit_table("x", String::new(), groups(12), CREDIT_ROWS, view);
+        assert_eq!((t.rows.len(), t.more, t.total), (10, 2, 12));
+        let t = credit_table("x", String::new(), groups(12), usize::MAX, view);
+        assert_eq!((t.rows.len(), t.more, t.total), (12, 0, 12));
+        let t = credit_table("x", String::new(), groups(3), CREDIT_ROWS, view);
+        assert_eq!((t.rows.len(), t.more), (3, 0));
+    }
 }
