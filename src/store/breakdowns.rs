@@ -349,6 +349,22 @@ pub fn count_share_by_day(
         .load(conn)?)
 }
 
+/// Human clicks per (share, local day) over the period, for every share of content item
+/// `content_id` (days without clicks left out): the content drill-down in one query.
+pub fn count_content_by_share_and_day(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+    content_id: i64,
+) -> Result<Vec<(i64, NaiveDate, i64)>, StoreError> {
+    Ok(click_rollups::table
+        .inner_join(shares::table)
+        .filter(shares::content_id.eq(content_id))
+        .filter(click_rollups::day.ge(f.period.first_day))
+        .filter(click_rollups::day.le(f.period.last_day))
+        .select((click_rollups::share_id, click_rollups::day, click_rollups::human))
+        .load(conn)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -690,6 +690,40 @@ pub fn touchpoints_of(
     Ok(out)
 }
 
+/// Conversions attributed to the shares of content item `content_id` that occurred in
+/// `[from, to)`: how many, and the sum of their sales per currency (a sale stored without
+/// a currency under `default_currency`).
+pub fn attributed_to_content(
+    conn: &mut DbConnection,
+    content_id: i64,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+    default_currency: &str,
+) -> Result<(i64, BTreeMap<String, i64>), StoreError> {
+    let rows: Vec<(String, Option<i64>, Option<String>)> = conversions::table
+        .inner_join(shares::table)
+        .filter(shares::content_id.eq(content_id))
+        .filter(conversions::attributed.eq(true))
+        .filter(conversions::occurred_at.ge(from))
+        .filter(conversions::occurred_at.lt(to))
+        .select((
+            conversions::kind,
+            conversions::value_cents,
+            conversions::currency,
+        ))
+        .load(conn)?;
+    let mut sales: BTreeMap<String, i64> = BTreeMap::new();
+    for (kind, value, currency) in &rows {
+        if let (true, Some(v)) = (kind == Kind::SALE, value) {
+            let sum = sales
+                .entry(currency.clone().unwrap_or_else(|| default_currency.to_owned()))
+                .or_default();
+            *sum = sum.saturating_add(*v);
+        }
+    }
+    Ok((rows.len() as i64, sales))
+}
+
 /// One conversion as credit reports read it (`app::credit`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditInput {
