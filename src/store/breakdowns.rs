@@ -361,7 +361,11 @@ pub fn count_content_by_share_and_day(
         .filter(shares::content_id.eq(content_id))
         .filter(click_rollups::day.ge(f.period.first_day))
         .filter(click_rollups::day.le(f.period.last_day))
-        .select((click_rollups::share_id, click_rollups::day, click_rollups::human))
+        .select((
+            click_rollups::share_id,
+            click_rollups::day,
+            click_rollups::human,
+        ))
         .load(conn)?)
 }
 

@@ -716,7 +716,11 @@ pub fn attributed_to_content(
     for (kind, value, currency) in &rows {
         if let (true, Some(v)) = (kind == Kind::SALE, value) {
             let sum = sales
-                .entry(currency.clone().unwrap_or_else(|| default_currency.to_owned()))
+                .entry(
+                    currency
+                        .clone()
+                        .unwrap_or_else(|| default_currency.to_owned()),
+                )
                 .or_default();
             *sum = sum.saturating_add(*v);
         }

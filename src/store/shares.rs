@@ -22,7 +22,7 @@ use crate::domain::utm::DestinationUrl;
 
 /// What a credit report groups a share by: its employee, content item, the content's
 /// campaign and its network, with their names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
 pub struct CreditFacts {
     pub employee_id: i64,
     pub employee_name: String,
@@ -50,45 +50,24 @@ pub fn list_credit_facts(
     );
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let rows: Vec<Row> = shares::table
+        let rows: Vec<(i64, CreditFacts)> = shares::table
             .inner_join(employees::table)
             .inner_join(content::table.left_join(campaigns_table::table))
             .filter(shares::id.eq_any(chunk))
             .select((
                 shares::id,
-                shares::employee_id,
-                employees::name,
-                shares::content_id,
-                content::title,
-                content::campaign_id,
-                campaigns_table::name.nullable(),
-                shares::network,
+                (
+                    shares::employee_id,
+                    employees::name,
+                    shares::content_id,
+                    content::title,
+                    content::campaign_id,
+                    campaigns_table::name.nullable(),
+                    shares::network,
+                ),
             ))
             .load(conn)?;
-        for (
-            id,
-            employee_id,
-            employee_name,
-            content_id,
-            content_title,
-            campaign_id,
-            campaign_name,
-            network,
-        ) in rows
-        {
-            out.insert(
-                id,
-                CreditFacts {
-                    employee_id,
-                    employee_name,
-                    content_id,
-                    content_title,
-                    campaign_id,
-                    campaign_name,
-                    network,
-                },
-            );
-        }
+        out.extend(rows);
     }
     Ok(out)
 }

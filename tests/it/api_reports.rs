@@ -1367,13 +1367,13 @@ async fn credit_world() -> World {
 async fn attribution_totals_group_credit_by_employee_campaign_content_and_network() {
     let w = credit_world().await;
     let app = &w.app;
-    let get = |q: &'static str| async move {
+    let get = |q: String| async move {
         let res = app.get(&format!("/api/v1/attribution{q}")).await;
         assert_eq!(res.status(), StatusCode::OK, "{q}");
         res.json::<Value>().await.unwrap()
     };
 
-    let last = get("").await;
+    let last = get("".into()).await;
     assert_eq!(
         (&last["model"], &last["revenue"], &last["currency"]),
         (&json!("last_click"), &json!("sourced"), &json!("USD"))
@@ -1399,13 +1399,13 @@ async fn attribution_totals_group_credit_by_employee_campaign_content_and_networ
     );
     assert_eq!(last["by_network"][0]["id"], "linkedin");
 
-    let first = get("?model=first_click").await;
+    let first = get("?model=first_click".into()).await;
     assert_eq!(
         groups(&first, "by_employee"),
         [g("Ana", 2.0, 0), g("Ben", 1.0, 10000)]
     );
 
-    let linear = get("?model=linear").await;
+    let linear = get("?model=linear".into()).await;
     assert_eq!(
         groups(&linear, "by_employee"),
         [g("Ana", 2.0, 5000), g("Ben", 0.5, 5000), g("Cho", 0.5, 0)]
@@ -1416,7 +1416,7 @@ async fn attribution_totals_group_credit_by_employee_campaign_content_and_networ
         "ties on conversions go to revenue"
     );
 
-    let influenced = get("?model=linear&revenue=influenced").await;
+    let influenced = get("?model=linear&revenue=influenced".into()).await;
     assert_eq!(
         groups(&influenced, "by_employee"),
         [g("Ana", 3.0, 10000), g("Ben", 1.0, 10000), g("Cho", 1.0, 0)],
@@ -1430,29 +1430,13 @@ async fn attribution_totals_group_credit_by_employee_campaign_content_and_networ
 
     // Narrowed: by kind, by employee, by the campaign of the shares.
     assert_eq!(
-        groups(&get("?model=linear&kind=sale").await, "by_employee"),
+        groups(&get("?model=linear&kind=sale".into()).await, "by_employee"),
         [g("Ana", 1.5, 5000), g("Ben", 0.5, 5000)]
     );
-    let ben = app
-        .get(&format!(
-            "/api/v1/attribution?model=linear&employee_id={}",
-            w.ben
-        ))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
+    let ben = get(format!("?model=linear&employee_id={}", w.ben)).await;
     assert_eq!(groups(&ben, "by_employee"), [g("Ben", 0.5, 5000)]);
     assert_eq!(groups(&ben, "by_campaign"), [g("Spring launch", 0.5, 5000)]);
-    let spring = app
-        .get(&format!(
-            "/api/v1/attribution?model=linear&campaign_id={}",
-            w.campaign
-        ))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
+    let spring = get(format!("?model=linear&campaign_id={}", w.campaign)).await;
     assert_eq!(
         groups(&spring, "by_employee"),
         [g("Ana", 0.5, 5000), g("Ben", 0.5, 5000)]
