@@ -38,16 +38,6 @@ pub fn list_credit_facts(
     conn: &mut DbConnection,
     ids: &[i64],
 ) -> Result<HashMap<i64, CreditFacts>, StoreError> {
-    type Row = (
-        i64,
-        i64,
-        String,
-        i64,
-        String,
-        Option<i64>,
-        Option<String>,
-        String,
-    );
     let mut out = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let rows: Vec<(i64, CreditFacts)> = shares::table
