@@ -24,7 +24,8 @@
 #   QUIET_WAIT=0                              wait up to this many seconds before each measured
 #                                             run for other processes to leave the CPU idle
 #   KEEP=1                                    keep the work dir (logs, wrk output, database)
-#   BENCH_CHORUS_BIN=path                     another Chorus binary (A/B against an older build)
+#   BENCH_CHORUS_BIN=path                     another Chorus binary (A/B against an older build;
+#                                             Chorus is then not built, bare302 still is)
 #   CHORUS_DATABASE_URL=postgres://…          run Chorus on that database instead of a fresh
 #                                             SQLite file (click rows are then not counted)
 #   CHORUS_SQLITE_SYNCHRONOUS=normal|full, CHORUS_LOG, CHORUS_CLICK_BATCH_MAX, … any other
@@ -72,7 +73,7 @@ fi
 
 # --- build ---------------------------------------------------------------------------------
 if [[ "${SKIP_BUILD:-}" != 1 ]]; then
-  if [[ "$ONLY" != bare ]]; then
+  if [[ "$ONLY" != bare && -z "${BENCH_CHORUS_BIN:-}" ]]; then
     log "building chorus (release)"
     (cd "$ROOT" && cargo build --release --quiet)
   fi

@@ -355,13 +355,19 @@ pub fn content_report(
         let sum = by_share.entry(share_id).or_default();
         *sum = sum.saturating_add(n);
     }
-    let (conversions, sales_cents) = store::conversions::attributed_to_content(
+    let converted = store::conversions::list_attributed_to_content(
         conn,
         id,
         filter.period.from,
         filter.period.to,
-        &filter.currency,
     )?;
+    let conversions = converted.len() as i64;
+    let sales_cents = crate::domain::conversion::sales_by_currency(
+        converted
+            .iter()
+            .map(|(kind, value, currency)| (kind.as_str(), *value, currency.as_deref())),
+        &filter.currency,
+    );
     let mut shares: Vec<ContentShare> = all
         .into_iter()
         .map(|share| ContentShare {

@@ -229,6 +229,26 @@ pub fn parse_amount(text: &str, currency: Currency) -> Result<ValueCents, Invali
     ValueCents::new(cents).map_err(|_| InvalidAmount::TooLarge(trimmed.to_owned()))
 }
 
+/// Revenue as reports count it: the values of the sales among `conversions` (`(kind,
+/// value_cents, currency)`), summed per currency, a sale stored without a currency under
+/// `default_currency`. Other kinds and sales without a value add nothing; sums saturate
+/// (values stored before the cap may be near `i64::MAX`).
+pub fn sales_by_currency<'a>(
+    conversions: impl IntoIterator<Item = (&'a str, Option<i64>, Option<&'a str>)>,
+    default_currency: &str,
+) -> std::collections::BTreeMap<String, i64> {
+    let mut sums = std::collections::BTreeMap::new();
+    for (kind, value, currency) in conversions {
+        if let (Kind::SALE, Some(value)) = (kind, value) {
+            let sum: &mut i64 = sums
+                .entry(currency.unwrap_or(default_currency).to_owned())
+                .or_default();
+            *sum = sum.saturating_add(value);
+        }
+    }
+    sums
+}
+
 /// An amount for people: `1,234.56 EUR`, `1,200 JPY`; digits grouped by thousands. A
 /// code unknown to ISO 4217 is shown with two decimals.
 pub fn format_money(cents: i64, currency: &str) -> String {
@@ -878,5 +898,21 @@ mod tests {
         assert_eq!(optional_id(Some(String::new())), Ok(None));
         assert_eq!(optional_id(Some("ord-1".into())), Ok(Some("ord-1".into())));
         assert_eq!(optional_id(Some("x".repeat(257))), Err(IdTooLong));
+    }
+
+    #[test]
+    fn sales_are_summed_per_currency_and_other_kinds_ignored() {
+        let rows = [
+            ("sale", Some(4_900), Some("USD")),
+            ("sale", Some(100), None),
+            ("lead", Some(5_000), Some("USD")),
+            ("sale", None, Some("EUR")),
+            ("sale", Some(i64::MAX), Some("EUR")),
+            ("sale", Some(1), Some("EUR")),
+        ];
+        let sums = sales_by_currency(rows, "USD");
+        assert_eq!(sums.len(), 2);
+        assert_eq!(sums["USD"], 5_000);
+        assert_eq!(sums["EUR"], i64::MAX, "saturates");
     }
 }

@@ -32,6 +32,8 @@ pub const MAX_AUTHOR_LEN: usize = 200;
 pub const MAX_URL_LEN: usize = 2_048;
 /// The longest external id, in characters.
 pub const MAX_EXTERNAL_ID_LEN: usize = 256;
+/// The longest text search over mentions (the API's `q`, the mentions page's search).
+pub const MAX_QUERY_LEN: usize = 200;
 pub use super::channel::{Channel, InvalidChannel, MAX_CHANNEL_LEN};
 /// How far ahead of the server's clock `occurred_at` may be (clock skew between systems).
 pub const MAX_FUTURE_HOURS: i64 = 24;

@@ -690,17 +690,18 @@ pub fn touchpoints_of(
     Ok(out)
 }
 
-/// Conversions attributed to the shares of content item `content_id` that occurred in
-/// `[from, to)`: how many, and the sum of their sales per currency (a sale stored without
-/// a currency under `default_currency`).
-pub fn attributed_to_content(
+/// A conversion as revenue counts it: `(kind, value_cents, currency)`.
+pub type ValueFacts = (String, Option<i64>, Option<String>);
+
+/// [`ValueFacts`] of the conversions attributed to the shares of content item
+/// `content_id` that occurred in `[from, to)`.
+pub fn list_attributed_to_content(
     conn: &mut DbConnection,
     content_id: i64,
     from: NaiveDateTime,
     to: NaiveDateTime,
-    default_currency: &str,
-) -> Result<(i64, BTreeMap<String, i64>), StoreError> {
-    let rows: Vec<(String, Option<i64>, Option<String>)> = conversions::table
+) -> Result<Vec<ValueFacts>, StoreError> {
+    Ok(conversions::table
         .inner_join(shares::table)
         .filter(shares::content_id.eq(content_id))
         .filter(conversions::attributed.eq(true))
@@ -711,21 +712,7 @@ pub fn attributed_to_content(
             conversions::value_cents,
             conversions::currency,
         ))
-        .load(conn)?;
-    let mut sales: BTreeMap<String, i64> = BTreeMap::new();
-    for (kind, value, currency) in &rows {
-        if let (true, Some(v)) = (kind == Kind::SALE, value) {
-            let sum = sales
-                .entry(
-                    currency
-                        .clone()
-                        .unwrap_or_else(|| default_currency.to_owned()),
-                )
-                .or_default();
-            *sum = sum.saturating_add(*v);
-        }
-    }
-    Ok((rows.len() as i64, sales))
+        .load(conn)?)
 }
 
 /// One conversion as credit reports read it (`app::credit`).

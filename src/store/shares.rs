@@ -15,6 +15,7 @@ use super::{campaigns, insert_returning_id, now, StoreError};
 use crate::db::schema::campaigns as campaigns_table;
 use crate::db::schema::{click_rollups, content, conversions, employees, shares};
 use crate::db::DbConnection;
+use crate::domain::conversion::sales_by_currency;
 use crate::domain::network::Network;
 use crate::domain::share;
 use crate::domain::slug::Slug;
@@ -645,15 +646,16 @@ pub fn stats(
         ))
         .load(conn)?;
     stats.conversions = converted.len() as i64;
-    for (kind, value, currency) in converted {
-        if let (true, Some(value)) = (kind == "sale", value) {
-            // Saturate: stored values from before the cap may be near `i64::MAX`.
-            stats.revenue_cents = stats.revenue_cents.saturating_add(value);
-            let currency = currency.unwrap_or_else(|| default_currency.to_owned());
-            let sum = stats.revenue_by_currency.entry(currency).or_default();
-            *sum = sum.saturating_add(value);
-        }
-    }
+    stats.revenue_by_currency = sales_by_currency(
+        converted
+            .iter()
+            .map(|(kind, value, currency)| (kind.as_str(), *value, currency.as_deref())),
+        default_currency,
+    );
+    stats.revenue_cents = stats
+        .revenue_by_currency
+        .values()
+        .fold(0i64, |sum, v| sum.saturating_add(*v));
     Ok(stats)
 }
 

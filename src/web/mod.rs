@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod charts;
 pub mod content_image;
+pub mod csv_export;
 pub mod health;
 pub mod lexicon;
 pub mod metrics;

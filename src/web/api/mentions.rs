@@ -144,8 +144,6 @@ pub struct FilterQuery {
     offset: Option<i64>,
 }
 
-/// The longest text search.
-pub const MAX_QUERY_LEN: usize = 200;
 /// The most `GET /mentions` returns at once.
 const MAX_LIST: i64 = 1_000;
 
@@ -179,12 +177,12 @@ impl FilterQuery {
             .transpose()?;
         let q = present(&self.q).map(str::to_owned);
         if q.as_ref()
-            .is_some_and(|q| q.chars().count() > MAX_QUERY_LEN)
+            .is_some_and(|q| q.chars().count() > mention::MAX_QUERY_LEN)
         {
             return Err(invalid(
                 "invalid_q",
                 "q",
-                format!("at most {MAX_QUERY_LEN} characters"),
+                format!("at most {} characters", mention::MAX_QUERY_LEN),
             ));
         }
         Ok(MentionFilter {

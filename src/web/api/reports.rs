@@ -175,7 +175,7 @@ pub async fn leaderboard_csv(
 ) -> Result<HttpResponse, ApiError> {
     let (board, _, rows) = ranked_board(&state, &board, &query).await?;
     let body = leaderboards::csv(&rows).map_err(csv_failed)?;
-    Ok(super::export::csv_attachment(&leaderboards::csv_filename(board)).body(body))
+    Ok(crate::web::csv_export::csv_attachment(&leaderboards::csv_filename(board)).body(body))
 }
 
 /// `GET /export/kpis.csv`: the `/kpis` report as a table, one row per bucket and a last
@@ -215,7 +215,7 @@ fn csv_attachment(out: csv::Writer<Vec<u8>>, filename: &str) -> Result<HttpRespo
     let body = out
         .into_inner()
         .map_err(|err| csv_failed(err.into_error().into()))?;
-    Ok(super::export::csv_attachment(filename).body(body))
+    Ok(crate::web::csv_export::csv_attachment(filename).body(body))
 }
 
 /// The KPI report for a query, as `/kpis` and its CSV show it.

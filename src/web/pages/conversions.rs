@@ -23,8 +23,8 @@ use crate::store::conversions::{ConversionFilter, ConversionListing};
 use crate::store::reports::ReportFilter;
 use crate::store::snapshots::Sources;
 use crate::store::{self};
-use crate::web::api::export::conversions_csv;
 use crate::web::auth::AdminUser;
+use crate::web::csv_export::conversions_csv;
 use crate::web::AppState;
 
 /// Rows per page.

@@ -539,7 +539,7 @@ pub async fn csv(
         tracing::error!(error = %err, "cannot write a leaderboard CSV");
         PageError::Internal
     })?;
-    Ok(crate::web::api::export::csv_attachment(&leaderboards::csv_filename(board)).body(body))
+    Ok(crate::web::csv_export::csv_attachment(&leaderboards::csv_filename(board)).body(body))
 }
 
 #[cfg(test)]

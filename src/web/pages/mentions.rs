@@ -11,11 +11,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{render, Nav, Tr};
+use crate::domain::mention::MAX_QUERY_LEN;
 use crate::domain::mention::{Channel, Sentiment};
 use crate::error::PageError;
 use crate::store::mentions::{Mention, MentionFilter};
 use crate::store::{self};
-use crate::web::api::mentions::MAX_QUERY_LEN;
 use crate::web::auth::AdminUser;
 use crate::web::AppState;
 
