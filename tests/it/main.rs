@@ -60,6 +60,7 @@ mod rate_limits;
 mod redirect;
 mod report_months;
 mod retention;
+mod schema_drift;
 mod secure_cookies;
 mod security;
 mod spool;
