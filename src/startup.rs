@@ -186,9 +186,10 @@ impl Application {
                 .wrap(Compress::default())
                 // No %a and no user agent: visitors' addresses never reach the logs. Short
                 // links are not logged one by one: they are the clicks table.
-                // Nor the one-time account links: their path is the secret.
+                // Nor the one-time account links: their path is the secret. The request
+                // id (`web::request_id`) ties the line to the request's other log lines.
                 .wrap(
-                    Logger::new("%r %s %b %Dms")
+                    Logger::new("%r %s %b %Dms id=%{x-request-id}o")
                         .exclude_regex("^/[A-Za-z0-9_-]+$")
                         .exclude_regex("^/(invite|reset)/"),
                 )

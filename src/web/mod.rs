@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod pages;
 pub mod qr;
 pub mod redirect;
+pub mod request_id;
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -183,6 +184,7 @@ pub(crate) fn register(r: &mut access::Routes) {
     let scope = web::scope("")
         .wrap(actix_web::middleware::from_fn(security_headers))
         .wrap(actix_web::middleware::from_fn(auth::secure_cookies))
+        .wrap(actix_web::middleware::from_fn(request_id::assign))
         .configure(|cfg| {
             let mut r = r.nest("", cfg);
             let api_v1 =

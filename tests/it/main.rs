@@ -59,6 +59,7 @@ mod privacy;
 mod rate_limits;
 mod redirect;
 mod report_months;
+mod request_ids;
 mod retention;
 mod schema_drift;
 mod secure_cookies;
