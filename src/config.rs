@@ -839,6 +839,50 @@ impl Settings {
 mod tests {
     use super::*;
 
+    /// Each setting has its row in the README's configuration table, and each row there
+    /// is a setting: the table cannot drift from what start-up reads.
+    #[test]
+    fn the_readme_documents_exactly_the_settings() {
+        let readme = include_str!("../README.md");
+        // `CHORUS_X` names in a row of the table: the first cell names the row's settings
+        // (several separated by " / "); the meaning may document a related one.
+        let names = |text: &str| -> Vec<String> {
+            text.split("`CHORUS_")
+                .skip(1)
+                .filter_map(|rest| rest.split_once('`'))
+                .map(|(name, _)| name.to_lowercase())
+                .collect()
+        };
+        let table: Vec<&str> = readme
+            .lines()
+            .filter(|line| line.starts_with("| `CHORUS_"))
+            .collect();
+        let rows: std::collections::BTreeSet<String> = table
+            .iter()
+            .flat_map(|line| names(line.split(" | ").next().unwrap_or_default()))
+            .collect();
+        let mentioned: std::collections::BTreeSet<String> =
+            table.iter().flat_map(|line| names(line)).collect();
+        let keys: std::collections::BTreeSet<String> =
+            KEYS.iter().map(|k| (*k).to_owned()).collect();
+        // The log filter is read by the tracing subscriber's own env filter.
+        let outside_keys: std::collections::BTreeSet<String> = ["log".to_owned()].into();
+        assert!(rows.len() > 30, "the table was read: {rows:?}");
+        let undocumented: Vec<_> = keys.difference(&mentioned).collect();
+        let unknown: Vec<_> = rows
+            .difference(&keys)
+            .filter(|r| !outside_keys.contains(*r))
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "settings without a README row: {undocumented:?}"
+        );
+        assert!(
+            unknown.is_empty(),
+            "README rows that are no setting: {unknown:?}"
+        );
+    }
+
     fn raw() -> RawSettings {
         RawSettings::default()
     }
