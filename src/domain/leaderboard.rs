@@ -125,6 +125,49 @@ pub fn contenders<T>(mut rows: Vec<T>, value: impl Fn(&T) -> i64, keep: usize) -
     rows
 }
 
+/// [`contenders`] of `(id, value)` rows whose exact values are costly, given an upper
+/// bound of each row's value (`bounds`): exact values (`exact`, for a batch of ids; rows
+/// it leaves out are worth 0) are asked only for rows whose bound can still reach the
+/// first `keep` places — in order of bound, a batch of `keep` at a time, until every row
+/// left has a bound below the `keep`-th exact value found. The result is what
+/// [`contenders`] would give over every row's exact value.
+///
+/// # Errors
+/// The first error of `exact`.
+pub fn contenders_by_bound<E>(
+    mut bounds: Vec<(i64, i64)>,
+    keep: usize,
+    mut exact: impl FnMut(&[i64]) -> Result<Vec<(i64, i64)>, E>,
+) -> Result<Vec<(i64, i64)>, E> {
+    bounds.retain(|b| b.1 > 0);
+    bounds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let batch = keep.max(1);
+    let mut known: Vec<(i64, i64)> = Vec::new();
+    let mut next = 0;
+    while next < bounds.len() {
+        let mut values: Vec<i64> = known.iter().map(|r| r.1).filter(|v| *v > 0).collect();
+        let threshold = if keep > 0 && values.len() >= keep {
+            *values.select_nth_unstable_by(keep - 1, |a, b| b.cmp(a)).1
+        } else {
+            0
+        };
+        // A bound equal to the threshold may still tie with the last place.
+        if threshold > 0 && bounds[next].1 < threshold {
+            break;
+        }
+        let end = bounds[next..]
+            .iter()
+            .take(batch)
+            .take_while(|b| b.1 >= threshold)
+            .count()
+            + next;
+        let ids: Vec<i64> = bounds[next..end].iter().map(|b| b.0).collect();
+        known.extend(exact(&ids)?);
+        next = end;
+    }
+    Ok(contenders(known, |r| r.1, keep))
+}
+
 /// Ranks by value (highest first), then label (A–Z), then id; drops rows with nothing to
 /// show and keeps the first `limit`.
 pub fn rank(mut rows: Vec<(Option<i64>, String, f64)>, limit: usize) -> Vec<Ranked> {
@@ -217,5 +260,58 @@ mod tests {
         };
         assert_eq!(row(3.0), serde_json::json!(3));
         assert_eq!(row(1.0 / 3.0), serde_json::json!(0.3333));
+    }
+
+    #[test]
+    fn bounded_contenders_equal_the_exact_ones_and_ask_for_few() {
+        // Exact values, and bounds at or above them (some loose, some exact, some rows
+        // worth nothing in the period).
+        let exact: Vec<(i64, i64)> = (1..=500).map(|id| (id, (id * 37) % 101)).collect();
+        let bounds: Vec<(i64, i64)> = exact
+            .iter()
+            .map(|(id, v)| (*id, v + (id % 7) * 3))
+            .collect();
+        for keep in [1, 3, 10, 50, 1000] {
+            let mut asked = 0;
+            let got = contenders_by_bound(bounds.clone(), keep, |ids: &[i64]| {
+                asked += ids.len();
+                Ok::<_, ()>(
+                    exact
+                        .iter()
+                        .filter(|r| ids.contains(&r.0) && r.1 > 0)
+                        .copied()
+                        .collect(),
+                )
+            })
+            .unwrap();
+            let mut got = got;
+            got.sort();
+            let mut want = contenders(exact.clone(), |r| r.1, keep);
+            want.sort();
+            assert_eq!(got, want, "keep {keep}");
+            if keep <= 10 {
+                assert!(asked < 200, "keep {keep}: asked for {asked} of 500");
+            }
+        }
+        let none: Result<Vec<(i64, i64)>, ()> = contenders_by_bound(Vec::new(), 5, |_| Ok(vec![]));
+        assert_eq!(none, Ok(vec![]));
+    }
+
+    #[test]
+    fn ties_at_the_last_place_are_kept_when_bounded() {
+        let exact = [(1, 9), (2, 5), (3, 5), (4, 5), (5, 1)];
+        let bounds = vec![(1, 9), (2, 6), (3, 5), (4, 8), (5, 5)];
+        let mut got = contenders_by_bound(bounds, 2, |ids: &[i64]| {
+            Ok::<_, ()>(
+                exact
+                    .iter()
+                    .filter(|r| ids.contains(&r.0))
+                    .copied()
+                    .collect(),
+            )
+        })
+        .unwrap();
+        got.sort();
+        assert_eq!(got, [(1, 9), (2, 5), (3, 5), (4, 5)]);
     }
 }

@@ -26,7 +26,7 @@ use crate::domain::attribution::Model;
 use crate::domain::kpi;
 use crate::domain::leaderboard::{self, Board};
 use crate::domain::network::Network;
-use crate::domain::period::{Interval, Period};
+use crate::domain::period::{month_start, Interval, Period};
 
 diesel::allow_columns_to_appear_in_same_group_by_clause!(click_rollups::day, shares::network);
 
@@ -165,9 +165,11 @@ pub fn kept_shares(
 
 /// Per share: (verified human clicks, unique visitors) in the period: whole months from
 /// `click_share_months`, the edge days from `click_rollups` (`domain::period::MonthSplit`).
+/// Only the shares `only` names when given (at most [`IDS_PER_QUERY`] of them).
 fn clicks_per_share(
     conn: &mut DbConnection,
     f: &ReportFilter,
+    only: Option<&[i64]>,
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
     let mut sums: HashMap<i64, (i64, i64)> = HashMap::new();
     for (span, first, last) in spans_of(f) {
@@ -185,6 +187,9 @@ fn clicks_per_share(
             if f.narrows_shares() {
                 q = q.filter(KeptShares::of(f, "click_rollups.share_id"));
             }
+            if let Some(ids) = only {
+                q = q.filter(click_rollups::share_id.eq_any(ids));
+            }
             q.load(conn)?
         } else {
             let mut q = click_share_months::table
@@ -200,6 +205,9 @@ fn clicks_per_share(
             if f.narrows_shares() {
                 q = q.filter(KeptShares::of(f, "click_share_months.share_id"));
             }
+            if let Some(ids) = only {
+                q = q.filter(click_share_months::share_id.eq_any(ids));
+            }
             q.load(conn)?
         };
         add_pairs(&mut sums, rows);
@@ -208,6 +216,33 @@ fn clicks_per_share(
         .into_iter()
         .map(|(id, (human, unique))| (id, human, unique))
         .collect())
+}
+
+/// Share ids per query of [`clicks_per_share`] with `only`: well under SQLite's limit of
+/// bound parameters.
+const IDS_PER_QUERY: usize = 1_000;
+
+/// Per share, an upper bound of [`clicks_per_share`]: the monthly rows of every month the
+/// period touches, whole (a period's edge month counts in full), so one small scan of
+/// `click_share_months` stands for the edge days' many daily rows.
+fn click_bounds_per_share(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    let mut q = click_share_months::table
+        .filter(click_share_months::month.ge(month_start(f.period.first_day)))
+        .filter(click_share_months::month.le(month_start(f.period.last_day)))
+        .group_by(click_share_months::share_id)
+        .select((
+            click_share_months::share_id,
+            sql::<BigInt>("CAST(SUM(click_share_months.human) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(click_share_months.unique_visitors) AS BIGINT)"),
+        ))
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "click_share_months.share_id"));
+    }
+    Ok(q.load(conn)?)
 }
 
 /// Adds `(id, a, b)` rows into per-id sums (saturating).
@@ -390,14 +425,29 @@ fn counted_rows(
         Board::TopShares => {
             // Summed per share by the database; only the shares that can make the board
             // are named (at 100 000 shares, naming all of them was most of the time).
-            let per_share = leaderboard::contenders(
-                clicks_per_share(conn, f)?
-                    .into_iter()
-                    .map(|(id, human, unique)| (id, if f.unique { unique } else { human }))
-                    .collect(),
-                |r| r.1,
+            // Exact sums only for the shares whose monthly upper bound can still make
+            // the board (a 30-day window is otherwise ~560 000 daily rows at 100 000 shares).
+            let pick =
+                |(id, human, unique): (i64, i64, i64)| (id, if f.unique { unique } else { human });
+            let bounds = click_bounds_per_share(conn, f)?
+                .into_iter()
+                .map(pick)
+                .collect();
+            let per_share = leaderboard::contenders_by_bound(
+                bounds,
                 leaderboard::MAX_ROWS,
-            );
+                |ids: &[i64]| -> Result<Vec<(i64, i64)>, StoreError> {
+                    let mut out = Vec::with_capacity(ids.len());
+                    for chunk in ids.chunks(IDS_PER_QUERY) {
+                        out.extend(
+                            clicks_per_share(conn, f, Some(chunk))?
+                                .into_iter()
+                                .map(pick),
+                        );
+                    }
+                    Ok(out)
+                },
+            )?;
             let ids: Vec<i64> = per_share.iter().map(|r| r.0).collect();
             let info = share_info(conn, &ids)?;
             Ok(per_share
