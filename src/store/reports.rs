@@ -553,23 +553,10 @@ fn counted_rows(
                 engagement.retain(|id, _| keep.contains(id));
             }
             if board == Board::EmployeesEngagement {
-                // Every share with a snapshot: its employee from one query, and only the
-                // employees named (not every share, 500 ids a query).
-                let employee_of: HashMap<i64, i64> = shares::table
-                    .filter(
-                        shares::id.eq_any(
-                            metrics_snapshots::table
-                                .filter(
-                                    metrics_snapshots::observed_at
-                                        .ge(f.period.from)
-                                        .and(metrics_snapshots::observed_at.lt(f.period.to)),
-                                )
-                                .select(metrics_snapshots::share_id),
-                        ),
-                    )
-                    .select((shares::id, shares::employee_id))
-                    .load::<(i64, i64)>(conn)?
-                    .into_iter()
+                // Only the employees named (not every share, 500 ids a query).
+                let employee_of: HashMap<i64, i64> = engagement
+                    .iter()
+                    .map(|(share_id, latest)| (*share_id, latest.employee_id))
                     .collect();
                 let mut ids: Vec<i64> = employee_of.values().copied().collect();
                 ids.sort_unstable();
@@ -699,6 +686,8 @@ fn shares_created_per_owner(
 /// A share's latest metrics snapshot in a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LatestMetrics {
+    /// The share's employee.
+    pub employee_id: i64,
     /// Likes + comments + reshares.
     pub engagement: i64,
     pub impressions: Option<i64>,
@@ -774,21 +763,80 @@ pub fn metrics_rows(
 }
 
 /// Per share: engagement (likes + comments + reshares) and impressions of its latest
-/// metrics snapshot in the period, with the share's network.
+/// metrics snapshot in the period, with the share's employee and network.
+///
+/// A share whose latest snapshot of all (`metrics_latest`, kept on write) falls in the
+/// period has that one as its latest in the period; one whose latest is before the period
+/// has none in it. Only the shares with a snapshot after the period read their snapshots.
 pub fn latest_engagement(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<HashMap<i64, LatestMetrics>, StoreError> {
-    // Oldest first, so the last write per share is its latest snapshot.
-    Ok(metrics_rows(conn, f)?
+    use crate::db::schema::metrics_latest as l;
+    let scope = f.sources.include_self_reported;
+    type Row = (i64, i64, i64, i64, i64, Option<i64>, String);
+    let mut latest = l::table
+        .inner_join(shares::table)
+        .filter(l::with_self_reported.eq(scope))
+        .filter(l::observed_at.ge(f.period.from))
+        .filter(l::observed_at.lt(f.period.to))
+        .select((
+            l::share_id,
+            shares::employee_id,
+            l::likes,
+            l::comments,
+            l::reshares,
+            l::impressions,
+            shares::network,
+        ))
+        .into_boxed();
+    let mut later = metrics_snapshots::table
+        .inner_join(shares::table)
+        .filter(
+            metrics_snapshots::observed_at
+                .ge(f.period.from)
+                .and(metrics_snapshots::observed_at.lt(f.period.to)),
+        )
+        .filter(metrics_snapshots::source.ne_all(f.sources.excluded()))
+        .filter(
+            metrics_snapshots::share_id.eq_any(
+                l::table
+                    .filter(l::with_self_reported.eq(scope))
+                    .filter(l::observed_at.ge(f.period.to))
+                    .select(l::share_id),
+            ),
+        )
+        .select((
+            metrics_snapshots::share_id,
+            shares::employee_id,
+            metrics_snapshots::likes,
+            metrics_snapshots::comments,
+            metrics_snapshots::reshares,
+            metrics_snapshots::impressions,
+            shares::network,
+        ))
+        // Oldest first, so the last write per share is its latest snapshot.
+        .order((
+            metrics_snapshots::observed_at.asc(),
+            metrics_snapshots::id.asc(),
+        ))
+        .into_boxed();
+    if f.narrows_shares() {
+        latest = latest.filter(KeptShares::of(f, "metrics_latest.share_id"));
+        later = later.filter(KeptShares::of(f, "metrics_snapshots.share_id"));
+    }
+    let mut rows: Vec<Row> = latest.load(conn)?;
+    rows.extend(later.load::<Row>(conn)?);
+    Ok(rows
         .into_iter()
-        .map(|row| {
+        .map(|(share_id, employee_id, l, c, r, impressions, network)| {
             (
-                row.share_id,
+                share_id,
                 LatestMetrics {
-                    engagement: row.engagement,
-                    impressions: row.impressions,
-                    network: row.network,
+                    employee_id,
+                    engagement: kpi::engagement(l, c, r),
+                    impressions,
+                    network,
                 },
             )
         })

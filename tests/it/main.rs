@@ -59,6 +59,7 @@ mod privacy;
 mod rate_limits;
 mod redirect;
 mod report_months;
+mod report_rollups;
 mod retention;
 mod secure_cookies;
 mod security;
