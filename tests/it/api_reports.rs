@@ -1,7 +1,7 @@
 //! Leaderboards and KPIs over real clicks.
 
 use chorus::config::RawSettings;
-use chorus::db::schema::{follower_snapshots, metrics_snapshots};
+use chorus::db::schema::follower_snapshots;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
