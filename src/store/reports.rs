@@ -537,7 +537,11 @@ fn counted_rows(
             Ok(tally(rows.into_iter().map(|(id, name)| (id, name, 1))))
         }
         Board::EngagementShares | Board::EmployeesEngagement => {
-            let mut engagement = latest_engagement(conn, f)?;
+            let mut engagement = if board == Board::EngagementShares {
+                latest_engagement(conn, f)?
+            } else {
+                HashMap::new()
+            };
             if board == Board::EngagementShares {
                 let keep: std::collections::HashSet<i64> = leaderboard::contenders(
                     engagement
@@ -553,19 +557,15 @@ fn counted_rows(
                 engagement.retain(|id, _| keep.contains(id));
             }
             if board == Board::EmployeesEngagement {
-                // Only the employees named (not every share, 500 ids a query).
-                let employee_of: HashMap<i64, i64> = engagement
-                    .iter()
-                    .map(|(share_id, latest)| (*share_id, latest.employee_id))
-                    .collect();
-                let mut ids: Vec<i64> = employee_of.values().copied().collect();
+                // Summed per employee by the database where `metrics_latest` answers; only
+                // the employees named (not every share, 500 ids a query).
+                let sums = engagement_per_employee(conn, f)?;
+                let mut ids: Vec<i64> = sums.keys().copied().collect();
                 ids.sort_unstable();
-                ids.dedup();
                 let names = employee_names(conn, &ids)?;
-                let rows = engagement.into_iter().filter_map(|(share_id, latest)| {
-                    let eid = *employee_of.get(&share_id)?;
-                    Some((eid, names.get(&eid)?.clone(), latest.engagement))
-                });
+                let rows = sums
+                    .into_iter()
+                    .filter_map(|(eid, value)| Some((eid, names.get(&eid)?.clone(), value)));
                 return Ok(tally(rows));
             }
             let ids: Vec<i64> = engagement.keys().copied().collect();
@@ -790,6 +790,37 @@ pub fn latest_engagement(
             shares::network,
         ))
         .into_boxed();
+    if f.narrows_shares() {
+        latest = latest.filter(KeptShares::of(f, "metrics_latest.share_id"));
+    }
+    let rows: Vec<Row> = latest.load(conn)?;
+    let mut out: HashMap<i64, LatestMetrics> = rows
+        .into_iter()
+        .map(|(share_id, employee_id, l, c, r, impressions, network)| {
+            (
+                share_id,
+                LatestMetrics {
+                    employee_id,
+                    engagement: kpi::engagement(l, c, r),
+                    impressions,
+                    network,
+                },
+            )
+        })
+        .collect();
+    out.extend(latest_before_later(conn, f)?);
+    Ok(out)
+}
+
+/// [`latest_engagement`] of the kept shares that have a snapshot after the period, from
+/// their snapshots in it.
+fn latest_before_later(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<HashMap<i64, LatestMetrics>, StoreError> {
+    use crate::db::schema::metrics_latest as l;
+    let scope = f.sources.include_self_reported;
+    type Row = (i64, i64, i64, i64, i64, Option<i64>, String);
     let mut later = metrics_snapshots::table
         .inner_join(shares::table)
         .filter(
@@ -822,12 +853,10 @@ pub fn latest_engagement(
         ))
         .into_boxed();
     if f.narrows_shares() {
-        latest = latest.filter(KeptShares::of(f, "metrics_latest.share_id"));
         later = later.filter(KeptShares::of(f, "metrics_snapshots.share_id"));
     }
-    let mut rows: Vec<Row> = latest.load(conn)?;
-    rows.extend(later.load::<Row>(conn)?);
-    Ok(rows
+    Ok(later
+        .load::<Row>(conn)?
         .into_iter()
         .map(|(share_id, employee_id, l, c, r, impressions, network)| {
             (
@@ -841,6 +870,45 @@ pub fn latest_engagement(
             )
         })
         .collect())
+}
+
+/// Per employee: Σ engagement of their kept shares' latest snapshots in the period (as
+/// [`latest_engagement`] picks them). Likes, comments and reshares are summed per employee
+/// by the database over the shares `metrics_latest` answers for (engagement is their sum,
+/// so the sum of engagements is the engagement of the sums), then the shares with a later
+/// snapshot are added one by one.
+fn engagement_per_employee(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<HashMap<i64, i64>, StoreError> {
+    use crate::db::schema::metrics_latest as l;
+    let scope = f.sources.include_self_reported;
+    let mut q = l::table
+        .inner_join(shares::table)
+        .filter(l::with_self_reported.eq(scope))
+        .filter(l::observed_at.ge(f.period.from))
+        .filter(l::observed_at.lt(f.period.to))
+        .group_by(shares::employee_id)
+        .select((
+            shares::employee_id,
+            sql::<BigInt>("CAST(SUM(metrics_latest.likes) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(metrics_latest.comments) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(metrics_latest.reshares) AS BIGINT)"),
+        ))
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "metrics_latest.share_id"));
+    }
+    let mut sums: HashMap<i64, i64> = HashMap::new();
+    for (employee, likes, comments, reshares) in q.load::<(i64, i64, i64, i64)>(conn)? {
+        let sum = sums.entry(employee).or_insert(0);
+        *sum = sum.saturating_add(kpi::engagement(likes, comments, reshares));
+    }
+    for latest in latest_before_later(conn, f)?.into_values() {
+        let sum = sums.entry(latest.employee_id).or_insert(0);
+        *sum = sum.saturating_add(latest.engagement);
+    }
+    Ok(sums)
 }
 
 /// The (employee, network) and creation time of every kept share created in the period,

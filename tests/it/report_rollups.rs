@@ -451,15 +451,39 @@ const METRIC_PERIODS: [(&str, &str); 6] = [
 
 async fn check_engagement_boards(app: &TestApp) {
     let all = app.db().run_sync(|c| Ok(snapshots(c))).unwrap();
-    for (from, to) in METRIC_PERIODS {
+    let networks: BTreeMap<i64, String> = app
+        .db()
+        .run_sync(|conn| {
+            use diesel::prelude::*;
+            #[derive(diesel::QueryableByName)]
+            struct N {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                id: i64,
+                #[diesel(sql_type = diesel::sql_types::Text)]
+                network: String,
+            }
+            Ok(diesel::sql_query("SELECT id, network FROM shares")
+                .load::<N>(conn)?
+                .into_iter()
+                .map(|n| (n.id, n.network))
+                .collect())
+        })
+        .unwrap();
+    // Unfiltered, and narrowed to one network (the filtered queries' path).
+    for ((from, to), network) in METRIC_PERIODS
+        .iter()
+        .flat_map(|p| [(*p, None), (*p, Some("linkedin"))])
+    {
         for self_reported in [true, false] {
-            let latest = latest_in(&all, from, to, self_reported);
+            let mut latest = latest_in(&all, from, to, self_reported);
+            latest.retain(|share, _| network.is_none_or(|n| networks[share] == n));
             let shares: BTreeMap<i64, i64> = latest.iter().map(|(s, (_, e))| (*s, *e)).collect();
             let mut employees: BTreeMap<i64, i64> = BTreeMap::new();
             for (employee, engagement) in latest.values() {
                 *employees.entry(*employee).or_default() += engagement;
             }
-            let query = format!("from={from}Z&to={to}Z&self_reported={self_reported}");
+            let network = network.map_or(String::new(), |n| format!("&network={n}"));
+            let query = format!("from={from}Z&to={to}Z&self_reported={self_reported}{network}");
             assert_eq!(
                 board_values(app, "engagement-shares", &query).await,
                 shares,
