@@ -9,8 +9,15 @@ a flood): one warm-up per endpoint, then REQUESTS (default 15) timed ones. Print
 table with p50 and p95 in milliseconds per endpoint and window, the baseline (an empty
 authenticated list, `GET /api/v1/teams`, the floor of any API request) with each p50 as a
 multiple of it, and the server's peak RSS (VmHWM of PID) at the end. Standard library only.
+
+With BENCH_ADMIN_EMAIL and BENCH_ADMIN_PASSWORD set (an admin's login), it also signs in as
+the login page does (GET /login for the CSRF cookie and token, POST /login) and times the
+admin dashboard, `GET /admin?range=custom&from=…&to=…`, over the same two windows.
+BENCH_ONLY=REGEX measures only the endpoints whose path matches it (e.g. `kpis|admin`).
 """
 import datetime
+import os
+import re
 import http.client
 import statistics
 import sys
@@ -33,6 +40,36 @@ def rss_kb(pid, key):
     except OSError:
         return None
     return None
+
+
+def sign_in(conn, email, password):
+    """Signs in through the login form; returns the Cookie header of the session."""
+    jar = {}
+
+    def keep(res):
+        for name, value in res.getheaders():
+            if name.lower() == "set-cookie":
+                pair = value.split(";", 1)[0]
+                k, _, v = pair.partition("=")
+                jar[k.strip()] = v.strip()
+
+    conn.request("GET", "/login")
+    res = conn.getresponse()
+    page = res.read().decode()
+    keep(res)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"email": email, "password": password, "csrf": token, "next": "/admin"})
+    conn.request("POST", "/login", body=form, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+    })
+    res = conn.getresponse()
+    res.read()
+    keep(res)
+    if res.status not in (302, 303):
+        raise SystemExit(f"sign-in failed: HTTP {res.status}")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
 def main():
@@ -71,6 +108,8 @@ def main():
     endpoints = [f"/api/v1/leaderboards/{b}" for b in BOARDS]
     endpoints += ["/api/v1/kpis", "/api/v1/kpis?interval=week"]
     endpoints += [f"/api/v1/breakdowns/{d}" for d in ("network", "country", "device", "browser", "referrer")]
+    only = re.compile(os.environ.get("BENCH_ONLY") or ".")
+    endpoints = [p for p in endpoints if only.search(p)]
     worst = 0.0
     for path in endpoints:
         for name, frm, to in windows:
@@ -81,6 +120,21 @@ def main():
                 continue
             worst = max(worst, p50)
             print(f"| `{path}` | {name} | {p50:.1f} | {p95:.1f} | {p50 / base_p50:.0f}× |")
+    email, password = os.environ.get("BENCH_ADMIN_EMAIL"), os.environ.get("BENCH_ADMIN_PASSWORD")
+    if email and password and only.search("/admin"):
+        cookie = sign_in(conn, email, password)
+        headers.clear()
+        headers["Cookie"] = cookie
+        last = today
+        for name, days in (("30 days", 30), ("365 days", 365)):
+            frm = (last - datetime.timedelta(days=days - 1)).isoformat()
+            path = f"/admin?range=custom&from={frm}&to={last.isoformat()}"
+            status, p50, p95 = measure(path)
+            if p50 is None:
+                print(f"| `/admin` (dashboard page) | {name} | HTTP {status} | | |")
+                continue
+            worst = max(worst, p50)
+            print(f"| `/admin` (dashboard page) | {name} | {p50:.1f} | {p95:.1f} | {p50 / base_p50:.0f}× |")
     print(f"\nslowest p50: {worst:.1f} ms")
     peak = rss_kb(pid, "VmHWM")
     if peak is not None:

@@ -14,6 +14,8 @@
 #   SKIP_BUILD=1                     use the existing release binary
 #   BENCH_CHORUS_BIN=path            another Chorus binary (implies SKIP_BUILD)
 #   KEEP=1                           keep the work dir (database, logs)
+# The admin dashboard (`GET /admin`) is measured too, signed in as an admin the script
+# creates (or reuses) with `chorus admin create`: bench-admin@example.com.
 # Only loopback traffic; the server is stopped on exit. Nothing is written into the
 # repository.
 set -euo pipefail
@@ -58,6 +60,11 @@ if [[ -z "${DB:-}" ]]; then
     "$CHORUS_BIN" seed --employees "$EMPLOYEES" --shares "$SHARES" --clicks "$CLICKS" --days "$DAYS" >&2
 fi
 KEY=$("$CHORUS_BIN" apikey create --name "bench-reports-$$" | tail -n1)
+export BENCH_ADMIN_EMAIL=bench-admin@example.com
+export BENCH_ADMIN_PASSWORD=bench-reports-password
+# Already there when the same file is measured again: the password is the same.
+printf '%s\n' "$BENCH_ADMIN_PASSWORD" | "$CHORUS_BIN" admin create --email "$BENCH_ADMIN_EMAIL" \
+  --name "Bench Admin" --password-stdin >/dev/null 2>&1 || true
 "$CHORUS_BIN" serve >"$WORK/chorus.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 100); do

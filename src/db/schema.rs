@@ -494,3 +494,33 @@ diesel::allow_tables_to_appear_in_same_query!(
     instance_secrets,
     settings,
 );
+
+diesel::table! {
+    /// Mentions per local day, channel, topic and brand (kept on insert with the topic
+    /// tags): share of voice by topic.
+    mention_topic_days (day, channel, topic_id, brand_id) {
+        day -> Date,
+        channel -> Text,
+        topic_id -> BigInt,
+        brand_id -> BigInt,
+        mentions -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Each share's latest metrics snapshot (by observed_at, then id), over every source
+    /// (`with_self_reported`) and without self-reported readings; kept on insert.
+    metrics_latest (share_id, with_self_reported) {
+        share_id -> BigInt,
+        with_self_reported -> Bool,
+        observed_at -> Timestamp,
+        likes -> BigInt,
+        comments -> BigInt,
+        reshares -> BigInt,
+        impressions -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(metrics_latest -> shares (share_id));
+diesel::allow_tables_to_appear_in_same_query!(metrics_latest, shares);
+diesel::allow_tables_to_appear_in_same_query!(metrics_latest, metrics_snapshots);

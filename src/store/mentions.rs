@@ -217,6 +217,8 @@ pub fn insert_rows(
     let created_at = now();
     let mut outcome = BatchOutcome::default();
     let mut tags: Vec<(i64, i64)> = Vec::new();
+    // Tagged mentions per (day, channel, topic, brand): added to `mention_topic_days`.
+    let mut topic_days: BTreeMap<(NaiveDate, &str, i64, i64), i64> = BTreeMap::new();
     // PostgreSQL pays per round trip: mentions that need no topic tags (so no id) go in
     // multi-row statements. A mention with tags needs its own id — RETURNING of a
     // multi-row insert promises no order — so it gets a statement of its own, after the
@@ -247,6 +249,10 @@ pub fn insert_rows(
         match id {
             Some(id) => {
                 outcome.inserted += 1;
+                for topic in &topics {
+                    let key = (item.day, item.channel.as_str(), *topic, brand_ids[index]);
+                    *topic_days.entry(key).or_default() += 1;
+                }
                 tags.extend(topics.into_iter().map(|topic| (id, topic)));
             }
             None => outcome.duplicates += 1,
@@ -267,7 +273,40 @@ pub fn insert_rows(
             .values(&rows)
             .execute(c))?;
     }
+    add_to_topic_days(conn, &topic_days)?;
     Ok(outcome)
+}
+
+/// Adds tagged mentions to the per-day topic rollup (in key order: neighbours in the
+/// B-tree).
+fn add_to_topic_days(
+    conn: &mut DbConnection,
+    counts: &BTreeMap<(NaiveDate, &str, i64, i64), i64>,
+) -> Result<(), StoreError> {
+    use crate::db::schema::mention_topic_days::dsl as d;
+    use diesel::upsert::excluded;
+    let counts: Vec<_> = counts.iter().collect();
+    for chunk in counts.chunks(TAG_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|((day, channel, topic, brand), n)| {
+                (
+                    d::day.eq(*day),
+                    d::channel.eq(*channel),
+                    d::topic_id.eq(*topic),
+                    d::brand_id.eq(*brand),
+                    d::mentions.eq(**n),
+                )
+            })
+            .collect();
+        per_backend!(conn, c => diesel::insert_into(d::mention_topic_days)
+            .values(&rows)
+            .on_conflict((d::day, d::channel, d::topic_id, d::brand_id))
+            .do_update()
+            .set(d::mentions.eq(d::mentions + excluded(d::mentions)))
+            .execute(c))?;
+    }
+    Ok(())
 }
 
 /// The external ids among `external_ids` already stored on `channel` (what a new mention

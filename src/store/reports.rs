@@ -516,7 +516,11 @@ fn counted_rows(
             Ok(tally(rows.into_iter().map(|(id, name)| (id, name, 1))))
         }
         Board::EngagementShares | Board::EmployeesEngagement => {
-            let mut engagement = latest_engagement(conn, f)?;
+            let mut engagement = if board == Board::EngagementShares {
+                latest_engagement(conn, f)?
+            } else {
+                HashMap::new()
+            };
             if board == Board::EngagementShares {
                 let keep: std::collections::HashSet<i64> = leaderboard::contenders(
                     engagement
@@ -532,32 +536,15 @@ fn counted_rows(
                 engagement.retain(|id, _| keep.contains(id));
             }
             if board == Board::EmployeesEngagement {
-                // Every share with a snapshot: its employee from one query, and only the
-                // employees named (not every share, 500 ids a query).
-                let employee_of: HashMap<i64, i64> = shares::table
-                    .filter(
-                        shares::id.eq_any(
-                            metrics_snapshots::table
-                                .filter(
-                                    metrics_snapshots::observed_at
-                                        .ge(f.period.from)
-                                        .and(metrics_snapshots::observed_at.lt(f.period.to)),
-                                )
-                                .select(metrics_snapshots::share_id),
-                        ),
-                    )
-                    .select((shares::id, shares::employee_id))
-                    .load::<(i64, i64)>(conn)?
-                    .into_iter()
-                    .collect();
-                let mut ids: Vec<i64> = employee_of.values().copied().collect();
+                // Summed per employee by the database where `metrics_latest` answers; only
+                // the employees named (not every share, 500 ids a query).
+                let sums = engagement_per_employee(conn, f)?;
+                let mut ids: Vec<i64> = sums.keys().copied().collect();
                 ids.sort_unstable();
-                ids.dedup();
                 let names = employee_names(conn, &ids)?;
-                let rows = engagement.into_iter().filter_map(|(share_id, latest)| {
-                    let eid = *employee_of.get(&share_id)?;
-                    Some((eid, names.get(&eid)?.clone(), latest.engagement))
-                });
+                let rows = sums
+                    .into_iter()
+                    .filter_map(|(eid, value)| Some((eid, names.get(&eid)?.clone(), value)));
                 return Ok(tally(rows));
             }
             let ids: Vec<i64> = engagement.keys().copied().collect();
@@ -678,6 +665,8 @@ fn shares_created_per_owner(
 /// A share's latest metrics snapshot in a period.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LatestMetrics {
+    /// The share's employee.
+    pub employee_id: i64,
     /// Likes + comments + reshares.
     pub engagement: i64,
     pub impressions: Option<i64>,
@@ -753,25 +742,152 @@ pub fn metrics_rows(
 }
 
 /// Per share: engagement (likes + comments + reshares) and impressions of its latest
-/// metrics snapshot in the period, with the share's network.
+/// metrics snapshot in the period, with the share's employee and network.
+///
+/// A share whose latest snapshot of all (`metrics_latest`, kept on write) falls in the
+/// period has that one as its latest in the period; one whose latest is before the period
+/// has none in it. Only the shares with a snapshot after the period read their snapshots.
 pub fn latest_engagement(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<HashMap<i64, LatestMetrics>, StoreError> {
-    // Oldest first, so the last write per share is its latest snapshot.
-    Ok(metrics_rows(conn, f)?
+    use crate::db::schema::metrics_latest as l;
+    let scope = f.sources.include_self_reported;
+    type Row = (i64, i64, i64, i64, i64, Option<i64>, String);
+    let mut latest = l::table
+        .inner_join(shares::table)
+        .filter(l::with_self_reported.eq(scope))
+        .filter(l::observed_at.ge(f.period.from))
+        .filter(l::observed_at.lt(f.period.to))
+        .select((
+            l::share_id,
+            shares::employee_id,
+            l::likes,
+            l::comments,
+            l::reshares,
+            l::impressions,
+            shares::network,
+        ))
+        .into_boxed();
+    if f.narrows_shares() {
+        latest = latest.filter(KeptShares::of(f, "metrics_latest.share_id"));
+    }
+    let rows: Vec<Row> = latest.load(conn)?;
+    let mut out: HashMap<i64, LatestMetrics> = rows
         .into_iter()
-        .map(|row| {
+        .map(|(share_id, employee_id, l, c, r, impressions, network)| {
             (
-                row.share_id,
+                share_id,
                 LatestMetrics {
-                    engagement: row.engagement,
-                    impressions: row.impressions,
-                    network: row.network,
+                    employee_id,
+                    engagement: kpi::engagement(l, c, r),
+                    impressions,
+                    network,
+                },
+            )
+        })
+        .collect();
+    out.extend(latest_before_later(conn, f)?);
+    Ok(out)
+}
+
+/// [`latest_engagement`] of the kept shares that have a snapshot after the period, from
+/// their snapshots in it.
+fn latest_before_later(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<HashMap<i64, LatestMetrics>, StoreError> {
+    use crate::db::schema::metrics_latest as l;
+    let scope = f.sources.include_self_reported;
+    type Row = (i64, i64, i64, i64, i64, Option<i64>, String);
+    let mut later = metrics_snapshots::table
+        .inner_join(shares::table)
+        .filter(
+            metrics_snapshots::observed_at
+                .ge(f.period.from)
+                .and(metrics_snapshots::observed_at.lt(f.period.to)),
+        )
+        .filter(metrics_snapshots::source.ne_all(f.sources.excluded()))
+        .filter(
+            metrics_snapshots::share_id.eq_any(
+                l::table
+                    .filter(l::with_self_reported.eq(scope))
+                    .filter(l::observed_at.ge(f.period.to))
+                    .select(l::share_id),
+            ),
+        )
+        .select((
+            metrics_snapshots::share_id,
+            shares::employee_id,
+            metrics_snapshots::likes,
+            metrics_snapshots::comments,
+            metrics_snapshots::reshares,
+            metrics_snapshots::impressions,
+            shares::network,
+        ))
+        // Oldest first, so the last write per share is its latest snapshot.
+        .order((
+            metrics_snapshots::observed_at.asc(),
+            metrics_snapshots::id.asc(),
+        ))
+        .into_boxed();
+    if f.narrows_shares() {
+        later = later.filter(KeptShares::of(f, "metrics_snapshots.share_id"));
+    }
+    Ok(later
+        .load::<Row>(conn)?
+        .into_iter()
+        .map(|(share_id, employee_id, l, c, r, impressions, network)| {
+            (
+                share_id,
+                LatestMetrics {
+                    employee_id,
+                    engagement: kpi::engagement(l, c, r),
+                    impressions,
+                    network,
                 },
             )
         })
         .collect())
+}
+
+/// Per employee: Σ engagement of their kept shares' latest snapshots in the period (as
+/// [`latest_engagement`] picks them). Likes, comments and reshares are summed per employee
+/// by the database over the shares `metrics_latest` answers for (engagement is their sum,
+/// so the sum of engagements is the engagement of the sums), then the shares with a later
+/// snapshot are added one by one.
+fn engagement_per_employee(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+) -> Result<HashMap<i64, i64>, StoreError> {
+    use crate::db::schema::metrics_latest as l;
+    let scope = f.sources.include_self_reported;
+    let mut q = l::table
+        .inner_join(shares::table)
+        .filter(l::with_self_reported.eq(scope))
+        .filter(l::observed_at.ge(f.period.from))
+        .filter(l::observed_at.lt(f.period.to))
+        .group_by(shares::employee_id)
+        .select((
+            shares::employee_id,
+            sql::<BigInt>("CAST(SUM(metrics_latest.likes) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(metrics_latest.comments) AS BIGINT)"),
+            sql::<BigInt>("CAST(SUM(metrics_latest.reshares) AS BIGINT)"),
+        ))
+        .into_boxed();
+    if f.narrows_shares() {
+        q = q.filter(KeptShares::of(f, "metrics_latest.share_id"));
+    }
+    let mut sums: HashMap<i64, i64> = HashMap::new();
+    for (employee, likes, comments, reshares) in q.load::<(i64, i64, i64, i64)>(conn)? {
+        let sum = sums.entry(employee).or_insert(0);
+        *sum = sum.saturating_add(kpi::engagement(likes, comments, reshares));
+    }
+    for latest in latest_before_later(conn, f)?.into_values() {
+        let sum = sums.entry(latest.employee_id).or_insert(0);
+        *sum = sum.saturating_add(latest.engagement);
+    }
+    Ok(sums)
 }
 
 /// The (employee, network) and creation time of every kept share created in the period,

@@ -466,6 +466,7 @@ fn insert_metrics_row(
         ),
         metrics_snapshots::id
     )?;
+    keep_latest(conn, &[(share_id, *reading)], source)?;
     Ok(MetricsSnapshot {
         id,
         share_id,
@@ -572,7 +573,87 @@ pub fn insert_metrics_rows(
             .values(&rows)
             .execute(c))?;
     }
+    let readings: Vec<(i64, MetricsReading)> =
+        batch.iter().map(|s| (s.share_id, s.reading)).collect();
+    keep_latest(conn, &readings, source)?;
     Ok(batch.len())
+}
+
+/// Updates `metrics_latest` with readings just inserted from `source`, in the order
+/// inserted. A new snapshot has the greatest id, so it is its share's latest when
+/// observed at or after the stored latest (the row's `WHERE`); of one share's readings
+/// here, the last of the latest observed wins for the same reason.
+fn keep_latest(
+    conn: &mut DbConnection,
+    readings: &[(i64, MetricsReading)],
+    source: Source,
+) -> Result<(), StoreError> {
+    use crate::db::schema::metrics_latest::dsl as l;
+    // `ON CONFLICT … DO UPDATE … WHERE`: the filter of an upsert.
+    use diesel::query_dsl::methods::FilterDsl;
+    use diesel::upsert::excluded;
+    let mut newest: HashMap<i64, &MetricsReading> = HashMap::new();
+    for (share_id, reading) in readings {
+        let slot = newest.entry(*share_id).or_insert(reading);
+        if reading.observed_at >= slot.observed_at {
+            *slot = reading;
+        }
+    }
+    let mut newest: Vec<(i64, &MetricsReading)> = newest.into_iter().collect();
+    newest.sort_unstable_by_key(|(id, _)| *id);
+    let scopes: &[bool] = if source == Source::SelfReported {
+        &[true]
+    } else {
+        &[true, false]
+    };
+    for scope in scopes {
+        for chunk in newest.chunks(CHUNK) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|(share_id, r)| {
+                    (
+                        l::share_id.eq(*share_id),
+                        l::with_self_reported.eq(*scope),
+                        l::observed_at.eq(r.observed_at),
+                        l::likes.eq(r.likes.get()),
+                        l::comments.eq(r.comments.get()),
+                        l::reshares.eq(r.reshares.get()),
+                        l::impressions.eq(r.impressions.map(Count::get)),
+                    )
+                })
+                .collect();
+            macro_rules! upsert {
+                ($values:expr, $c:expr) => {
+                    diesel::insert_into(l::metrics_latest)
+                        .values($values)
+                        .on_conflict((l::share_id, l::with_self_reported))
+                        .do_update()
+                        .set((
+                            l::observed_at.eq(excluded(l::observed_at)),
+                            l::likes.eq(excluded(l::likes)),
+                            l::comments.eq(excluded(l::comments)),
+                            l::reshares.eq(excluded(l::reshares)),
+                            l::impressions.eq(excluded(l::impressions)),
+                        ))
+                        .filter(l::observed_at.le(excluded(l::observed_at)))
+                        .execute($c)
+                };
+            }
+            match conn {
+                DbConnection::Postgres(c) => {
+                    upsert!(&rows, c)?;
+                }
+                // diesel has no multi-row upsert with a WHERE on SQLite; in-process
+                // statements are cheap there.
+                DbConnection::Sqlite(c) => {
+                    for row in rows {
+                        upsert!(row, c)?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A share's metrics snapshots, newest first (by `observed_at`, then id), at most `limit`.

@@ -5,11 +5,15 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::dsl::sql;
 use diesel::dsl::{count_star, max};
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use super::StoreError;
-use crate::db::schema::{brand_keywords, brands, mention_topics, mentions, support_cases, topics};
+use crate::db::schema::{
+    brand_keywords, brands, mention_topic_days, mention_topics, mentions, support_cases, topics,
+};
 use crate::db::DbConnection;
 use crate::domain::brand::KeywordKind;
 use crate::domain::mention::Sentiment;
@@ -124,15 +128,19 @@ pub fn topic_facts(
     f: &SocialFilter,
 ) -> Result<Vec<TopicFact>, StoreError> {
     let own: HashSet<i64> = own_brand_ids(conn, f)?.into_iter().collect();
-    let mut q = mention_topics::table
-        .inner_join(mentions::table)
-        .filter(mentions::day.ge(f.first_day))
-        .filter(mentions::day.le(f.last_day))
-        .group_by((mention_topics::topic_id, mentions::brand_id))
-        .select((mention_topics::topic_id, mentions::brand_id, count_star()))
+    // From the per-day rollup kept with the tags, not the tags themselves.
+    let mut q = mention_topic_days::table
+        .filter(mention_topic_days::day.ge(f.first_day))
+        .filter(mention_topic_days::day.le(f.last_day))
+        .group_by((mention_topic_days::topic_id, mention_topic_days::brand_id))
+        .select((
+            mention_topic_days::topic_id,
+            mention_topic_days::brand_id,
+            sql::<BigInt>("CAST(SUM(mention_topic_days.mentions) AS BIGINT)"),
+        ))
         .into_boxed();
     if let Some(channel) = &f.channel {
-        q = q.filter(mentions::channel.eq(channel.clone()));
+        q = q.filter(mention_topic_days::channel.eq(channel.clone()));
     }
     let mut per_topic: HashMap<i64, (i64, i64)> = HashMap::new();
     for (topic, brand, count) in q.load::<(i64, i64, i64)>(conn)? {

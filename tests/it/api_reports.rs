@@ -1,7 +1,7 @@
 //! Leaderboards and KPIs over real clicks.
 
 use chorus::config::RawSettings;
-use chorus::db::schema::{follower_snapshots, metrics_snapshots};
+use chorus::db::schema::follower_snapshots;
 use diesel::prelude::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -177,43 +177,31 @@ async fn engagement_and_reach_boards_use_the_latest_snapshots() {
     let now = chrono::Utc::now().naive_utc();
     let earlier = now - chrono::Duration::hours(2);
     db.run_sync(|conn| {
-        let metrics = vec![
-            (
-                metrics_snapshots::share_id.eq(w.ana_li.0),
-                metrics_snapshots::likes.eq(1),
-                metrics_snapshots::comments.eq(1),
-                metrics_snapshots::reshares.eq(1),
-                metrics_snapshots::impressions.eq(Some(100)),
-                metrics_snapshots::observed_at.eq(earlier),
-                metrics_snapshots::source.eq("api"),
-                metrics_snapshots::created_at.eq(now),
-            ),
-            (
-                metrics_snapshots::share_id.eq(w.ana_li.0),
-                metrics_snapshots::likes.eq(10),
-                metrics_snapshots::comments.eq(2),
-                metrics_snapshots::reshares.eq(3),
-                metrics_snapshots::impressions.eq(Some(900)),
-                metrics_snapshots::observed_at.eq(now),
-                metrics_snapshots::source.eq("api"),
-                metrics_snapshots::created_at.eq(now),
-            ),
-            (
-                metrics_snapshots::share_id.eq(w.ben_li.0),
-                metrics_snapshots::likes.eq(20),
-                metrics_snapshots::comments.eq(0),
-                metrics_snapshots::reshares.eq(0),
-                metrics_snapshots::impressions.eq(None),
-                metrics_snapshots::observed_at.eq(now),
-                metrics_snapshots::source.eq("api"),
-                metrics_snapshots::created_at.eq(now),
-            ),
-        ];
-        for row in metrics {
-            diesel::insert_into(metrics_snapshots::table)
-                .values(row)
-                .execute(conn)?;
-        }
+        // Through the store, which keeps each share's latest snapshot beside them.
+        use chorus::domain::record::{Count, Source};
+        use chorus::domain::snapshot::MetricsReading;
+        use chorus::store::snapshots::{insert_metrics_batch, NewMetricsSnapshot};
+        let c = |n: i64| Count::new(n).unwrap();
+        let metrics = [
+            (w.ana_li.0, (1, 1, 1), Some(100), earlier),
+            (w.ana_li.0, (10, 2, 3), Some(900), now),
+            (w.ben_li.0, (20, 0, 0), None, now),
+        ]
+        .map(
+            |(share_id, (likes, comments, reshares), impressions, observed_at)| {
+                NewMetricsSnapshot {
+                    share_id,
+                    reading: MetricsReading {
+                        likes: c(likes),
+                        comments: c(comments),
+                        reshares: c(reshares),
+                        impressions: impressions.map(c),
+                        observed_at,
+                    },
+                }
+            },
+        );
+        insert_metrics_batch(conn, &metrics, Source::Api).unwrap();
         let followers = vec![
             (
                 follower_snapshots::employee_id.eq(w.ana),

@@ -59,6 +59,7 @@ mod privacy;
 mod rate_limits;
 mod redirect;
 mod report_months;
+mod report_rollups;
 mod request_ids;
 mod retention;
 mod schema_drift;

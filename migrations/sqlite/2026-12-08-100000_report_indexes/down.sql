@@ -1,0 +1,3 @@
+DROP INDEX metrics_snapshots_time;
+DROP INDEX mentions_supporters;
+DROP INDEX mentions_day_facts;
