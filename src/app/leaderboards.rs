@@ -36,7 +36,14 @@ pub fn valid_limit(limit: usize) -> bool {
 /// The ranked rows of a board as the request's audience may see them, on the caller's
 /// connection: rank 1 first, ties broken by label, rows without a value left out.
 pub fn ranked(conn: &mut DbConnection, req: &BoardRequest) -> Result<Vec<Ranked>, StoreError> {
-    let rows = board_rows(conn, req.board, &req.filter)?;
+    // A board that ranks people may rank the viewer among everyone (privacy), so it
+    // needs every row; the others only what can make the first `limit` places.
+    let keep = if req.board.ranks_people() {
+        leaderboard::MAX_ROWS
+    } else {
+        req.limit
+    };
+    let rows = board_rows(conn, req.board, &req.filter, keep)?;
     let rows = privacy::apply(conn, req.board, rows, &req.audience)?;
     let access = privacy::board_access(req.audience.mode, req.audience.viewer);
     if req.board.ranks_people() && access == BoardAccess::OwnOnly {
@@ -53,11 +60,12 @@ fn board_rows(
     conn: &mut DbConnection,
     board: Board,
     filter: &ReportFilter,
+    keep: usize,
 ) -> Result<Vec<(i64, String, f64)>, StoreError> {
     if credit::shares_credit(board, filter) {
         credit::board_rows(conn, board, filter)
     } else {
-        reports::board_rows(conn, board, filter)
+        reports::board_rows(conn, board, filter, keep)
     }
 }
 
@@ -68,7 +76,7 @@ pub fn ranked_individuals(
     board: Board,
     filter: &ReportFilter,
 ) -> Result<Vec<Ranked>, StoreError> {
-    let rows = board_rows(conn, board, filter)?;
+    let rows = board_rows(conn, board, filter, leaderboard::MAX_ROWS)?;
     Ok(leaderboard::rank(
         rows.into_iter()
             .map(|(id, label, value)| (Some(id), label, value))

@@ -399,15 +399,18 @@ fn tally(rows: impl IntoIterator<Item = (i64, String, i64)>) -> Vec<(i64, String
 /// The unranked rows `(id, label, value)` of a board as the database counts them. The
 /// conversion boards count each conversion's stored (last-click, sourced) attribution
 /// here; under another model, or influenced, `app::credit` shares the credit instead.
+/// Top shares answers only the rows that can make its first `keep` places (ties at the
+/// last one kept, so a tie is still broken by label); the other boards answer every row.
 pub fn board_rows(
     conn: &mut DbConnection,
     board: Board,
     f: &ReportFilter,
+    keep: usize,
 ) -> Result<Vec<(i64, String, f64)>, StoreError> {
     if board == Board::Supporters {
         return supporter_rows(conn, f);
     }
-    Ok(counted_rows(conn, board, f)?
+    Ok(counted_rows(conn, board, f, keep)?
         .into_iter()
         .map(|(id, label, v)| (id, label, v as f64))
         .collect())
@@ -417,6 +420,7 @@ fn counted_rows(
     conn: &mut DbConnection,
     board: Board,
     f: &ReportFilter,
+    keep: usize,
 ) -> Result<Vec<(i64, String, i64)>, StoreError> {
     match board {
         // Valued by a share of influence, not a count: `board_rows` answers it with
@@ -435,7 +439,7 @@ fn counted_rows(
                 .collect();
             let per_share = leaderboard::contenders_by_bound(
                 bounds,
-                leaderboard::MAX_ROWS,
+                keep,
                 |ids: &[i64]| -> Result<Vec<(i64, i64)>, StoreError> {
                     let mut out = Vec::with_capacity(ids.len());
                     for chunk in ids.chunks(IDS_PER_QUERY) {

@@ -1549,3 +1549,18 @@ async fn the_conversions_page_shows_who_earned_them_under_the_chosen_model() {
     assert!(html.contains("id=\"f-model-error\""), "{html}");
     assert!(!html.contains("id=\"credit-employee\""));
 }
+
+#[actix_web::test]
+async fn a_short_board_is_the_head_of_the_long_one_ties_included() {
+    let w = world().await;
+    let app = &w.app;
+    let full = board(app, "top-shares?limit=1000").await;
+    assert_eq!(full.len(), 4, "{full:?}");
+    // Ben's and Cho's shares tie at 2 clicks: the label breaks the tie for the last place
+    // of a two-row board exactly as in the full one.
+    assert_eq!(full[1].2, full[2].2, "{full:?}");
+    for limit in 1..=4 {
+        let short = board(app, &format!("top-shares?limit={limit}")).await;
+        assert_eq!(short, full[..limit], "limit {limit}");
+    }
+}
