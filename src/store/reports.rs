@@ -192,23 +192,7 @@ fn clicks_per_share(
             }
             q.load(conn)?
         } else {
-            let mut q = click_share_months::table
-                .filter(click_share_months::month.ge(first))
-                .filter(click_share_months::month.le(last))
-                .group_by(click_share_months::share_id)
-                .select((
-                    click_share_months::share_id,
-                    sql::<BigInt>("CAST(SUM(click_share_months.human) AS BIGINT)"),
-                    sql::<BigInt>("CAST(SUM(click_share_months.unique_visitors) AS BIGINT)"),
-                ))
-                .into_boxed();
-            if f.narrows_shares() {
-                q = q.filter(KeptShares::of(f, "click_share_months.share_id"));
-            }
-            if let Some(ids) = only {
-                q = q.filter(click_share_months::share_id.eq_any(ids));
-            }
-            q.load(conn)?
+            share_month_sums(conn, f, first, last, only)?
         };
         add_pairs(&mut sums, rows);
     }
@@ -229,9 +213,27 @@ fn click_bounds_per_share(
     conn: &mut DbConnection,
     f: &ReportFilter,
 ) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    share_month_sums(
+        conn,
+        f,
+        month_start(f.period.first_day),
+        month_start(f.period.last_day),
+        None,
+    )
+}
+
+/// Per kept share (of `only` when given): (human clicks, unique visitors) summed over the
+/// monthly rows of the months starting `first_month` to `last_month`.
+fn share_month_sums(
+    conn: &mut DbConnection,
+    f: &ReportFilter,
+    first_month: NaiveDate,
+    last_month: NaiveDate,
+    only: Option<&[i64]>,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
     let mut q = click_share_months::table
-        .filter(click_share_months::month.ge(month_start(f.period.first_day)))
-        .filter(click_share_months::month.le(month_start(f.period.last_day)))
+        .filter(click_share_months::month.ge(first_month))
+        .filter(click_share_months::month.le(last_month))
         .group_by(click_share_months::share_id)
         .select((
             click_share_months::share_id,
@@ -241,6 +243,9 @@ fn click_bounds_per_share(
         .into_boxed();
     if f.narrows_shares() {
         q = q.filter(KeptShares::of(f, "click_share_months.share_id"));
+    }
+    if let Some(ids) = only {
+        q = q.filter(click_share_months::share_id.eq_any(ids));
     }
     Ok(q.load(conn)?)
 }
