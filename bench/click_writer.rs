@@ -38,10 +38,22 @@ fn main() {
                VALUES (1, 't', 'https://example.com/', 'curated', true, '2026-01-01 00:00:00');",
         )?;
         let mut sql = String::new();
+        // Spread over the networks as shares are: the per-network rollups get a handful of
+        // keys a day, not one per share.
+        // One share per (employee, content, network): a content item per six shares.
+        let networks = ["linkedin", "x", "facebook", "instagram", "threads", "bluesky"];
         for id in 1..=shares {
+            let network = networks[id as usize % networks.len()];
+            let content = 1 + (id - 1) / networks.len() as i64;
+            if content > 1 && (id - 1) % networks.len() as i64 == 0 {
+                sql.push_str(&format!(
+                    "INSERT INTO content (id, title, url, origin, click_param, created_at)
+                       VALUES ({content}, 't', 'https://example.com/{content}', 'curated', true, '2026-01-01 00:00:00');"
+                ));
+            }
             sql.push_str(&format!(
                 "INSERT INTO shares (id, employee_id, content_id, network, slug, token, destination, created_at)
-                   VALUES ({id}, 1, 1, 'n{id}', 's{id}', 't{id}', 'https://example.com/', '2026-01-01 00:00:00');"
+                   VALUES ({id}, 1, {content}, '{network}', 's{id}', 't{id}', 'https://example.com/', '2026-01-01 00:00:00');"
             ));
         }
         conn.batch_execute(&format!("BEGIN; {sql} COMMIT;"))?;
