@@ -5,12 +5,16 @@
 //!     cargo run --release --example click_writer -- [CLICKS] [BATCH] [SHARES]
 //!
 //! Defaults: 300 000 clicks in batches of 1 000 over 10 000 shares, every click a new human
-//! visitor (the benchmark's worst case: one unique-visitor row per click).
+//! visitor (the benchmark's worst case: one unique-visitor row per click). The rollups above
+//! `click_rollups` are held and written once a second, as the writer does on SQLite;
+//! `HOLD_SECS=0` writes them with every batch (PostgreSQL, or before they were held).
 
 use std::time::Instant;
 
 use chorus::config::{RawSettings, Settings};
-use chorus::store::clicks::{insert_batch, ClickKind, Delivery, NewClick, Visitors};
+use chorus::store::clicks::{
+    insert_batch_holding, write_held, ClickKind, Delivery, HeldRollups, NewClick, Visitors,
+};
 use diesel::connection::SimpleConnection;
 
 fn main() {
@@ -20,6 +24,11 @@ fn main() {
     let clicks = args.next().unwrap_or(300_000);
     let batch = args.next().unwrap_or(1_000);
     let shares = args.next().unwrap_or(10_000) as i64;
+    // Seconds the rollups above `click_rollups` are held (0: written with every batch).
+    let hold_secs = std::env::var("HOLD_SECS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(1.0);
 
     let dir = tempfile::tempdir().expect("temp dir");
     let url = std::env::var("DATABASE_URL")
@@ -70,6 +79,8 @@ fn main() {
     let cpu_start = cpu_seconds();
     let mut written = 0;
     let mut n = 0u64;
+    let mut held = HeldRollups::default();
+    let mut held_since = Instant::now();
     while written < clicks {
         let rows: Vec<NewClick> = (0..batch.min(clicks - written))
             .map(|_| {
@@ -94,9 +105,25 @@ fn main() {
                 }
             })
             .collect();
-        insert_batch(&mut conn, &mut visitors, &rows, &[], Delivery::First).expect("batch");
+        // As the writer does: the rollups above `click_rollups` are written once a second
+        // (or at 50 000 rows held), not with every batch.
+        let due = held.rows() >= 50_000 || held_since.elapsed().as_secs_f64() >= hold_secs;
+        insert_batch_holding(
+            &mut conn,
+            &mut visitors,
+            &mut held,
+            &rows,
+            &[],
+            Delivery::First,
+            due,
+        )
+        .expect("batch");
+        if due {
+            held_since = Instant::now();
+        }
         written += rows.len();
     }
+    write_held(&mut conn, &mut held).expect("held rollups");
     let secs = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu_start;
     println!(

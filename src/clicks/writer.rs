@@ -7,7 +7,11 @@
 //! is bounded and a full queue makes handlers wait (backpressure); a click is never
 //! dropped. The writer takes whatever is queued (up to the batch size), flags repeats and
 //! scanner bursts, and commits clicks, unique visitors and daily rollups in one
-//! transaction; journaled clicks are then reported back so finished segments are deleted. When the database cannot commit — down, locked,
+//! transaction; journaled clicks are then reported back so finished segments are deleted.
+//! On SQLite in journal mode the rollups above the daily ones (per network, month, owner
+//! and facet) are held for up to a second and written with a later batch; a read that
+//! settles writes them first, and a crash leaves their days marked for a rebuild at start
+//! ([`clicks::insert_batch_holding`]). When the database cannot commit — down, locked,
 //! unreachable — the batch goes to the [`Spool`] instead (flushed to disk before anyone is
 //! answered) and is replayed once the database is back. Only if even the spool cannot be
 //! written does a redirect fail, and then it is not answered as a success.
@@ -31,7 +35,7 @@ use super::journal::{self, Journal, SegmentId};
 use super::spool::Spool;
 use crate::db::{panic_message, Connector, DbConnection};
 use crate::domain::verify::{Policy, Verifier};
-use crate::store::clicks::{self, ClickKind, Delivery, NewClick, Visitors};
+use crate::store::clicks::{self, ClickKind, Delivery, HeldRollups, NewClick, Visitors};
 
 /// How long a failing database is left alone before the spool is replayed again.
 const RETRY_EVERY: Duration = Duration::from_secs(1);
@@ -231,12 +235,18 @@ impl ClickWriter {
                 spool,
                 stats: stats.clone(),
                 last_failure: None,
+                held: HeldRollups::default(),
+                held_since: None,
+                write_held_next: false,
+                may_hold: answer_from_journal,
+                rebuild_marked: true,
             },
             verifier: Verifier::new(config.policy),
             config,
             journal: None,
             current: Batch::default(),
         };
+        worker.out.rebuild_marked_days();
         worker.out.replay();
         let journal = Arc::new(journal);
         worker.journal = Some(journal.clone());
@@ -335,7 +345,26 @@ struct Output {
     spool: Spool,
     stats: Arc<WriterStats>,
     last_failure: Option<Instant>,
+    /// Changes to the rollups above `click_rollups` held back (SQLite only; see
+    /// [`clicks::insert_batch_holding`]), and since when.
+    held: HeldRollups,
+    held_since: Option<Instant>,
+    /// Set by the worker for the next batch: a read waits for it, or the writer stops.
+    write_held_next: bool,
+    /// Whether changes may be held at all: not when every redirect waits for its commit
+    /// (reads then do not settle, and must see the rollups of every answered click).
+    may_hold: bool,
+    /// Days a stopped writer left marked are rebuilt before the next batch (at start, and
+    /// after a panic, which drops what was held).
+    rebuild_marked: bool,
 }
+
+/// How long the writer holds changes to the rollups above `click_rollups` at most, and how
+/// many rows of them (bounding the memory): a second of a flood over many shares then
+/// makes one row change per share instead of one per batch. A read that settles and a
+/// shutdown write them at once, so reads still see every click answered before them.
+const HOLD_ROLLUPS_FOR: Duration = Duration::from_secs(1);
+const HOLD_ROLLUPS_MAX: usize = 50_000;
 
 impl Worker {
     /// Shutdown was requested and its time is up.
@@ -403,6 +432,10 @@ impl Worker {
     fn recover(&mut self) {
         self.out.conn = None;
         self.out.visitors = None;
+        // What was held may be half updated: dropped, and rebuilt from the marked days.
+        self.out.held = HeldRollups::default();
+        self.out.held_since = None;
+        self.out.rebuild_marked = true;
         self.stall_next = None;
         self.panic_next = false;
         let batch = std::mem::take(&mut self.current);
@@ -441,6 +474,24 @@ impl Worker {
             }
         };
         loop {
+            // With rollup changes held, wake up when they are due.
+            if let Some(left) = self.out.held_left() {
+                match runtime.block_on(async { tokio::time::timeout(left, rx.recv()).await }) {
+                    Ok(Some(first)) => {
+                        if self.take_batch(&runtime, rx, first) {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(_) => {
+                        if !self.out.spool.is_empty() && self.out.may_retry() {
+                            self.out.replay();
+                        }
+                        self.out.write_held();
+                    }
+                }
+                continue;
+            }
             // With clicks waiting in the spool, wake up now and then to replay them even
             // when no new click arrives.
             let first = if self.out.spool.is_empty() {
@@ -456,40 +507,49 @@ impl Worker {
                 }
             };
             let Some(first) = first else { break };
-            if let Job::Click(click, _) = &first {
-                self.out
-                    .stats
-                    .writing_since_ms
-                    .store(millis(click.occurred_at), Ordering::Relaxed);
-            }
-            let mut jobs = vec![first];
-            let deadline = Instant::now() + self.config.batch_wait;
-            // A read waiting to settle ends the batch at once: the clicks before it are
-            // what it waits for.
-            while jobs.len() < self.config.batch_max
-                && !matches!(jobs.last(), Some(Job::Settle(_) | Job::Shutdown))
-            {
-                match rx.try_recv() {
-                    Ok(job) => jobs.push(job),
-                    Err(mpsc::error::TryRecvError::Empty) => {
-                        let left = deadline.saturating_duration_since(Instant::now());
-                        if left.is_zero() {
-                            break;
-                        }
-                        match runtime
-                            .block_on(async { tokio::time::timeout(left, rx.recv()).await })
-                        {
-                            Ok(Some(job)) => jobs.push(job),
-                            _ => break,
-                        }
-                    }
-                    Err(mpsc::error::TryRecvError::Disconnected) => break,
-                }
-            }
-            if self.process(jobs) || self.past_deadline() {
+            if self.take_batch(&runtime, rx, first) {
                 break;
             }
         }
+    }
+
+    /// Gathers a batch that begins with `first` and writes it; returns whether the writer
+    /// is to stop.
+    fn take_batch(
+        &mut self,
+        runtime: &tokio::runtime::Runtime,
+        rx: &mut mpsc::Receiver<Job>,
+        first: Job,
+    ) -> bool {
+        if let Job::Click(click, _) = &first {
+            self.out
+                .stats
+                .writing_since_ms
+                .store(millis(click.occurred_at), Ordering::Relaxed);
+        }
+        let mut jobs = vec![first];
+        let deadline = Instant::now() + self.config.batch_wait;
+        // A read waiting to settle ends the batch at once: the clicks before it are
+        // what it waits for.
+        while jobs.len() < self.config.batch_max
+            && !matches!(jobs.last(), Some(Job::Settle(_) | Job::Shutdown))
+        {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        break;
+                    }
+                    match runtime.block_on(async { tokio::time::timeout(left, rx.recv()).await }) {
+                        Ok(Some(job)) => jobs.push(job),
+                        _ => break,
+                    }
+                }
+                Err(mpsc::error::TryRecvError::Disconnected) => break,
+            }
+        }
+        self.process(jobs) || self.past_deadline()
     }
 
     /// Shutting down: clicks sent after the shutdown request still get written, a batch at
@@ -508,6 +568,9 @@ impl Worker {
         }
         if !rest.is_empty() && !self.past_deadline() {
             self.process(rest);
+        }
+        if !self.past_deadline() {
+            self.out.write_held();
         }
         let stats = &self.out.stats;
         if self.past_deadline() {
@@ -565,10 +628,16 @@ impl Worker {
                 }
             }
         }
+        // A read that settles on this batch reads the rollups too: nothing stays held.
+        let write_held = !self.current.settles.is_empty() || shutdown;
+        self.out.write_held_next = write_held;
         let written = if self.current.clicks.is_empty() {
             // Reads that settle keep the queue busy; the spool must still get its turn.
             if !self.out.spool.is_empty() && self.out.may_retry() {
                 self.out.replay();
+            }
+            if write_held {
+                self.out.write_held();
             }
             true
         } else {
@@ -579,6 +648,7 @@ impl Worker {
             self.out
                 .write(&self.current.clicks, &self.current.demote, Delivery::First)
         };
+        self.out.write_held_next = false;
         let batch = std::mem::take(&mut self.current);
         self.finish(batch, written);
         shutdown
@@ -734,6 +804,48 @@ impl Output {
         demote: &[String],
         delivery: Delivery,
     ) -> Result<usize, String> {
+        let may_hold = self.may_hold;
+        let held_due = self.write_held_next
+            || self.held.rows() >= HOLD_ROLLUPS_MAX
+            || self
+                .held_since
+                .is_some_and(|since| since.elapsed() >= HOLD_ROLLUPS_FOR);
+        self.connect_and_rebuild()?;
+        let conn = self.conn.as_mut().ok_or("no connection")?;
+        // PostgreSQL may have other instances writing: each batch writes everything.
+        let write_held = !may_hold || held_due || matches!(conn, DbConnection::Postgres(_));
+        let visitors = self
+            .visitors
+            .get_or_insert_with(|| Visitors::for_connection(conn));
+        let new = clicks::insert_batch_holding(
+            conn,
+            visitors,
+            &mut self.held,
+            batch,
+            demote,
+            delivery,
+            write_held,
+        )
+        .map_err(|e| e.to_string())?;
+        if self.held.is_empty() {
+            self.held_since = None;
+        } else if self.held_since.is_none() {
+            self.held_since = Some(Instant::now());
+        }
+        Ok(new)
+    }
+
+    /// Rebuilds the days a stopped writer left marked, if any (at start). On failure the
+    /// next batch tries again.
+    fn rebuild_marked_days(&mut self) {
+        if let Err(err) = self.connect_and_rebuild() {
+            tracing::warn!(error = %err, "cannot rebuild the click rollups a stopped writer held back yet");
+            self.conn = None;
+        }
+    }
+
+    /// A connection, after the marked days are rebuilt when they are to be.
+    fn connect_and_rebuild(&mut self) -> Result<(), String> {
         if self.conn.is_none() {
             self.conn = Some(
                 self.connector
@@ -742,10 +854,57 @@ impl Output {
             );
         }
         let conn = self.conn.as_mut().ok_or("no connection")?;
-        let visitors = self
-            .visitors
-            .get_or_insert_with(|| Visitors::for_connection(conn));
-        clicks::insert_batch(conn, visitors, batch, demote, delivery).map_err(|e| e.to_string())
+        if self.rebuild_marked {
+            let days = clicks::rebuild_marked_days(conn).map_err(|e| e.to_string())?;
+            if !days.is_empty() {
+                tracing::warn!(
+                    ?days,
+                    "rebuilt the click rollups a stopped writer held back"
+                );
+            }
+            self.rebuild_marked = false;
+        }
+        Ok(())
+    }
+
+    /// How long until the rollup changes held are due to be written (after a failure, not
+    /// before the next retry); `None` when nothing is held.
+    fn held_left(&self) -> Option<Duration> {
+        let since = self.held_since?;
+        let due = HOLD_ROLLUPS_FOR.saturating_sub(since.elapsed());
+        let retry = self
+            .last_failure
+            .map_or(Duration::ZERO, |t| RETRY_EVERY.saturating_sub(t.elapsed()));
+        Some(due.max(retry))
+    }
+
+    /// Writes the rollup changes held, in a transaction of their own. On failure they stay
+    /// held (their days stay marked) for the next try.
+    fn write_held(&mut self) {
+        if self.held.is_empty() {
+            return;
+        }
+        if self.conn.is_none() {
+            match self.connector.connect_for_writer() {
+                Ok(conn) => self.conn = Some(conn),
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot write the click rollups held back yet");
+                    self.last_failure = Some(Instant::now());
+                    return;
+                }
+            }
+        }
+        let Some(conn) = self.conn.as_mut() else {
+            return;
+        };
+        match clicks::write_held(conn, &mut self.held) {
+            Ok(()) => self.held_since = None,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot write the click rollups held back yet");
+                self.conn = None;
+                self.last_failure = Some(Instant::now());
+            }
+        }
     }
 
     /// Moves the spool into the database; on failure the spool stays as it is.

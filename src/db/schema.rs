@@ -184,6 +184,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Local days whose rollups above `click_rollups` wait for the click writer's next
+    /// write of them (rebuilt at start-up when still marked).
+    click_rollups_pending (day) {
+        day -> Date,
+    }
+}
+
+diesel::table! {
     click_rollups (share_id, day) {
         share_id -> BigInt,
         day -> Date,

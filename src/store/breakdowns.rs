@@ -99,6 +99,18 @@ pub struct FacetDeltas<'a> {
     deltas: HashMap<(Facet, NaiveDate, i64, Cow<'a, str>), i64>,
 }
 
+impl FacetDeltas<'static> {
+    /// Takes over every change of `other`, copying the values it borrows.
+    pub fn absorb(&mut self, other: FacetDeltas<'_>) {
+        for ((facet, day, share_id, value), n) in other.deltas {
+            *self
+                .deltas
+                .entry((facet, day, share_id, Cow::Owned(value.into_owned())))
+                .or_default() += n;
+        }
+    }
+}
+
 impl<'a> FacetDeltas<'a> {
     /// Adds `n` human clicks (negative: takes them away) of a share and day with these
     /// values.
@@ -120,6 +132,33 @@ impl<'a> FacetDeltas<'a> {
             *self
                 .deltas
                 .entry((facet, day, share_id, value))
+                .or_default() += n;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.deltas.is_empty()
+    }
+
+    /// How many keys are changed.
+    pub fn len(&self) -> usize {
+        self.deltas.len()
+    }
+
+    /// The days the changes are about (with repeats).
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.deltas
+            .iter()
+            .filter(|(_, n)| **n != 0)
+            .map(|((_, day, _, _), _)| *day)
+    }
+
+    /// Adds every change of `other`, borrowing its values.
+    pub fn add_all(&mut self, other: &'a FacetDeltas<'_>) {
+        for ((facet, day, share_id, value), n) in &other.deltas {
+            *self
+                .deltas
+                .entry((*facet, *day, *share_id, Cow::Borrowed(value.as_ref())))
                 .or_default() += n;
         }
     }

@@ -1,12 +1,14 @@
-//! Click batches from the writer: rows, unique visitors, daily rollups and the facet
-//! breakdowns (`store::breakdowns`) in one transaction.
+//! Click batches from the writer: rows, unique visitors and daily rollups in one
+//! transaction, with the rollups above them — per network, month and owner, and the facet
+//! breakdowns (`store::breakdowns`) — in the same transaction or held for a later one
+//! ([`insert_batch_holding`]).
 //!
 //! Writing a batch is idempotent: clicks are keyed by their public click id, a replayed
 //! batch ([`Delivery::Replay`]) skips the ids already stored, and rollups move only by the
 //! rows that were really new. So a batch may be written twice — once from the spool after
 //! an uncertain commit, say — without counting anything twice.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -17,7 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use super::breakdowns::{FacetDeltas, FacetValues};
 use super::{per_backend, StoreError};
-use crate::db::schema::{click_days, click_rollups, click_visitors, clicks, shares};
+use crate::db::schema::{
+    click_days, click_rollups, click_rollups_pending, click_visitors, clicks, shares,
+};
 use crate::db::time_text::{DateText, TimestampText};
 use crate::db::DbConnection;
 use crate::domain::period::month_start;
@@ -164,8 +168,8 @@ impl Visitors {
     }
 }
 
-/// Writes a batch and demotes earlier clicks revealed as a scanner burst; returns how many
-/// clicks were new.
+/// Writes a batch and demotes earlier clicks revealed as a scanner burst, with every
+/// rollup, in one transaction; returns how many clicks were new.
 pub fn insert_batch(
     conn: &mut DbConnection,
     visitors: &mut Visitors,
@@ -173,10 +177,44 @@ pub fn insert_batch(
     demote: &[String],
     delivery: Delivery,
 ) -> Result<usize, StoreError> {
-    match visitors {
+    let mut held = HeldRollups::default();
+    insert_batch_holding(conn, visitors, &mut held, batch, demote, delivery, true)
+}
+
+/// Like [`insert_batch`], except for the rollups above `click_rollups`: the batch's changes
+/// to them are added to `held` (and their days marked in `click_rollups_pending`, in the
+/// batch's transaction), unless `write_held` is set: then they are written, together with
+/// everything held, in the batch's transaction, and `held` is emptied.
+///
+/// Why: clicks spread over many shares touch a different B-tree page of each of those
+/// rollups per click, and writing them with every batch of a flood took most of the
+/// writer's time (BENCHMARKS.md). Held over a second, a share's clicks of many batches
+/// make one row change.
+pub fn insert_batch_holding(
+    conn: &mut DbConnection,
+    visitors: &mut Visitors,
+    held: &mut HeldRollups,
+    batch: &[NewClick],
+    demote: &[String],
+    delivery: Delivery,
+    write_held: bool,
+) -> Result<usize, StoreError> {
+    let finish = |conn: &mut DbConnection, changes: &BatchChanges<'_>| {
+        if write_held {
+            write_all_held(conn, held, Some(changes))
+        } else {
+            mark_days(
+                conn,
+                changes.days().filter(|day| !held.marked.contains(day)),
+            )
+        }
+    };
+    let (new, changes) = match visitors {
         Visitors::Table => super::tx::write_transaction(conn, |conn| {
-            write_batch(conn, &mut VisitorTable, batch, demote, delivery)
-        }),
+            let (new, changes) = write_batch(conn, &mut VisitorTable, batch, demote, delivery)?;
+            finish(conn, &changes)?;
+            Ok::<_, StoreError>((new, changes))
+        })?,
         Visitors::Memory(book) => {
             let written = super::tx::write_transaction(conn, |conn| {
                 let mut counter = VisitorMemory {
@@ -184,35 +222,288 @@ pub fn insert_batch(
                     changes: Changes::default(),
                 };
                 counter.hold_days(conn, batch, demote)?;
-                let new = write_batch(conn, &mut counter, batch, demote, delivery)?;
-                Ok::<_, StoreError>((new, counter.changes))
+                let (new, changes) = write_batch(conn, &mut counter, batch, demote, delivery)?;
+                finish(conn, &changes)?;
+                Ok::<_, StoreError>((new, changes, counter.changes))
             });
             match written {
-                Ok((new, changes)) => {
-                    book.apply(changes);
+                Ok((new, changes, visitor_changes)) => {
+                    book.apply(visitor_changes);
                     if let Some(newest) = book.days().max() {
                         book.keep_from(newest - chrono::Days::new(1));
                     }
-                    Ok(new)
+                    (new, changes)
                 }
                 Err(err) => {
                     // Whether the commit happened is unknown: rebuild from what is stored.
                     book.forget();
-                    Err(err)
+                    return Err(err);
                 }
             }
         }
+    };
+    if write_held {
+        *held = HeldRollups::default();
+    } else {
+        held.absorb(changes);
+    }
+    Ok(new)
+}
+
+/// Changes to the rollups above `click_rollups` — per network and day (`click_days`), per
+/// share and month, per employee or content item (`click_owner_spans`), and the facet
+/// breakdowns (`click_breakdowns`, `click_facet_spans`) — of committed batches, not yet
+/// written. Their days are marked in `click_rollups_pending` (see [`rebuild_marked_days`]).
+#[derive(Debug, Default)]
+pub struct HeldRollups {
+    /// Human clicks and unique visitors per (share, day).
+    deltas: HashMap<(i64, NaiveDate), Delta>,
+    facets: FacetDeltas<'static>,
+    /// Days marked in `click_rollups_pending`.
+    marked: BTreeSet<NaiveDate>,
+}
+
+impl HeldRollups {
+    pub fn is_empty(&self) -> bool {
+        self.deltas.is_empty() && self.facets.is_empty() && self.marked.is_empty()
+    }
+
+    /// How many rows writing them would change, at most: what bounds the memory they hold.
+    pub fn rows(&self) -> usize {
+        self.deltas.len() + self.facets.len()
+    }
+
+    fn absorb(&mut self, changes: BatchChanges<'_>) {
+        self.marked.extend(changes.days());
+        for (key, delta) in changes.deltas {
+            if delta.human == 0 && delta.unique == 0 {
+                continue; // bots, previews and flagged clicks only: nothing above changes
+            }
+            let d = self.deltas.entry(key).or_default();
+            d.human += delta.human;
+            d.unique += delta.unique;
+        }
+        self.facets.absorb(changes.facets);
     }
 }
 
-/// The batch's statements, in the caller's transaction.
-fn write_batch(
+/// Writes what is held, in a transaction of its own, and empties `held`.
+pub fn write_held(conn: &mut DbConnection, held: &mut HeldRollups) -> Result<(), StoreError> {
+    if held.is_empty() {
+        return Ok(());
+    }
+    super::tx::write_transaction(conn, |conn| write_all_held(conn, held, None))?;
+    *held = HeldRollups::default();
+    Ok(())
+}
+
+/// Writes what is held plus a batch's own changes, and clears the day marks, in the
+/// caller's transaction.
+fn write_all_held(
+    conn: &mut DbConnection,
+    held: &HeldRollups,
+    batch: Option<&BatchChanges<'_>>,
+) -> Result<(), StoreError> {
+    let mut deltas = held.deltas.clone();
+    let mut facets = FacetDeltas::default();
+    facets.add_all(&held.facets);
+    if let Some(batch) = batch {
+        for (key, delta) in &batch.deltas {
+            let d = deltas.entry(*key).or_default();
+            d.human += delta.human;
+            d.unique += delta.unique;
+        }
+        facets.add_all(&batch.facets);
+    }
+    let deltas: Vec<((i64, NaiveDate), Delta)> = deltas.into_iter().collect();
+    let mut touched: Vec<i64> = deltas
+        .iter()
+        .filter(|(_, delta)| delta.human != 0 || delta.unique != 0)
+        .map(|((share_id, _), _)| *share_id)
+        .chain(facets.share_ids())
+        .collect();
+    touched.sort_unstable();
+    touched.dedup();
+    let owners = share_owners(conn, &touched)?;
+    add_to_days(conn, &deltas, &owners)?;
+    add_to_months(conn, &deltas, &owners)?;
+    facets.write(conn, &owners)?;
+    if !held.marked.is_empty() {
+        diesel::delete(click_rollups_pending::table).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Marks days whose rollups above `click_rollups` are held back.
+fn mark_days(
+    conn: &mut DbConnection,
+    days: impl Iterator<Item = NaiveDate>,
+) -> Result<(), StoreError> {
+    let days: BTreeSet<NaiveDate> = days.collect();
+    if days.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = days
+        .into_iter()
+        .map(|day| click_rollups_pending::day.eq(DateText(day)))
+        .collect();
+    per_backend!(conn, c => diesel::insert_into(click_rollups_pending::table)
+        .values(&rows)
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(())
+}
+
+/// Rebuilds the rollups above `click_rollups` of every day still marked in
+/// `click_rollups_pending` — a writer stopped (crashed, or panicked) before it wrote what it
+/// held — from `click_rollups` and the raw clicks, and clears the marks, in one transaction.
+/// Returns the days rebuilt. Marked days are recent (a writer holds changes for about a
+/// second), so their raw clicks are still there whatever the retention.
+pub fn rebuild_marked_days(conn: &mut DbConnection) -> Result<Vec<NaiveDate>, StoreError> {
+    use diesel::connection::SimpleConnection;
+    super::tx::write_transaction(conn, |conn| {
+        let days: Vec<NaiveDate> = click_rollups_pending::table
+            .select(click_rollups_pending::day)
+            .order(click_rollups_pending::day)
+            .load(conn)?;
+        if days.is_empty() {
+            return Ok(days);
+        }
+        let sql = rebuild_sql(&days, matches!(conn, DbConnection::Postgres(_)));
+        per_backend!(conn, c => c.batch_execute(&sql))?;
+        Ok(days)
+    })
+}
+
+/// The statements of [`rebuild_marked_days`]: the days' own rows first, then the months
+/// holding them, summed from the day rows. Dates are written as literals (they come from
+/// the database's own `DATE` column, formatted here), typed for PostgreSQL.
+fn rebuild_sql(days: &[NaiveDate], postgres: bool) -> String {
+    use std::fmt::Write;
+    let date = |d: NaiveDate| {
+        if postgres {
+            format!("DATE '{d}'")
+        } else {
+            format!("'{d}'")
+        }
+    };
+    let time = |d: NaiveDate| {
+        if postgres {
+            format!("TIMESTAMP '{d} 00:00:00'")
+        } else {
+            format!("'{d} 00:00:00'")
+        }
+    };
+    let mut sql = String::new();
+    for &day in days {
+        let d = date(day);
+        // The clicks of a local day happened within a day of the UTC day: found by time.
+        let from = time(day - chrono::Days::new(1));
+        let to = time(day + chrono::Days::new(2));
+        let _ = write!(sql, "DELETE FROM click_breakdowns WHERE day = {d};");
+        for (code, column) in [
+            (1, "country"),
+            (2, "device"),
+            (3, "browser"),
+            (4, "referrer_host"),
+        ] {
+            let _ = write!(
+                sql,
+                "INSERT INTO click_breakdowns (dimension, day, share_id, value, human)
+                 SELECT {code}, day, share_id, COALESCE({column}, ''), COUNT(*) FROM clicks
+                 WHERE occurred_at >= {from} AND occurred_at < {to} AND day = {d} AND kind = 'human'
+                 GROUP BY day, share_id, COALESCE({column}, '');"
+            );
+        }
+        let _ = write!(
+            sql,
+            "DELETE FROM click_days WHERE day = {d};
+             INSERT INTO click_days (day, network, human, unique_visitors)
+             SELECT r.day, s.network, SUM(r.human), SUM(r.unique_visitors)
+             FROM click_rollups r JOIN shares s ON s.id = r.share_id
+             WHERE r.day = {d} AND (r.human <> 0 OR r.unique_visitors <> 0)
+             GROUP BY r.day, s.network;
+             DELETE FROM click_owner_spans WHERE span = {SPAN_DAY} AND start = {d};"
+        );
+        for (owner, column) in [
+            (OWNER_EMPLOYEE, "employee_id"),
+            (OWNER_CONTENT, "content_id"),
+        ] {
+            let _ = write!(
+                sql,
+                "INSERT INTO click_owner_spans (owner, span, start, owner_id, human, unique_visitors)
+                 SELECT {owner}, {SPAN_DAY}, r.day, s.{column}, SUM(r.human), SUM(r.unique_visitors)
+                 FROM click_rollups r JOIN shares s ON s.id = r.share_id
+                 WHERE r.day = {d} AND (r.human <> 0 OR r.unique_visitors <> 0)
+                 GROUP BY r.day, s.{column};"
+            );
+        }
+        let _ = write!(
+            sql,
+            "DELETE FROM click_facet_spans WHERE span = {SPAN_DAY} AND start = {d};
+             INSERT INTO click_facet_spans (dimension, span, start, network, value, human)
+             SELECT b.dimension, {SPAN_DAY}, b.day, s.network, b.value, SUM(b.human)
+             FROM click_breakdowns b JOIN shares s ON s.id = b.share_id
+             WHERE b.day = {d} AND b.human <> 0
+             GROUP BY b.dimension, b.day, s.network, b.value;"
+        );
+    }
+    let months: BTreeSet<NaiveDate> = days.iter().map(|d| month_start(*d)).collect();
+    for month in months {
+        let m = date(month);
+        let next = date(month + chrono::Months::new(1));
+        let _ = write!(
+            sql,
+            "DELETE FROM click_share_months WHERE month = {m};
+             INSERT INTO click_share_months (month, share_id, human, unique_visitors)
+             SELECT {m}, share_id, SUM(human), SUM(unique_visitors) FROM click_rollups
+             WHERE day >= {m} AND day < {next} AND (human <> 0 OR unique_visitors <> 0)
+             GROUP BY share_id;
+             DELETE FROM click_owner_spans WHERE span = {SPAN_MONTH} AND start = {m};
+             INSERT INTO click_owner_spans (owner, span, start, owner_id, human, unique_visitors)
+             SELECT owner, {SPAN_MONTH}, {m}, owner_id, SUM(human), SUM(unique_visitors)
+             FROM click_owner_spans
+             WHERE span = {SPAN_DAY} AND start >= {m} AND start < {next}
+             GROUP BY owner, owner_id;
+             DELETE FROM click_facet_spans WHERE span = {SPAN_MONTH} AND start = {m};
+             INSERT INTO click_facet_spans (dimension, span, start, network, value, human)
+             SELECT dimension, {SPAN_MONTH}, {m}, network, value, SUM(human)
+             FROM click_facet_spans
+             WHERE span = {SPAN_DAY} AND start >= {m} AND start < {next}
+             GROUP BY dimension, network, value;"
+        );
+    }
+    sql.push_str("DELETE FROM click_rollups_pending;");
+    sql
+}
+
+/// A batch's changes to the rollups above `click_rollups`.
+struct BatchChanges<'a> {
+    deltas: Vec<((i64, NaiveDate), Delta)>,
+    facets: FacetDeltas<'a>,
+}
+
+impl BatchChanges<'_> {
+    /// The days changed (with repeats).
+    fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.deltas
+            .iter()
+            .filter(|(_, d)| d.human != 0 || d.unique != 0)
+            .map(|((_, day), _)| *day)
+            .chain(self.facets.days())
+    }
+}
+
+/// The batch's statements for the clicks, their visitors and `click_rollups`, in the
+/// caller's transaction; returns how many clicks were new and the changes for the rollups
+/// above.
+fn write_batch<'a>(
     conn: &mut DbConnection,
     visitors: &mut dyn VisitorCounter,
-    batch: &[NewClick],
+    batch: &'a [NewClick],
     demote: &[String],
     delivery: Delivery,
-) -> Result<usize, StoreError> {
+) -> Result<(usize, BatchChanges<'a>), StoreError> {
     let new = insert_clicks(conn, batch, delivery)?;
     let mut deltas: HashMap<(i64, NaiveDate), Delta> = HashMap::new();
     // Every change to a rollup's `human` changes the breakdowns alike.
@@ -249,19 +540,8 @@ fn write_batch(
     for chunk in deltas.chunks(CHUNK) {
         add_to_rollups(conn, chunk)?;
     }
-    let mut touched: Vec<i64> = deltas
-        .iter()
-        .filter(|(_, delta)| delta.human != 0 || delta.unique != 0)
-        .map(|((share_id, _), _)| *share_id)
-        .chain(facets.share_ids())
-        .collect();
-    touched.sort_unstable();
-    touched.dedup();
-    let owners = share_owners(conn, &touched)?;
-    add_to_days(conn, &deltas, &owners)?;
-    add_to_months(conn, &deltas, &owners)?;
-    facets.write(conn, &owners)?;
-    Ok(new.iter().filter(|n| **n).count())
+    let new = new.iter().filter(|n| **n).count();
+    Ok((new, BatchChanges { deltas, facets }))
 }
 
 fn facet_values(click: &NewClick) -> FacetValues<'_> {

@@ -346,3 +346,201 @@ async fn the_migration_backfills_the_rows_the_writer_keeps() {
         assert_eq!(&after, before, "{path}");
     }
 }
+
+/// Every row of the rollups above `click_rollups` with a non-zero count, as text, sorted.
+fn rollups_above(
+    conn: &mut chorus::db::DbConnection,
+) -> Result<Vec<String>, chorus::store::StoreError> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        row: String,
+    }
+    let mut out = Vec::new();
+    for (table, columns) in [
+        ("click_days", "day, network, human, unique_visitors"),
+        (
+            "click_share_months",
+            "month, share_id, human, unique_visitors",
+        ),
+        (
+            "click_owner_spans",
+            "owner, span, start, owner_id, human, unique_visitors",
+        ),
+        ("click_breakdowns", "dimension, day, share_id, value, human"),
+        (
+            "click_facet_spans",
+            "dimension, span, start, network, value, human",
+        ),
+    ] {
+        let row: Vec<String> = columns
+            .split(", ")
+            .map(|c| format!("CAST({c} AS TEXT)"))
+            .collect();
+        let sql = format!(
+            "SELECT {} AS row FROM {table} WHERE human <> 0",
+            row.join(" || ' ' || ")
+        );
+        let mut rows: Vec<String> = diesel::sql_query(sql)
+            .load::<Row>(conn)?
+            .into_iter()
+            .map(|r| format!("{table} {}", r.row))
+            .collect();
+        rows.sort();
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// More clicks on the world's shares: two days in two months, new and repeat visitors.
+fn later_clicks(shares: &[i64]) -> Vec<NewClick> {
+    let mut batch = Vec::new();
+    for (i, day) in ["2026-03-31", "2026-04-01"].iter().enumerate() {
+        for (j, share_id) in shares.iter().enumerate() {
+            for k in 0..(i + j + 1) {
+                let n = 10_000 + i * 100 + j * 10 + k;
+                batch.push(NewClick {
+                    click_id: format!("{n:0>16}"),
+                    share_id: *share_id,
+                    occurred_at: d(day).and_hms_opt(9, 30, 0).unwrap(),
+                    day: d(day),
+                    visitor: format!("{:0>32}", if k == 2 { n - 1 } else { n }),
+                    kind: ClickKind::Human,
+                    flag_reason: None,
+                    country: Some(["KR", "JP"][k % 2].into()),
+                    region: None,
+                    city: None,
+                    referrer_host: (k == 1).then(|| "later.example".to_string()),
+                    browser: Some("Edge".into()),
+                    os: None,
+                    device: Some("tablet".into()),
+                });
+            }
+        }
+    }
+    batch
+}
+
+/// The shares of a world, by id.
+fn share_ids(w: &World) -> Vec<i64> {
+    w.app
+        .db()
+        .run_sync(|conn| {
+            use chorus::db::schema::shares;
+            use diesel::prelude::*;
+            Ok(shares::table
+                .select(shares::id)
+                .order(shares::id)
+                .load::<i64>(conn)?)
+        })
+        .unwrap()
+}
+
+/// The click writer holds the changes to the rollups above `click_rollups` for a while
+/// (`store::clicks::insert_batch_holding`). Written later they must equal what writing them
+/// with the batch gives; lost with a crash, the days marked in the batch's transaction must
+/// be rebuilt to the same rows when the writer starts again.
+#[actix_web::test]
+async fn held_rollups_written_later_or_rebuilt_after_a_crash_equal_the_rows_written_at_once() {
+    use chorus::store::clicks::{insert_batch_holding, write_held, HeldRollups};
+    let at_once = world("UTC").await;
+    let later = world("UTC").await;
+    let mut crashed = world("UTC").await;
+    let shares = share_ids(&at_once);
+    assert_eq!(shares, share_ids(&crashed), "the same world three times");
+    let batch = later_clicks(&shares);
+
+    let part = batch.clone();
+    at_once
+        .app
+        .db()
+        .run_sync(move |conn| {
+            let mut visitors = Visitors::for_connection(conn);
+            insert_batch(conn, &mut visitors, &part, &[], Delivery::First)
+        })
+        .unwrap();
+    let expected = at_once.app.db().run_sync(rollups_above).unwrap();
+
+    // Held over two batches, then written.
+    let (first, second) = batch.split_at(batch.len() / 3);
+    let (first, second) = (first.to_vec(), second.to_vec());
+    let written = later
+        .app
+        .db()
+        .run_sync(move |conn| {
+            let mut visitors = Visitors::for_connection(conn);
+            let mut held = HeldRollups::default();
+            for part in [&first, &second] {
+                insert_batch_holding(
+                    conn,
+                    &mut visitors,
+                    &mut held,
+                    part,
+                    &[],
+                    Delivery::First,
+                    false,
+                )?;
+            }
+            assert!(!held.is_empty());
+            let before = rollups_above(conn)?;
+            write_held(conn, &mut held)?;
+            assert!(held.is_empty());
+            Ok((before, rollups_above(conn)?))
+        })
+        .unwrap();
+    assert_ne!(
+        written.0, expected,
+        "held changes are not written with the batch"
+    );
+    assert_eq!(written.1, expected, "written later");
+
+    // Held, then lost: the days stay marked until a writer starts and rebuilds them.
+    let part = batch.clone();
+    let marked = crashed
+        .app
+        .db()
+        .run_sync(move |conn| {
+            use chorus::db::schema::click_rollups_pending as p;
+            use diesel::prelude::*;
+            let mut visitors = Visitors::for_connection(conn);
+            let mut held = HeldRollups::default();
+            insert_batch_holding(
+                conn,
+                &mut visitors,
+                &mut held,
+                &part,
+                &[],
+                Delivery::First,
+                false,
+            )?;
+            drop(held);
+            Ok(p::table
+                .select(p::day)
+                .order(p::day)
+                .load::<NaiveDate>(conn)?)
+        })
+        .unwrap();
+    assert_eq!(marked, vec![d("2026-03-31"), d("2026-04-01")]);
+    crashed.app.restart().await;
+    let rebuilt = crashed.app.db().run_sync(rollups_above).unwrap();
+    assert_eq!(rebuilt, expected, "rebuilt from the marked days");
+    let left = crashed
+        .app
+        .db()
+        .run_sync(|conn| {
+            use chorus::db::schema::click_rollups_pending as p;
+            use diesel::prelude::*;
+            Ok(p::table.count().get_result::<i64>(conn)?)
+        })
+        .unwrap();
+    assert_eq!(left, 0, "marks cleared");
+    for path in reports(&crashed) {
+        let path = with_period(&path, "2026-03-01", "2026-04-30");
+        assert_eq!(
+            answer(&crashed.app, &path).await,
+            answer(&at_once.app, &path).await,
+            "{path}"
+        );
+    }
+}
