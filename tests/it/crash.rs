@@ -264,7 +264,121 @@ async fn load_then_stop(stop: Stop, durability: &str) {
         "every answered redirect is a stored click"
     );
     drop(restarted);
+    // What a writer held when it was killed is rebuilt by the next start; the restarted
+    // server may itself have been killed holding its replays.
+    db.run_sync(chorus::store::clicks::rebuild_marked_days)
+        .unwrap();
     rollups_match_clicks(&db);
+    rollups_above_match(&db);
+}
+
+/// The rollups above `click_rollups` say what it and the stored clicks say: human clicks
+/// and unique visitors per day and network, per share and month, and human clicks per
+/// country of the click per share and day.
+fn rollups_above_match(db: &chorus::db::Db) {
+    use chorus::db::schema::{
+        click_breakdowns, click_days, click_rollups, click_share_months, clicks, shares,
+    };
+    use chrono::{Datelike, NaiveDate};
+    use diesel::prelude::*;
+    use std::collections::BTreeMap;
+
+    type Loaded = (
+        Vec<(i64, NaiveDate, i64, i64)>,
+        BTreeMap<i64, String>,
+        Vec<(i64, NaiveDate, Option<String>)>,
+        Vec<(NaiveDate, String, i64, i64)>,
+        Vec<(NaiveDate, i64, i64, i64)>,
+        Vec<(NaiveDate, i64, String, i64)>,
+    );
+    let (rollups, networks, humans, days, months, countries): Loaded = db
+        .run_sync(|conn| {
+            Ok((
+                click_rollups::table
+                    .select((
+                        click_rollups::share_id,
+                        click_rollups::day,
+                        click_rollups::human,
+                        click_rollups::unique_visitors,
+                    ))
+                    .load(conn)?,
+                shares::table
+                    .select((shares::id, shares::network))
+                    .load::<(i64, String)>(conn)?
+                    .into_iter()
+                    .collect(),
+                clicks::table
+                    .filter(clicks::kind.eq("human"))
+                    .select((clicks::share_id, clicks::day, clicks::country))
+                    .load(conn)?,
+                click_days::table
+                    .select((
+                        click_days::day,
+                        click_days::network,
+                        click_days::human,
+                        click_days::unique_visitors,
+                    ))
+                    .load(conn)?,
+                click_share_months::table
+                    .select((
+                        click_share_months::month,
+                        click_share_months::share_id,
+                        click_share_months::human,
+                        click_share_months::unique_visitors,
+                    ))
+                    .load(conn)?,
+                click_breakdowns::table
+                    .filter(click_breakdowns::dimension.eq(1))
+                    .select((
+                        click_breakdowns::day,
+                        click_breakdowns::share_id,
+                        click_breakdowns::value,
+                        click_breakdowns::human,
+                    ))
+                    .load(conn)?,
+            ))
+        })
+        .unwrap();
+    fn nonzero<K: Ord>(m: BTreeMap<K, (i64, i64)>) -> BTreeMap<K, (i64, i64)> {
+        m.into_iter().filter(|(_, v)| *v != (0, 0)).collect()
+    }
+    let mut per_day = BTreeMap::new();
+    let mut per_month = BTreeMap::new();
+    for (share_id, day, human, unique) in &rollups {
+        let network = networks[share_id].clone();
+        let e: &mut (i64, i64) = per_day.entry((*day, network)).or_default();
+        *e = (e.0 + human, e.1 + unique);
+        let month = day.with_day(1).unwrap();
+        let e: &mut (i64, i64) = per_month.entry((month, *share_id)).or_default();
+        *e = (e.0 + human, e.1 + unique);
+    }
+    let stored_days = days
+        .into_iter()
+        .map(|(d, n, h, u)| ((d, n), (h, u)))
+        .collect();
+    assert_eq!(nonzero(stored_days), nonzero(per_day), "click_days");
+    let stored_months = months
+        .into_iter()
+        .map(|(m, s, h, u)| ((m, s), (h, u)))
+        .collect();
+    assert_eq!(
+        nonzero(stored_months),
+        nonzero(per_month),
+        "click_share_months"
+    );
+    let mut per_country: BTreeMap<(NaiveDate, i64, String), i64> = BTreeMap::new();
+    for (share_id, day, country) in humans {
+        *per_country
+            .entry((day, share_id, country.unwrap_or_default()))
+            .or_default() += 1;
+    }
+    let stored: BTreeMap<(NaiveDate, i64, String), i64> = countries
+        .into_iter()
+        .map(|(d, s, v, h)| ((d, s, v), h))
+        .filter(|(_, h)| *h != 0)
+        .collect();
+    assert!(!stored.is_empty(), "the load had human clicks");
+    assert_eq!(stored, per_country, "click_breakdowns by country");
 }
 
 /// A browser user agent, so that clicks are human. Half of the clients play visitors who
