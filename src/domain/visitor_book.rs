@@ -15,7 +15,7 @@
 //! book as it was — or, when the outcome of the commit is unknown, the caller
 //! [`VisitorBook::forget`]s everything and the days are rebuilt from what was stored.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 

@@ -96,7 +96,7 @@ impl<'a> FacetValues<'a> {
 /// clicks are read from the database and owned.
 #[derive(Debug, Default)]
 pub struct FacetDeltas<'a> {
-    deltas: HashMap<(Facet, NaiveDate, i64, Cow<'a, str>), i64>,
+    deltas: foldhash::HashMap<(Facet, NaiveDate, i64, Cow<'a, str>), i64>,
 }
 
 impl FacetDeltas<'static> {
@@ -183,7 +183,8 @@ impl<'a> FacetDeltas<'a> {
         use click_facet_spans::dsl as fs;
         /// Rows per statement: 6 bound parameters at most, well under SQLite's limit.
         const CHUNK: usize = 500;
-        let mut spans: HashMap<(i64, i64, NaiveDate, &str, &str), i64> = HashMap::new();
+        let mut spans: foldhash::HashMap<(i64, i64, NaiveDate, &str, &str), i64> =
+            Default::default();
         for ((facet, day, share_id, value), n) in &self.deltas {
             let Some(owner) = owners.get(share_id) else {
                 continue;

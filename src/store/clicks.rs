@@ -9,6 +9,8 @@
 //! an uncertain commit, say — without counting anything twice.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+
+use foldhash::{HashMap as FastMap, HashMapExt};
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -257,7 +259,7 @@ pub fn insert_batch_holding(
 #[derive(Debug, Default)]
 pub struct HeldRollups {
     /// Human clicks and unique visitors per (share, day).
-    deltas: HashMap<(i64, NaiveDate), Delta>,
+    deltas: FastMap<(i64, NaiveDate), Delta>,
     facets: FacetDeltas<'static>,
     /// Days marked in `click_rollups_pending`.
     marked: BTreeSet<NaiveDate>,
@@ -505,10 +507,10 @@ fn write_batch<'a>(
     delivery: Delivery,
 ) -> Result<(usize, BatchChanges<'a>), StoreError> {
     let new = insert_clicks(conn, batch, delivery)?;
-    let mut deltas: HashMap<(i64, NaiveDate), Delta> = HashMap::new();
+    let mut deltas: FastMap<(i64, NaiveDate), Delta> = FastMap::new();
     // Every change to a rollup's `human` changes the breakdowns alike.
     let mut facets = FacetDeltas::default();
-    let mut humans: HashMap<(i64, NaiveDate, &str), i64> = HashMap::new();
+    let mut humans: FastMap<(i64, NaiveDate, &str), i64> = FastMap::new();
     for click in batch
         .iter()
         .zip(&new)
@@ -803,7 +805,7 @@ fn demote_to_burst(
     conn: &mut DbConnection,
     visitors: &mut dyn VisitorCounter,
     click_id: &str,
-    deltas: &mut HashMap<(i64, NaiveDate), Delta>,
+    deltas: &mut FastMap<(i64, NaiveDate), Delta>,
     facets: &mut FacetDeltas<'_>,
 ) -> Result<(), StoreError> {
     /// Share, day, visitor, country, device, browser, referrer host.
