@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::domain::emv::EmvRates;
 use crate::domain::follower_history::FollowerHistory;
 use crate::domain::kpi;
-use crate::domain::mention::{contains_folded_keyword, fold_keyword, Sentiment};
+use crate::domain::mention::{fold_keyword, recognises, Sentiment};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 use crate::domain::support::CaseTimes;
@@ -140,8 +140,14 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     };
     let facts = social::mention_facts(conn, &social_filter)?;
     let attributes = social::intended_attributes(conn, &social_filter)?;
-    // Without intended attributes recognition has no data (not 0 %): no text is read.
-    let texts = if attributes.is_empty() {
+    // Brand attribute recognition. Without intended attributes it has no data (not 0 %).
+    // About one brand, each mention's `recognised` flag (kept on write against its
+    // brand's attributes) is counted with the facts; with several own brands any of
+    // their attributes counts in any of their mentions, which no flag says, so only then
+    // are the texts read and matched.
+    let by_flags =
+        !attributes.is_empty() && social::own_brand_ids(conn, &social_filter)?.len() <= 1;
+    let texts = if attributes.is_empty() || by_flags {
         Vec::new()
     } else {
         social::own_mention_texts(conn, &social_filter)?
@@ -168,11 +174,11 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     for fact in &facts {
         let next = u32::try_from(author_ids.len()).unwrap_or(u32::MAX);
         let author = *author_ids.entry(fact.author.as_str()).or_insert(next);
-        add(fact.day, &|s| s.mention(fact, author));
+        add(fact.day, &|s| s.mention(fact, author, by_flags));
         channels
             .entry(fact.channel.as_str())
             .or_default()
-            .mention(fact, author);
+            .mention(fact, author, by_flags);
         if fact.day >= first && fact.day <= last {
             let slot = match Sentiment::parse(&fact.sentiment) {
                 Some(Sentiment::Positive) => 0,
@@ -187,10 +193,7 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     // Folded once, not once per text.
     let attributes: Vec<String> = attributes.iter().map(|a| fold_keyword(a)).collect();
     for (day, text) in &texts {
-        let folded = text.to_lowercase();
-        let recognised = attributes
-            .iter()
-            .any(|a| contains_folded_keyword(&folded, a));
+        let recognised = recognises(text, &attributes);
         add(*day, &|s| s.own_text(recognised));
     }
     for case in &cases {
@@ -473,14 +476,20 @@ struct Social {
 }
 
 impl Social {
-    /// Counts a fact whose author is numbered `author`.
-    fn mention(&mut self, fact: &MentionFact, author: u32) {
+    /// Counts a fact whose author is numbered `author`, and its own mentions and their
+    /// `recognised` flags for brand attribute recognition when `recognition` (see
+    /// [`kpi_report`]).
+    fn mention(&mut self, fact: &MentionFact, author: u32, recognition: bool) {
         self.all_mentions = self.all_mentions.saturating_add(fact.mentions);
         self.authors.push(author);
         if fact.own {
             self.own_mentions = self.own_mentions.saturating_add(fact.mentions);
             if fact.positive {
                 self.positive_own_authors.push(author);
+            }
+            if recognition {
+                self.own_texts = self.own_texts.saturating_add(fact.mentions);
+                self.recognised = self.recognised.saturating_add(fact.recognised);
             }
         }
     }

@@ -358,6 +358,17 @@ diesel::table! {
         url -> Nullable<Text>,
         external_id -> Nullable<Text>,
         created_at -> Timestamp,
+        /// Its text contains one of its brand's intended attributes (kept on insert and
+        /// when the attributes change): brand attribute recognition.
+        recognised -> Bool,
+    }
+}
+
+diesel::table! {
+    /// Brands whose mentions' `recognised` flags are still to be computed (the backfill
+    /// after the migration that added them).
+    recognition_pending (brand_id) {
+        brand_id -> BigInt,
     }
 }
 

@@ -305,6 +305,18 @@ pub fn contains_keyword(text_folded: &str, keyword: &str) -> bool {
     contains_folded_keyword(text_folded, &fold_keyword(keyword))
 }
 
+/// Whether a mention's text contains at least one of the intended attributes, folded
+/// ([`fold_keyword`]): what brand attribute recognition counts.
+pub fn recognises(text: &str, folded_attributes: &[String]) -> bool {
+    if folded_attributes.is_empty() {
+        return false;
+    }
+    let folded = text.to_lowercase();
+    folded_attributes
+        .iter()
+        .any(|a| contains_folded_keyword(&folded, a))
+}
+
 /// A keyword as [`contains_folded_keyword`] takes it: trimmed and lowercased.
 pub fn fold_keyword(keyword: &str) -> String {
     keyword.trim().to_lowercase()

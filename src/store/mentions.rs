@@ -15,10 +15,14 @@ use serde::Serialize;
 
 use super::tx::write_transaction;
 use super::{now, per_backend, StoreError};
-use crate::db::schema::{brands, mention_topics, mentions, topics};
+use crate::db::schema::{
+    brand_keywords, brands, mention_topics, mentions, recognition_pending, topics,
+};
 use crate::db::DbConnection;
+use crate::domain::brand::KeywordKind;
 use crate::domain::mention::{
-    matching_topics, Channel, MentionKind, Sentiment, SentimentSource, ValidMention,
+    fold_keyword, matching_topics, recognises, Channel, MentionKind, Sentiment, SentimentSource,
+    ValidMention,
 };
 use crate::domain::sentiment::{self, Lexicon};
 
@@ -102,9 +106,10 @@ impl From<diesel::result::Error> for BatchRefused {
 
 /// The column values of a mention (a macro: the tuple's type is unnameable).
 macro_rules! mention_values {
-    ($item:expr, $brand_id:expr, $created_at:expr) => {{
+    ($item:expr, $brand_id:expr, $recognised:expr, $created_at:expr) => {{
         let item: &NewMention = $item;
         (
+            mentions::recognised.eq($recognised),
             mentions::brand_id.eq($brand_id),
             mentions::channel.eq(item.channel.as_str()),
             mentions::author.eq(&item.author),
@@ -122,7 +127,7 @@ macro_rules! mention_values {
     }};
 }
 
-/// Mentions per multi-row insert on PostgreSQL (13 parameters each, far below its limit
+/// Mentions per multi-row insert on PostgreSQL (14 parameters each, far below its limit
 /// of 65,535).
 const MULTI_ROW: usize = 1_000;
 
@@ -132,6 +137,7 @@ fn insert_many(
     conn: &mut DbConnection,
     items: &[NewMention],
     brand_ids: &[i64],
+    recognised: &[bool],
     pending: &[usize],
     created_at: NaiveDateTime,
     outcome: &mut BatchOutcome,
@@ -141,7 +147,7 @@ fn insert_many(
     }
     let rows: Vec<_> = pending
         .iter()
-        .map(|&i| mention_values!(&items[i], brand_ids[i], created_at))
+        .map(|&i| mention_values!(&items[i], brand_ids[i], recognised[i], created_at))
         .collect();
     let inserted = match conn {
         DbConnection::Postgres(c) => diesel::insert_into(mentions::table)
@@ -211,6 +217,16 @@ pub fn insert_rows(
             }
         }
     }
+    let attributes = folded_attributes(conn, None)?;
+    let recognised: Vec<bool> = items
+        .iter()
+        .zip(&brand_ids)
+        .map(|(item, brand)| {
+            attributes
+                .get(brand)
+                .is_some_and(|a| recognises(&item.text, a))
+        })
+        .collect();
     let topic_keywords: Vec<(i64, String)> = topics::table
         .select((topics::id, topics::keywords))
         .load(conn)?;
@@ -231,14 +247,30 @@ pub fn insert_rows(
         if multi_row && topics.is_empty() {
             pending.push(index);
             if pending.len() == MULTI_ROW {
-                insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
+                insert_many(
+                    conn,
+                    items,
+                    &brand_ids,
+                    &recognised,
+                    &pending,
+                    created_at,
+                    &mut outcome,
+                )?;
                 pending.clear();
             }
             continue;
         }
-        insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
+        insert_many(
+            conn,
+            items,
+            &brand_ids,
+            &recognised,
+            &pending,
+            created_at,
+            &mut outcome,
+        )?;
         pending.clear();
-        let values = mention_values!(item, brand_ids[index], created_at);
+        let values = mention_values!(item, brand_ids[index], recognised[index], created_at);
         let id: Option<i64> = per_backend!(conn, c => diesel::insert_into(mentions::table)
             .values(values)
             .on_conflict((mentions::channel, mentions::external_id))
@@ -258,7 +290,15 @@ pub fn insert_rows(
             None => outcome.duplicates += 1,
         }
     }
-    insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
+    insert_many(
+        conn,
+        items,
+        &brand_ids,
+        &recognised,
+        &pending,
+        created_at,
+        &mut outcome,
+    )?;
     for chunk in tags.chunks(TAG_CHUNK) {
         let rows: Vec<_> = chunk
             .iter()
@@ -275,6 +315,79 @@ pub fn insert_rows(
     }
     add_to_topic_days(conn, &topic_days)?;
     Ok(outcome)
+}
+
+/// The intended attributes of each brand (of one, or of all), folded: what a mention's
+/// `recognised` flag is about.
+fn folded_attributes(
+    conn: &mut DbConnection,
+    brand: Option<i64>,
+) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    let mut q = brand_keywords::table
+        .filter(brand_keywords::kind.eq(KeywordKind::Attribute.as_str()))
+        .select((brand_keywords::brand_id, brand_keywords::keyword))
+        .into_boxed();
+    if let Some(brand) = brand {
+        q = q.filter(brand_keywords::brand_id.eq(brand));
+    }
+    let mut by_brand: HashMap<i64, Vec<String>> = HashMap::new();
+    for (brand, keyword) in q.load::<(i64, String)>(conn)? {
+        by_brand
+            .entry(brand)
+            .or_default()
+            .push(fold_keyword(&keyword));
+    }
+    Ok(by_brand)
+}
+
+/// Mentions per `UPDATE … WHERE id IN (…)` of [`recognise_brand`] (one parameter each).
+const FLAG_CHUNK: usize = 1_000;
+
+/// Recomputes the `recognised` flag of every mention of a brand from its intended
+/// attributes as they are now; called in the transaction that changes them. Only the
+/// flags that change are written.
+pub fn recognise_brand(conn: &mut DbConnection, brand_id: i64) -> Result<(), StoreError> {
+    let attributes = folded_attributes(conn, Some(brand_id))?
+        .remove(&brand_id)
+        .unwrap_or_default();
+    let rows: Vec<(i64, String, bool)> = mentions::table
+        .filter(mentions::brand_id.eq(brand_id))
+        .select((mentions::id, mentions::body, mentions::recognised))
+        .load(conn)?;
+    let (mut set, mut unset) = (Vec::new(), Vec::new());
+    for (id, body, was) in rows {
+        match (recognises(&body, &attributes), was) {
+            (true, false) => set.push(id),
+            (false, true) => unset.push(id),
+            _ => {}
+        }
+    }
+    for (ids, value) in [(set, true), (unset, false)] {
+        for chunk in ids.chunks(FLAG_CHUNK) {
+            diesel::update(mentions::table.filter(mentions::id.eq_any(chunk)))
+                .set(mentions::recognised.eq(value))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Computes the flags of the brands the migration that added them left pending (its
+/// backfill: the matching is Rust's), in one write transaction; nothing to do after.
+pub fn recognise_pending(conn: &mut DbConnection) -> Result<(), StoreError> {
+    let pending: Vec<i64> = recognition_pending::table
+        .select(recognition_pending::brand_id)
+        .load(conn)?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    write_transaction(conn, |conn| {
+        for brand in pending {
+            recognise_brand(conn, brand)?;
+            diesel::delete(recognition_pending::table.find(brand)).execute(conn)?;
+        }
+        Ok(())
+    })
 }
 
 /// Adds tagged mentions to the per-day topic rollup (in key order: neighbours in the

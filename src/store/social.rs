@@ -38,7 +38,7 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
 );
 
 /// The brands counted as "own" by a filter: the one it names, or the own brand(s).
-fn own_brand_ids(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<i64>, StoreError> {
+pub fn own_brand_ids(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<i64>, StoreError> {
     match f.brand_id {
         Some(id) => Ok(vec![id]),
         None => Ok(brands::table
@@ -62,6 +62,9 @@ pub struct MentionFact {
     /// `negative`): the split by brand and sentiment.
     pub brand_id: i64,
     pub sentiment: String,
+    /// Of `mentions`, those whose text contains one of their brand's intended attributes
+    /// (the `recognised` flag).
+    pub recognised: i64,
 }
 
 /// Mention counts per day, author, brand side and sentiment.
@@ -89,17 +92,18 @@ pub fn mention_facts(
             mentions::brand_id,
             mentions::sentiment,
             count_star(),
+            sql::<BigInt>("CAST(SUM(CASE WHEN mentions.recognised THEN 1 ELSE 0 END) AS BIGINT)"),
         ))
         .into_boxed();
     if let Some(channel) = &f.channel {
         q = q.filter(mentions::channel.eq(channel.clone()));
     }
     let positive = Sentiment::Positive.as_str();
-    type Row = (NaiveDate, String, String, i64, String, i64);
+    type Row = (NaiveDate, String, String, i64, String, i64, i64);
     Ok(q.load::<Row>(conn)?
         .into_iter()
         .map(
-            |(day, channel, author, brand, sentiment, mentions)| MentionFact {
+            |(day, channel, author, brand, sentiment, mentions, recognised)| MentionFact {
                 day,
                 channel,
                 author,
@@ -108,6 +112,7 @@ pub fn mention_facts(
                 mentions,
                 brand_id: brand,
                 sentiment,
+                recognised,
             },
         )
         .collect())
