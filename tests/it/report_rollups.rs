@@ -748,18 +748,20 @@ async fn the_recognition_migration_backfills_the_flags_the_writer_keeps() {
     let (written, _) = app.db().run_sync(|c| Ok(flags_and_raw(c))).unwrap();
     assert!(written.iter().any(|(_, flag)| *flag));
     let (down, up) = crate::common::migration_sql("_mention_recognised");
-    app.db()
+    // In the one connection: opening the database (`app.db()`) runs the backfill.
+    let (pending, cleared) = app
+        .db()
         .run_sync(|conn| {
+            use chorus::db::schema::recognition_pending;
+            use diesel::prelude::*;
             conn.batch_execute(&down)?;
             conn.batch_execute(&up)?;
-            Ok(())
+            let pending: i64 = recognition_pending::table.count().get_result(conn)?;
+            Ok((pending, flags_and_raw(conn).0))
         })
         .unwrap();
-    let (cleared, _) = app.db().run_sync(|c| Ok(flags_and_raw(c))).unwrap();
-    assert!(
-        cleared.iter().all(|(_, flag)| !*flag),
-        "pending until start"
-    );
+    assert_eq!(pending, 1, "Acme's flags are pending until start");
+    assert!(cleared.iter().all(|(_, flag)| !*flag), "{cleared:?}");
     app.restart().await;
     let (rebuilt, _) = app.db().run_sync(|c| Ok(flags_and_raw(c))).unwrap();
     assert_eq!(rebuilt, written, "flags as the writer kept them");
