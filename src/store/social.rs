@@ -14,6 +14,7 @@ use super::StoreError;
 use crate::db::schema::{
     brand_keywords, brands, mention_topic_days, mention_topics, mentions, support_cases, topics,
 };
+use crate::db::time_read::{ReadDate, ReadTimestamp};
 use crate::db::DbConnection;
 use crate::domain::brand::KeywordKind;
 use crate::domain::mention::Sentiment;
@@ -99,12 +100,12 @@ pub fn mention_facts(
         q = q.filter(mentions::channel.eq(channel.clone()));
     }
     let positive = Sentiment::Positive.as_str();
-    type Row = (NaiveDate, String, String, i64, String, i64, i64);
+    type Row = (ReadDate, String, String, i64, String, i64, i64);
     Ok(q.load::<Row>(conn)?
         .into_iter()
         .map(
             |(day, channel, author, brand, sentiment, mentions, recognised)| MentionFact {
-                day,
+                day: day.0,
                 channel,
                 author,
                 own: own.contains(&brand),
@@ -252,7 +253,10 @@ pub fn own_mention_texts(
     if let Some(channel) = &f.channel {
         q = q.filter(mentions::channel.eq(channel.clone()));
     }
-    Ok(q.load(conn)?)
+    Ok(q.load::<(ReadDate, String)>(conn)?
+        .into_iter()
+        .map(|(day, text)| (day.0, text))
+        .collect())
 }
 
 /// The text of the mentions of every brand on the filter's days (and channel), at most
@@ -317,12 +321,12 @@ pub fn case_times(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<CaseT
         q = q.filter(support_cases::channel.eq(channel.clone()));
     }
     Ok(
-        q.load::<(NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)>(conn)?
+        q.load::<(ReadTimestamp, Option<ReadTimestamp>, Option<ReadTimestamp>)>(conn)?
             .into_iter()
             .map(|(opened_at, first_response_at, resolved_at)| CaseTimes {
-                opened_at,
-                first_response_at,
-                resolved_at,
+                opened_at: opened_at.0,
+                first_response_at: first_response_at.map(|t| t.0),
+                resolved_at: resolved_at.map(|t| t.0),
             })
             .collect(),
     )
