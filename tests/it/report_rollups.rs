@@ -595,9 +595,12 @@ async fn the_latest_metrics_migration_backfills_the_rows_the_writer_keeps() {
     check_engagement_boards(&app).await;
 }
 
-/// `(mention id, recognised flag)` as stored, and as the mention's text and its brand's
-/// intended attributes say now.
-fn flags_and_raw(conn: &mut chorus::db::DbConnection) -> (Vec<(i64, bool)>, Vec<(i64, bool)>) {
+/// `(mention id, recognised flag)` of every mention.
+type Flags = Vec<(i64, bool)>;
+
+/// The flags as stored, and as the mention's text and its brand's intended attributes
+/// say now.
+fn flags_and_raw(conn: &mut chorus::db::DbConnection) -> (Flags, Flags) {
     use chorus::db::schema::{brand_keywords, mentions};
     use chorus::domain::mention::{fold_keyword, recognises};
     use diesel::prelude::*;
