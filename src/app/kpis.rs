@@ -169,16 +169,12 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     let mut channels: BTreeMap<&str, Social> = BTreeMap::new();
     // (positive, neutral, negative) mentions per brand id.
     let mut brand_counts: HashMap<i64, [i64; 3]> = HashMap::new();
-    // Authors by number: a year holds ~200 000 facts, each counted in three sets.
-    let mut author_ids: HashMap<&str, u32> = HashMap::new();
     for fact in &facts {
-        let next = u32::try_from(author_ids.len()).unwrap_or(u32::MAX);
-        let author = *author_ids.entry(fact.author.as_str()).or_insert(next);
-        add(fact.day, &|s| s.mention(fact, author, by_flags));
+        add(fact.day, &|s| s.mention(fact, by_flags));
         channels
             .entry(fact.channel.as_str())
             .or_default()
-            .mention(fact, author, by_flags);
+            .mention(fact, by_flags);
         if fact.day >= first && fact.day <= last {
             let slot = match Sentiment::parse(&fact.sentiment) {
                 Some(Sentiment::Positive) => 0,
@@ -464,10 +460,10 @@ impl Posts {
 struct Social {
     own_mentions: i64,
     all_mentions: i64,
-    /// Authors by their number in the report, distinct once [`Social::settle`]d: a year
-    /// holds ~200 000 facts, and pushing then sorting costs far less than hashing each.
-    authors: Vec<u32>,
-    positive_own_authors: Vec<u32>,
+    /// Authors by their number, distinct once [`Social::settle`]d: a year holds ~200 000
+    /// facts, and pushing then sorting costs far less than hashing each.
+    authors: Vec<i64>,
+    positive_own_authors: Vec<i64>,
     own_texts: i64,
     recognised: i64,
     response_s: Vec<i64>,
@@ -476,16 +472,15 @@ struct Social {
 }
 
 impl Social {
-    /// Counts a fact whose author is numbered `author`, and its own mentions and their
-    /// `recognised` flags for brand attribute recognition when `recognition` (see
-    /// [`kpi_report`]).
-    fn mention(&mut self, fact: &MentionFact, author: u32, recognition: bool) {
+    /// Counts a fact, and its own mentions and their `recognised` flags for brand
+    /// attribute recognition when `recognition` (see [`kpi_report`]).
+    fn mention(&mut self, fact: &MentionFact, recognition: bool) {
         self.all_mentions = self.all_mentions.saturating_add(fact.mentions);
-        self.authors.push(author);
+        self.authors.push(fact.author);
         if fact.own {
             self.own_mentions = self.own_mentions.saturating_add(fact.mentions);
             if fact.positive {
-                self.positive_own_authors.push(author);
+                self.positive_own_authors.push(fact.author);
             }
             if recognition {
                 self.own_texts = self.own_texts.saturating_add(fact.mentions);

@@ -361,6 +361,16 @@ diesel::table! {
         /// Its text contains one of its brand's intended attributes (kept on insert and
         /// when the attributes change): brand attribute recognition.
         recognised -> Bool,
+        /// The author's number (`mention_authors`, kept on insert).
+        author_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Mention authors by number: `/kpis` counts distinct authors by it.
+    mention_authors (id) {
+        id -> BigInt,
+        name -> Text,
     }
 }
 
@@ -535,3 +545,4 @@ diesel::table! {
 diesel::joinable!(metrics_latest -> shares (share_id));
 diesel::allow_tables_to_appear_in_same_query!(metrics_latest, shares);
 diesel::allow_tables_to_appear_in_same_query!(metrics_latest, metrics_snapshots);
+diesel::allow_tables_to_appear_in_same_query!(mention_authors, mentions);

@@ -106,11 +106,13 @@ impl From<diesel::result::Error> for BatchRefused {
 
 /// The column values of a mention (a macro: the tuple's type is unnameable).
 macro_rules! mention_values {
-    ($item:expr, $brand_id:expr, $recognised:expr, $created_at:expr) => {{
+    ($item:expr, $resolved:expr, $created_at:expr) => {{
         let item: &NewMention = $item;
+        let resolved: &Resolved = $resolved;
         (
-            mentions::recognised.eq($recognised),
-            mentions::brand_id.eq($brand_id),
+            mentions::recognised.eq(resolved.recognised),
+            mentions::author_id.eq(resolved.author_id),
+            mentions::brand_id.eq(resolved.brand_id),
             mentions::channel.eq(item.channel.as_str()),
             mentions::author.eq(&item.author),
             mentions::author_reach.eq(item.author_reach),
@@ -127,7 +129,7 @@ macro_rules! mention_values {
     }};
 }
 
-/// Mentions per multi-row insert on PostgreSQL (14 parameters each, far below its limit
+/// Mentions per multi-row insert on PostgreSQL (15 parameters each, far below its limit
 /// of 65,535).
 const MULTI_ROW: usize = 1_000;
 
@@ -136,8 +138,7 @@ const MULTI_ROW: usize = 1_000;
 fn insert_many(
     conn: &mut DbConnection,
     items: &[NewMention],
-    brand_ids: &[i64],
-    recognised: &[bool],
+    resolved: &[Resolved],
     pending: &[usize],
     created_at: NaiveDateTime,
     outcome: &mut BatchOutcome,
@@ -147,7 +148,7 @@ fn insert_many(
     }
     let rows: Vec<_> = pending
         .iter()
-        .map(|&i| mention_values!(&items[i], brand_ids[i], recognised[i], created_at))
+        .map(|&i| mention_values!(&items[i], &resolved[i], created_at))
         .collect();
     let inserted = match conn {
         DbConnection::Postgres(c) => diesel::insert_into(mentions::table)
@@ -218,15 +219,20 @@ pub fn insert_rows(
         }
     }
     let attributes = folded_attributes(conn, None)?;
-    let recognised: Vec<bool> = items
-        .iter()
-        .zip(&brand_ids)
-        .map(|(item, brand)| {
-            attributes
+    let authors = author_ids(conn, items)?;
+    let mut resolved = Vec::with_capacity(items.len());
+    for (item, brand) in items.iter().zip(&brand_ids) {
+        resolved.push(Resolved {
+            brand_id: *brand,
+            // Every author of the batch was just added or found.
+            author_id: *authors
+                .get(item.author.as_str())
+                .ok_or(StoreError::NotFound)?,
+            recognised: attributes
                 .get(brand)
-                .is_some_and(|a| recognises(&item.text, a))
-        })
-        .collect();
+                .is_some_and(|a| recognises(&item.text, a)),
+        });
+    }
     let topic_keywords: Vec<(i64, String)> = topics::table
         .select((topics::id, topics::keywords))
         .load(conn)?;
@@ -247,30 +253,14 @@ pub fn insert_rows(
         if multi_row && topics.is_empty() {
             pending.push(index);
             if pending.len() == MULTI_ROW {
-                insert_many(
-                    conn,
-                    items,
-                    &brand_ids,
-                    &recognised,
-                    &pending,
-                    created_at,
-                    &mut outcome,
-                )?;
+                insert_many(conn, items, &resolved, &pending, created_at, &mut outcome)?;
                 pending.clear();
             }
             continue;
         }
-        insert_many(
-            conn,
-            items,
-            &brand_ids,
-            &recognised,
-            &pending,
-            created_at,
-            &mut outcome,
-        )?;
+        insert_many(conn, items, &resolved, &pending, created_at, &mut outcome)?;
         pending.clear();
-        let values = mention_values!(item, brand_ids[index], recognised[index], created_at);
+        let values = mention_values!(item, &resolved[index], created_at);
         let id: Option<i64> = per_backend!(conn, c => diesel::insert_into(mentions::table)
             .values(values)
             .on_conflict((mentions::channel, mentions::external_id))
@@ -290,15 +280,7 @@ pub fn insert_rows(
             None => outcome.duplicates += 1,
         }
     }
-    insert_many(
-        conn,
-        items,
-        &brand_ids,
-        &recognised,
-        &pending,
-        created_at,
-        &mut outcome,
-    )?;
+    insert_many(conn, items, &resolved, &pending, created_at, &mut outcome)?;
     for chunk in tags.chunks(TAG_CHUNK) {
         let rows: Vec<_> = chunk
             .iter()
@@ -315,6 +297,50 @@ pub fn insert_rows(
     }
     add_to_topic_days(conn, &topic_days)?;
     Ok(outcome)
+}
+
+/// A mention's columns that are not in [`NewMention`]: decided here from the stored
+/// brands, attributes and authors.
+struct Resolved {
+    brand_id: i64,
+    author_id: i64,
+    recognised: bool,
+}
+
+/// Authors per `INSERT … ON CONFLICT DO NOTHING` and per lookup (one parameter each).
+const AUTHOR_CHUNK: usize = 1_000;
+
+/// The number of each author of `items`, adding the new ones to `mention_authors`.
+fn author_ids(
+    conn: &mut DbConnection,
+    items: &[NewMention],
+) -> Result<HashMap<String, i64>, StoreError> {
+    use crate::db::schema::mention_authors;
+    let names: Vec<&str> = items
+        .iter()
+        .map(|i| i.author.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut ids = HashMap::with_capacity(names.len());
+    for chunk in names.chunks(AUTHOR_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|name| mention_authors::name.eq(*name))
+            .collect();
+        per_backend!(conn, c => diesel::insert_into(mention_authors::table)
+            .values(&rows)
+            .on_conflict(mention_authors::name)
+            .do_nothing()
+            .execute(c))?;
+        ids.extend(
+            mention_authors::table
+                .filter(mention_authors::name.eq_any(chunk))
+                .select((mention_authors::name, mention_authors::id))
+                .load::<(String, i64)>(conn)?,
+        );
+    }
+    Ok(ids)
 }
 
 /// The intended attributes of each brand (of one, or of all), folded: what a mention's

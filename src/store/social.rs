@@ -55,7 +55,8 @@ pub fn own_brand_ids(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<i6
 pub struct MentionFact {
     pub day: NaiveDate,
     pub channel: String,
-    pub author: String,
+    /// The author's number (`mention_authors`).
+    pub author: i64,
     pub own: bool,
     pub positive: bool,
     pub mentions: i64,
@@ -82,14 +83,14 @@ pub fn mention_facts(
         .group_by((
             mentions::day,
             mentions::channel,
-            mentions::author,
+            mentions::author_id,
             mentions::brand_id,
             mentions::sentiment,
         ))
         .select((
             mentions::day,
             mentions::channel,
-            mentions::author,
+            mentions::author_id,
             mentions::brand_id,
             mentions::sentiment,
             count_star(),
@@ -100,7 +101,7 @@ pub fn mention_facts(
         q = q.filter(mentions::channel.eq(channel.clone()));
     }
     let positive = Sentiment::Positive.as_str();
-    type Row = (ReadDate, String, String, i64, String, i64, i64);
+    type Row = (ReadDate, String, i64, i64, String, i64, i64);
     Ok(q.load::<Row>(conn)?
         .into_iter()
         .map(

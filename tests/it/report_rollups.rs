@@ -770,3 +770,117 @@ async fn the_recognition_migration_backfills_the_flags_the_writer_keeps() {
     assert_eq!(rebuilt, written, "flags as the writer kept them");
     assert_eq!(answers(&app).await, before);
 }
+
+/// `(mention id, author)` as each mention spells it, and as its author number names it.
+type Authors = Vec<(i64, String)>;
+
+fn authors_and_raw(conn: &mut chorus::db::DbConnection) -> (Authors, Authors) {
+    use chorus::db::schema::{mention_authors, mentions};
+    use diesel::prelude::*;
+    let raw = mentions::table
+        .select((mentions::id, mentions::author))
+        .order(mentions::id.asc())
+        .load(conn)
+        .unwrap();
+    let numbered = mentions::table
+        .inner_join(mention_authors::table.on(mention_authors::id.eq(mentions::author_id)))
+        .select((mentions::id, mention_authors::name))
+        .order(mentions::id.asc())
+        .load(conn)
+        .unwrap();
+    (numbered, raw)
+}
+
+/// Distinct authors per channel of `by_channel`.
+fn authors_by_channel(body: &Value) -> BTreeMap<String, i64> {
+    body["by_channel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["channel"].as_str().unwrap().to_string(),
+                c["authors"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Distinct authors per channel counted from the mentions' own spelling.
+fn authors_from_raw(
+    conn: &mut chorus::db::DbConnection,
+    first: NaiveDate,
+    last: NaiveDate,
+    channel: Option<&str>,
+) -> BTreeMap<String, i64> {
+    use chorus::db::schema::mentions;
+    use diesel::prelude::*;
+    let rows: Vec<(NaiveDate, String, String)> = mentions::table
+        .select((mentions::day, mentions::channel, mentions::author))
+        .load(conn)
+        .unwrap();
+    let mut sets: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for (day, ch, author) in rows {
+        if day >= first && day <= last && channel.is_none_or(|c| c == ch) {
+            sets.entry(ch).or_default().insert(author);
+        }
+    }
+    sets.into_iter()
+        .map(|(ch, set)| (ch, set.len() as i64))
+        .collect()
+}
+
+#[actix_web::test]
+async fn author_numbers_name_each_mention_s_author_and_distinct_authors_follow_them() {
+    let app = world().await;
+    // A known author again (`ann`), a new one, and one differing only in case.
+    let res = app
+        .post_mentions(vec![
+            json!({"brand": "Acme", "channel": "x", "author": "ann", "text": "Acme again",
+                   "sentiment": "neutral", "occurred_at": "2026-02-27T11:00:00Z",
+                   "external_id": "20"}),
+            json!({"brand": "Globex", "channel": "x", "author": "Ann", "text": "Globex",
+                   "sentiment": "positive", "occurred_at": "2026-02-27T12:00:00Z",
+                   "external_id": "21"}),
+            json!({"brand": "Acme", "channel": "linkedin", "author": "ivy", "text": "Acme",
+                   "sentiment": "positive", "occurred_at": "2026-03-01T12:00:00Z",
+                   "external_id": "22"}),
+        ])
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let (numbered, raw) = app.db().run_sync(|c| Ok(authors_and_raw(c))).unwrap();
+    assert_eq!(raw.len(), 11);
+    assert_eq!(numbered, raw, "each mention's number names its author");
+    for ((from, to, channel), body) in QUERIES.iter().zip(answers(&app).await) {
+        let first: NaiveDate = from.parse().unwrap();
+        let last = to.parse::<NaiveDate>().unwrap().pred_opt().unwrap();
+        let expected = app
+            .db()
+            .run_sync(|c| Ok(authors_from_raw(c, first, last, *channel)))
+            .unwrap();
+        assert_eq!(
+            authors_by_channel(&body),
+            expected,
+            "{from}..{to} {channel:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_author_numbers_migration_backfills_what_the_writer_keeps() {
+    let app = world().await;
+    let before = answers(&app).await;
+    let (written, raw) = app.db().run_sync(|c| Ok(authors_and_raw(c))).unwrap();
+    assert_eq!(written, raw);
+    let (down, up) = crate::common::migration_sql("_mention_authors");
+    app.db()
+        .run_sync(|conn| {
+            conn.batch_execute(&down)?;
+            conn.batch_execute(&up)?;
+            Ok(())
+        })
+        .unwrap();
+    let (rebuilt, _) = app.db().run_sync(|c| Ok(authors_and_raw(c))).unwrap();
+    assert_eq!(rebuilt, written, "every mention numbered after its author");
+    assert_eq!(answers(&app).await, before);
+}
