@@ -65,7 +65,10 @@ pub fn open_database(settings: &Settings) -> Result<Db, StartError> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied database migrations");
     }
-    Ok(Db::open(connector, settings.pool_size)?)
+    let db = Db::open(connector, settings.pool_size)?;
+    // The backfill of a migration that SQL cannot do (keyword matching is Rust's).
+    db.run_sync(store::mentions::recognise_pending)?;
+    Ok(db)
 }
 
 impl Application {

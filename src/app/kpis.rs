@@ -11,7 +11,7 @@ use crate::db::DbConnection;
 use crate::domain::emv::EmvRates;
 use crate::domain::follower_history::FollowerHistory;
 use crate::domain::kpi;
-use crate::domain::mention::{contains_keyword, Sentiment};
+use crate::domain::mention::{fold_keyword, recognises, Sentiment};
 use crate::domain::network::Network;
 use crate::domain::period::{Interval, Period};
 use crate::domain::support::CaseTimes;
@@ -140,8 +140,14 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     };
     let facts = social::mention_facts(conn, &social_filter)?;
     let attributes = social::intended_attributes(conn, &social_filter)?;
-    // Without intended attributes recognition has no data (not 0 %): no text is read.
-    let texts = if attributes.is_empty() {
+    // Brand attribute recognition. Without intended attributes it has no data (not 0 %).
+    // About one brand, each mention's `recognised` flag (kept on write against its
+    // brand's attributes) is counted with the facts; with several own brands any of
+    // their attributes counts in any of their mentions, which no flag says, so only then
+    // are the texts read and matched.
+    let by_flags =
+        !attributes.is_empty() && social::own_brand_ids(conn, &social_filter)?.len() <= 1;
+    let texts = if attributes.is_empty() || by_flags {
         Vec::new()
     } else {
         social::own_mention_texts(conn, &social_filter)?
@@ -163,16 +169,12 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     let mut channels: BTreeMap<&str, Social> = BTreeMap::new();
     // (positive, neutral, negative) mentions per brand id.
     let mut brand_counts: HashMap<i64, [i64; 3]> = HashMap::new();
-    // Authors by number: a year holds ~200 000 facts, each counted in three sets.
-    let mut author_ids: HashMap<&str, u32> = HashMap::new();
     for fact in &facts {
-        let next = u32::try_from(author_ids.len()).unwrap_or(u32::MAX);
-        let author = *author_ids.entry(fact.author.as_str()).or_insert(next);
-        add(fact.day, &|s| s.mention(fact, author));
+        add(fact.day, &|s| s.mention(fact, by_flags));
         channels
             .entry(fact.channel.as_str())
             .or_default()
-            .mention(fact, author);
+            .mention(fact, by_flags);
         if fact.day >= first && fact.day <= last {
             let slot = match Sentiment::parse(&fact.sentiment) {
                 Some(Sentiment::Positive) => 0,
@@ -184,9 +186,10 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
         }
     }
     let by_brand = brand_figures(social::list_brands(conn)?, &brand_counts);
+    // Folded once, not once per text.
+    let attributes: Vec<String> = attributes.iter().map(|a| fold_keyword(a)).collect();
     for (day, text) in &texts {
-        let folded = text.to_lowercase();
-        let recognised = attributes.iter().any(|a| contains_keyword(&folded, a));
+        let recognised = recognises(text, &attributes);
         add(*day, &|s| s.own_text(recognised));
     }
     for case in &cases {
@@ -205,7 +208,8 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     let buckets = reports::bucketed(&days, req.interval, first, last);
     let mut series = Vec::with_capacity(buckets.len());
     for (i, (start, figures)) in buckets.iter().enumerate() {
-        let social = social_buckets.remove(start).unwrap_or_default();
+        let mut social = social_buckets.remove(start).unwrap_or_default();
+        social.settle();
         let next = buckets.get(i + 1).map(|(next, _)| *next);
         let bucket = bucket_period(period, *start, next, req.timezone);
         let posts = inputs.posts(bucket.from, bucket.to);
@@ -217,6 +221,7 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
     }
     let posts = inputs.posts(period.from, period.to);
     let lifetime = customers.lifetime_value(period, req);
+    social_total.settle();
     let mut revenue_by_currency = BTreeMap::from([(req.filter.currency.clone(), 0)]);
     revenue_by_currency.extend(total.sales_cents.clone());
     Ok(KpiReport {
@@ -234,17 +239,20 @@ pub fn kpi_report(conn: &mut DbConnection, req: &KpiRequest) -> Result<KpiReport
         ),
         by_channel: channels
             .into_iter()
-            .map(|(channel, s)| ChannelFigures {
-                channel: channel.to_string(),
-                own_mentions: s.own_mentions,
-                all_mentions: s.all_mentions,
-                share_of_voice: kpi::share_of_voice(s.own_mentions, s.all_mentions),
-                supporters: s.positive_own_authors.len() as i64,
-                authors: s.authors.len() as i64,
-                support_rate: kpi::support_rate(
-                    s.positive_own_authors.len() as i64,
-                    s.authors.len() as i64,
-                ),
+            .map(|(channel, mut s)| {
+                s.settle();
+                ChannelFigures {
+                    channel: channel.to_string(),
+                    own_mentions: s.own_mentions,
+                    all_mentions: s.all_mentions,
+                    share_of_voice: kpi::share_of_voice(s.own_mentions, s.all_mentions),
+                    supporters: s.positive_own_authors.len() as i64,
+                    authors: s.authors.len() as i64,
+                    support_rate: kpi::support_rate(
+                        s.positive_own_authors.len() as i64,
+                        s.authors.len() as i64,
+                    ),
+                }
             })
             .collect(),
         by_topic: topics
@@ -447,14 +455,15 @@ impl Posts {
 }
 
 /// The inputs of the brand and customer-care KPIs over a bucket (or the whole period):
-/// distinct authors cannot be summed from days, so the sets are kept.
+/// distinct authors cannot be summed from days, so the authors are kept.
 #[derive(Debug, Default)]
 struct Social {
     own_mentions: i64,
     all_mentions: i64,
-    /// Distinct authors, by their number in the report.
-    authors: HashSet<u32>,
-    positive_own_authors: HashSet<u32>,
+    /// Authors by their number, distinct once [`Social::settle`]d: a year holds ~200 000
+    /// facts, and pushing then sorting costs far less than hashing each.
+    authors: Vec<i64>,
+    positive_own_authors: Vec<i64>,
     own_texts: i64,
     recognised: i64,
     response_s: Vec<i64>,
@@ -463,15 +472,29 @@ struct Social {
 }
 
 impl Social {
-    /// Counts a fact whose author is numbered `author`.
-    fn mention(&mut self, fact: &MentionFact, author: u32) {
+    /// Counts a fact, and its own mentions and their `recognised` flags for brand
+    /// attribute recognition when `recognition` (see [`kpi_report`]).
+    fn mention(&mut self, fact: &MentionFact, recognition: bool) {
         self.all_mentions = self.all_mentions.saturating_add(fact.mentions);
-        self.authors.insert(author);
+        self.authors.push(fact.author);
         if fact.own {
             self.own_mentions = self.own_mentions.saturating_add(fact.mentions);
             if fact.positive {
-                self.positive_own_authors.insert(author);
+                self.positive_own_authors.push(fact.author);
             }
+            if recognition {
+                self.own_texts = self.own_texts.saturating_add(fact.mentions);
+                self.recognised = self.recognised.saturating_add(fact.recognised);
+            }
+        }
+    }
+
+    /// Leaves each author once in the author lists (their lengths are then the distinct
+    /// counts); called once all facts are in.
+    fn settle(&mut self) {
+        for list in [&mut self.authors, &mut self.positive_own_authors] {
+            list.sort_unstable();
+            list.dedup();
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod checkpoint;
 pub mod schema;
+pub mod time_read;
 pub mod time_text;
 
 use std::time::Duration;

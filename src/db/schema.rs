@@ -366,6 +366,27 @@ diesel::table! {
         url -> Nullable<Text>,
         external_id -> Nullable<Text>,
         created_at -> Timestamp,
+        /// Its text contains one of its brand's intended attributes (kept on insert and
+        /// when the attributes change): brand attribute recognition.
+        recognised -> Bool,
+        /// The author's number (`mention_authors`, kept on insert).
+        author_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Mention authors by number: `/kpis` counts distinct authors by it.
+    mention_authors (id) {
+        id -> BigInt,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    /// Brands whose mentions' `recognised` flags are still to be computed (the backfill
+    /// after the migration that added them).
+    recognition_pending (brand_id) {
+        brand_id -> BigInt,
     }
 }
 
@@ -532,3 +553,4 @@ diesel::table! {
 diesel::joinable!(metrics_latest -> shares (share_id));
 diesel::allow_tables_to_appear_in_same_query!(metrics_latest, shares);
 diesel::allow_tables_to_appear_in_same_query!(metrics_latest, metrics_snapshots);
+diesel::allow_tables_to_appear_in_same_query!(mention_authors, mentions);

@@ -302,16 +302,38 @@ fn parse_url(value: &str) -> Result<String, &'static str> {
 /// keyword must stand as whole words (`AI` is not in `said`). `text_folded` is the text
 /// already lowercased ([`str::to_lowercase`]), so callers fold a long text once.
 pub fn contains_keyword(text_folded: &str, keyword: &str) -> bool {
-    let keyword = keyword.trim().to_lowercase();
+    contains_folded_keyword(text_folded, &fold_keyword(keyword))
+}
+
+/// Whether a mention's text contains at least one of the intended attributes, folded
+/// ([`fold_keyword`]): what brand attribute recognition counts.
+pub fn recognises(text: &str, folded_attributes: &[String]) -> bool {
+    if folded_attributes.is_empty() {
+        return false;
+    }
+    let folded = text.to_lowercase();
+    folded_attributes
+        .iter()
+        .any(|a| contains_folded_keyword(&folded, a))
+}
+
+/// A keyword as [`contains_folded_keyword`] takes it: trimmed and lowercased.
+pub fn fold_keyword(keyword: &str) -> String {
+    keyword.trim().to_lowercase()
+}
+
+/// [`contains_keyword`] with the keyword already folded ([`fold_keyword`]): a caller that
+/// matches the same keywords against many texts folds them once, not once per text.
+pub fn contains_folded_keyword(text_folded: &str, keyword: &str) -> bool {
     if keyword.is_empty() {
         return false;
     }
     if keyword.chars().any(is_hangul) {
-        return text_folded.contains(&keyword);
+        return text_folded.contains(keyword);
     }
     let word_char = |c: char| c.is_alphanumeric() || c == '_';
     let mut start = 0;
-    while let Some(found) = text_folded[start..].find(&keyword) {
+    while let Some(found) = text_folded[start..].find(keyword) {
         let at = start + found;
         let end = at + keyword.len();
         let before_ok = text_folded[..at]

@@ -253,6 +253,9 @@ pub fn add_keyword(
                 brand_keywords::kind.eq(kind.as_str()),
             ))
             .execute(conn)?;
+        if kind == KeywordKind::Attribute {
+            super::mentions::recognise_brand(conn, brand_id)?;
+        }
         Ok(Added::Added)
     })
 }
@@ -298,6 +301,9 @@ pub fn remove_keyword(
             return Err(BrandRefused::LastKeyword);
         }
         diesel::delete(brand_keywords::table.find(keyword_id)).execute(conn)?;
+        if *kind == KeywordKind::Attribute {
+            super::mentions::recognise_brand(conn, brand_id)?;
+        }
         Ok(())
     })
 }

@@ -15,10 +15,14 @@ use serde::Serialize;
 
 use super::tx::write_transaction;
 use super::{now, per_backend, StoreError};
-use crate::db::schema::{brands, mention_topics, mentions, topics};
+use crate::db::schema::{
+    brand_keywords, brands, mention_topics, mentions, recognition_pending, topics,
+};
 use crate::db::DbConnection;
+use crate::domain::brand::KeywordKind;
 use crate::domain::mention::{
-    matching_topics, Channel, MentionKind, Sentiment, SentimentSource, ValidMention,
+    fold_keyword, matching_topics, recognises, Channel, MentionKind, Sentiment, SentimentSource,
+    ValidMention,
 };
 use crate::domain::sentiment::{self, Lexicon};
 
@@ -102,10 +106,13 @@ impl From<diesel::result::Error> for BatchRefused {
 
 /// The column values of a mention (a macro: the tuple's type is unnameable).
 macro_rules! mention_values {
-    ($item:expr, $brand_id:expr, $created_at:expr) => {{
+    ($item:expr, $resolved:expr, $created_at:expr) => {{
         let item: &NewMention = $item;
+        let resolved: &Resolved = $resolved;
         (
-            mentions::brand_id.eq($brand_id),
+            mentions::recognised.eq(resolved.recognised),
+            mentions::author_id.eq(resolved.author_id),
+            mentions::brand_id.eq(resolved.brand_id),
             mentions::channel.eq(item.channel.as_str()),
             mentions::author.eq(&item.author),
             mentions::author_reach.eq(item.author_reach),
@@ -122,7 +129,7 @@ macro_rules! mention_values {
     }};
 }
 
-/// Mentions per multi-row insert on PostgreSQL (13 parameters each, far below its limit
+/// Mentions per multi-row insert on PostgreSQL (15 parameters each, far below its limit
 /// of 65,535).
 const MULTI_ROW: usize = 1_000;
 
@@ -131,7 +138,7 @@ const MULTI_ROW: usize = 1_000;
 fn insert_many(
     conn: &mut DbConnection,
     items: &[NewMention],
-    brand_ids: &[i64],
+    resolved: &[Resolved],
     pending: &[usize],
     created_at: NaiveDateTime,
     outcome: &mut BatchOutcome,
@@ -141,7 +148,7 @@ fn insert_many(
     }
     let rows: Vec<_> = pending
         .iter()
-        .map(|&i| mention_values!(&items[i], brand_ids[i], created_at))
+        .map(|&i| mention_values!(&items[i], &resolved[i], created_at))
         .collect();
     let inserted = match conn {
         DbConnection::Postgres(c) => diesel::insert_into(mentions::table)
@@ -211,6 +218,21 @@ pub fn insert_rows(
             }
         }
     }
+    let attributes = folded_attributes(conn, None)?;
+    let authors = author_ids(conn, items)?;
+    let mut resolved = Vec::with_capacity(items.len());
+    for (item, brand) in items.iter().zip(&brand_ids) {
+        resolved.push(Resolved {
+            brand_id: *brand,
+            // Every author of the batch was just added or found.
+            author_id: *authors
+                .get(item.author.as_str())
+                .ok_or(StoreError::NotFound)?,
+            recognised: attributes
+                .get(brand)
+                .is_some_and(|a| recognises(&item.text, a)),
+        });
+    }
     let topic_keywords: Vec<(i64, String)> = topics::table
         .select((topics::id, topics::keywords))
         .load(conn)?;
@@ -231,14 +253,14 @@ pub fn insert_rows(
         if multi_row && topics.is_empty() {
             pending.push(index);
             if pending.len() == MULTI_ROW {
-                insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
+                insert_many(conn, items, &resolved, &pending, created_at, &mut outcome)?;
                 pending.clear();
             }
             continue;
         }
-        insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
+        insert_many(conn, items, &resolved, &pending, created_at, &mut outcome)?;
         pending.clear();
-        let values = mention_values!(item, brand_ids[index], created_at);
+        let values = mention_values!(item, &resolved[index], created_at);
         let id: Option<i64> = per_backend!(conn, c => diesel::insert_into(mentions::table)
             .values(values)
             .on_conflict((mentions::channel, mentions::external_id))
@@ -258,7 +280,7 @@ pub fn insert_rows(
             None => outcome.duplicates += 1,
         }
     }
-    insert_many(conn, items, &brand_ids, &pending, created_at, &mut outcome)?;
+    insert_many(conn, items, &resolved, &pending, created_at, &mut outcome)?;
     for chunk in tags.chunks(TAG_CHUNK) {
         let rows: Vec<_> = chunk
             .iter()
@@ -275,6 +297,123 @@ pub fn insert_rows(
     }
     add_to_topic_days(conn, &topic_days)?;
     Ok(outcome)
+}
+
+/// A mention's columns that are not in [`NewMention`]: decided here from the stored
+/// brands, attributes and authors.
+struct Resolved {
+    brand_id: i64,
+    author_id: i64,
+    recognised: bool,
+}
+
+/// Authors per `INSERT … ON CONFLICT DO NOTHING` and per lookup (one parameter each).
+const AUTHOR_CHUNK: usize = 1_000;
+
+/// The number of each author of `items`, adding the new ones to `mention_authors`.
+fn author_ids(
+    conn: &mut DbConnection,
+    items: &[NewMention],
+) -> Result<HashMap<String, i64>, StoreError> {
+    use crate::db::schema::mention_authors;
+    let names: Vec<&str> = items
+        .iter()
+        .map(|i| i.author.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut ids = HashMap::with_capacity(names.len());
+    for chunk in names.chunks(AUTHOR_CHUNK) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|name| mention_authors::name.eq(*name))
+            .collect();
+        per_backend!(conn, c => diesel::insert_into(mention_authors::table)
+            .values(&rows)
+            .on_conflict(mention_authors::name)
+            .do_nothing()
+            .execute(c))?;
+        ids.extend(
+            mention_authors::table
+                .filter(mention_authors::name.eq_any(chunk))
+                .select((mention_authors::name, mention_authors::id))
+                .load::<(String, i64)>(conn)?,
+        );
+    }
+    Ok(ids)
+}
+
+/// The intended attributes of each brand (of one, or of all), folded: what a mention's
+/// `recognised` flag is about.
+fn folded_attributes(
+    conn: &mut DbConnection,
+    brand: Option<i64>,
+) -> Result<HashMap<i64, Vec<String>>, StoreError> {
+    let mut q = brand_keywords::table
+        .filter(brand_keywords::kind.eq(KeywordKind::Attribute.as_str()))
+        .select((brand_keywords::brand_id, brand_keywords::keyword))
+        .into_boxed();
+    if let Some(brand) = brand {
+        q = q.filter(brand_keywords::brand_id.eq(brand));
+    }
+    let mut by_brand: HashMap<i64, Vec<String>> = HashMap::new();
+    for (brand, keyword) in q.load::<(i64, String)>(conn)? {
+        by_brand
+            .entry(brand)
+            .or_default()
+            .push(fold_keyword(&keyword));
+    }
+    Ok(by_brand)
+}
+
+/// Mentions per `UPDATE … WHERE id IN (…)` of [`recognise_brand`] (one parameter each).
+const FLAG_CHUNK: usize = 1_000;
+
+/// Recomputes the `recognised` flag of every mention of a brand from its intended
+/// attributes as they are now; called in the transaction that changes them. Only the
+/// flags that change are written.
+pub fn recognise_brand(conn: &mut DbConnection, brand_id: i64) -> Result<(), StoreError> {
+    let attributes = folded_attributes(conn, Some(brand_id))?
+        .remove(&brand_id)
+        .unwrap_or_default();
+    let rows: Vec<(i64, String, bool)> = mentions::table
+        .filter(mentions::brand_id.eq(brand_id))
+        .select((mentions::id, mentions::body, mentions::recognised))
+        .load(conn)?;
+    let (mut set, mut unset) = (Vec::new(), Vec::new());
+    for (id, body, was) in rows {
+        match (recognises(&body, &attributes), was) {
+            (true, false) => set.push(id),
+            (false, true) => unset.push(id),
+            _ => {}
+        }
+    }
+    for (ids, value) in [(set, true), (unset, false)] {
+        for chunk in ids.chunks(FLAG_CHUNK) {
+            diesel::update(mentions::table.filter(mentions::id.eq_any(chunk)))
+                .set(mentions::recognised.eq(value))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Computes the flags of the brands the migration that added them left pending (its
+/// backfill: the matching is Rust's), in one write transaction; nothing to do after.
+pub fn recognise_pending(conn: &mut DbConnection) -> Result<(), StoreError> {
+    let pending: Vec<i64> = recognition_pending::table
+        .select(recognition_pending::brand_id)
+        .load(conn)?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    write_transaction(conn, |conn| {
+        for brand in pending {
+            recognise_brand(conn, brand)?;
+            diesel::delete(recognition_pending::table.find(brand)).execute(conn)?;
+        }
+        Ok(())
+    })
 }
 
 /// Adds tagged mentions to the per-day topic rollup (in key order: neighbours in the

@@ -21,6 +21,7 @@ use crate::db::schema::{
     click_days, click_owner_spans, click_rollups, click_share_months, content, conversions,
     employees, follower_snapshots, metrics_snapshots, shares, teams,
 };
+use crate::db::time_read::ReadTimestamp;
 use crate::db::DbConnection;
 use crate::domain::attribution::Model;
 use crate::domain::kpi;
@@ -726,22 +727,14 @@ pub fn metrics_rows(
     if f.narrows_shares() {
         q = q.filter(KeptShares::of(f, "metrics_snapshots.share_id"));
     }
-    type Row = (
-        i64,
-        chrono::NaiveDateTime,
-        i64,
-        i64,
-        i64,
-        Option<i64>,
-        String,
-    );
+    type Row = (i64, ReadTimestamp, i64, i64, i64, Option<i64>, String);
     let rows: Vec<Row> = q.load(conn)?;
     Ok(rows
         .into_iter()
         .map(
             |(share_id, observed_at, l, c, r, impressions, network)| MetricsRow {
                 share_id,
-                observed_at,
+                observed_at: observed_at.0,
                 engagement: kpi::engagement(l, c, r),
                 impressions,
                 network,
@@ -917,9 +910,11 @@ pub fn shares_created_in(
     if f.narrows_shares() {
         q = q.filter(KeptShares::of(f, "shares.id"));
     }
-    Ok(q.load::<(chrono::NaiveDateTime, i64, String)>(conn)?
+    Ok(q.load::<(ReadTimestamp, i64, String)>(conn)?
         .into_iter()
-        .filter_map(|(at, employee, network)| Some((at, employee, Network::parse(&network).ok()?)))
+        .filter_map(|(at, employee, network)| {
+            Some((at.0, employee, Network::parse(&network).ok()?))
+        })
         .collect())
 }
 
@@ -961,9 +956,9 @@ pub fn follower_history(
             ),
         );
     }
-    Ok(q.load::<(i64, String, chrono::NaiveDateTime, i64)>(conn)?
+    Ok(q.load::<(i64, String, ReadTimestamp, i64)>(conn)?
         .into_iter()
-        .filter_map(|(e, n, at, followers)| Some(((e, Network::parse(&n).ok()?), at, followers)))
+        .filter_map(|(e, n, at, followers)| Some(((e, Network::parse(&n).ok()?), at.0, followers)))
         .collect())
 }
 
@@ -1067,7 +1062,7 @@ pub fn customer_conversions(
     type Row = (
         i64,
         Option<String>,
-        chrono::NaiveDateTime,
+        ReadTimestamp,
         bool,
         Option<i64>,
         ConversionFacts,
@@ -1103,7 +1098,7 @@ pub fn customer_conversions(
                 };
                 kpi::CustomerConversion {
                     customer: customer.unwrap_or_else(|| format!("\u{0}sale-{id}")),
-                    at,
+                    at: at.0,
                     acquired_through_click: attributed && kept,
                     sale: (kind == "sale").then(|| {
                         (
@@ -1238,16 +1233,10 @@ pub fn daily_figures(
     if f.narrows_shares() {
         q = q.filter(KeptShares::of(f, "conversions.share_id"));
     }
-    type Row = (
-        chrono::NaiveDateTime,
-        ConversionFacts,
-        bool,
-        i64,
-        Option<String>,
-    );
+    type Row = (ReadTimestamp, ConversionFacts, bool, i64, Option<String>);
     let rows: Vec<Row> = q.load(conn)?;
     for (at, (kind, value, currency), attributed, id, customer) in rows {
-        let day = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &at)
+        let day = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &at.0)
             .with_timezone(&tz)
             .date_naive();
         let d = days.entry(day).or_default();

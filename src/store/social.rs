@@ -14,6 +14,7 @@ use super::StoreError;
 use crate::db::schema::{
     brand_keywords, brands, mention_topic_days, mention_topics, mentions, support_cases, topics,
 };
+use crate::db::time_read::{ReadDate, ReadTimestamp};
 use crate::db::DbConnection;
 use crate::domain::brand::KeywordKind;
 use crate::domain::mention::Sentiment;
@@ -38,7 +39,7 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
 );
 
 /// The brands counted as "own" by a filter: the one it names, or the own brand(s).
-fn own_brand_ids(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<i64>, StoreError> {
+pub fn own_brand_ids(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<i64>, StoreError> {
     match f.brand_id {
         Some(id) => Ok(vec![id]),
         None => Ok(brands::table
@@ -54,7 +55,8 @@ fn own_brand_ids(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<i64>, 
 pub struct MentionFact {
     pub day: NaiveDate,
     pub channel: String,
-    pub author: String,
+    /// The author's number (`mention_authors`).
+    pub author: i64,
     pub own: bool,
     pub positive: bool,
     pub mentions: i64,
@@ -62,6 +64,9 @@ pub struct MentionFact {
     /// `negative`): the split by brand and sentiment.
     pub brand_id: i64,
     pub sentiment: String,
+    /// Of `mentions`, those whose text contains one of their brand's intended attributes
+    /// (the `recognised` flag).
+    pub recognised: i64,
 }
 
 /// Mention counts per day, author, brand side and sentiment.
@@ -78,29 +83,30 @@ pub fn mention_facts(
         .group_by((
             mentions::day,
             mentions::channel,
-            mentions::author,
+            mentions::author_id,
             mentions::brand_id,
             mentions::sentiment,
         ))
         .select((
             mentions::day,
             mentions::channel,
-            mentions::author,
+            mentions::author_id,
             mentions::brand_id,
             mentions::sentiment,
             count_star(),
+            sql::<BigInt>("CAST(SUM(CASE WHEN mentions.recognised THEN 1 ELSE 0 END) AS BIGINT)"),
         ))
         .into_boxed();
     if let Some(channel) = &f.channel {
         q = q.filter(mentions::channel.eq(channel.clone()));
     }
     let positive = Sentiment::Positive.as_str();
-    type Row = (NaiveDate, String, String, i64, String, i64);
+    type Row = (ReadDate, String, i64, i64, String, i64, i64);
     Ok(q.load::<Row>(conn)?
         .into_iter()
         .map(
-            |(day, channel, author, brand, sentiment, mentions)| MentionFact {
-                day,
+            |(day, channel, author, brand, sentiment, mentions, recognised)| MentionFact {
+                day: day.0,
                 channel,
                 author,
                 own: own.contains(&brand),
@@ -108,6 +114,7 @@ pub fn mention_facts(
                 mentions,
                 brand_id: brand,
                 sentiment,
+                recognised,
             },
         )
         .collect())
@@ -247,7 +254,10 @@ pub fn own_mention_texts(
     if let Some(channel) = &f.channel {
         q = q.filter(mentions::channel.eq(channel.clone()));
     }
-    Ok(q.load(conn)?)
+    Ok(q.load::<(ReadDate, String)>(conn)?
+        .into_iter()
+        .map(|(day, text)| (day.0, text))
+        .collect())
 }
 
 /// The text of the mentions of every brand on the filter's days (and channel), at most
@@ -312,12 +322,12 @@ pub fn case_times(conn: &mut DbConnection, f: &SocialFilter) -> Result<Vec<CaseT
         q = q.filter(support_cases::channel.eq(channel.clone()));
     }
     Ok(
-        q.load::<(NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)>(conn)?
+        q.load::<(ReadTimestamp, Option<ReadTimestamp>, Option<ReadTimestamp>)>(conn)?
             .into_iter()
             .map(|(opened_at, first_response_at, resolved_at)| CaseTimes {
-                opened_at,
-                first_response_at,
-                resolved_at,
+                opened_at: opened_at.0,
+                first_response_at: first_response_at.map(|t| t.0),
+                resolved_at: resolved_at.map(|t| t.0),
             })
             .collect(),
     )

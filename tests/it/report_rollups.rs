@@ -2,7 +2,9 @@
 //! channel, topic and brand, added to with every tagged mention) must hold exactly what
 //! the topic tags and their mentions say, the share of voice by topic read from it must
 //! equal the one counted from the raw tags for any period and channel, and the
-//! migration's backfill must give the rows the writer keeps.
+//! migration's backfill must give the rows the writer keeps. Likewise each mention's
+//! `recognised` flag (its text holds one of its brand's intended attributes), through
+//! imports and attribute edits, and brand attribute recognition counted from it.
 
 use std::collections::BTreeMap;
 
@@ -591,4 +593,294 @@ async fn the_latest_metrics_migration_backfills_the_rows_the_writer_keeps() {
         .unwrap();
     assert_eq!(rebuilt, written, "rows as the writer kept them");
     check_engagement_boards(&app).await;
+}
+
+/// `(mention id, recognised flag)` of every mention.
+type Flags = Vec<(i64, bool)>;
+
+/// The flags as stored, and as the mention's text and its brand's intended attributes
+/// say now.
+fn flags_and_raw(conn: &mut chorus::db::DbConnection) -> (Flags, Flags) {
+    use chorus::db::schema::{brand_keywords, mentions};
+    use chorus::domain::mention::{fold_keyword, recognises};
+    use diesel::prelude::*;
+    let attributes: Vec<(i64, String)> = brand_keywords::table
+        .filter(brand_keywords::kind.eq("attribute"))
+        .select((brand_keywords::brand_id, brand_keywords::keyword))
+        .load(conn)
+        .unwrap();
+    let rows: Vec<(i64, i64, String, bool)> = mentions::table
+        .select((
+            mentions::id,
+            mentions::brand_id,
+            mentions::body,
+            mentions::recognised,
+        ))
+        .order(mentions::id.asc())
+        .load(conn)
+        .unwrap();
+    let stored = rows.iter().map(|(id, _, _, flag)| (*id, *flag)).collect();
+    let raw = rows
+        .iter()
+        .map(|(id, brand, body, _)| {
+            let own: Vec<String> = attributes
+                .iter()
+                .filter(|(b, _)| b == brand)
+                .map(|(_, k)| fold_keyword(k))
+                .collect();
+            (*id, recognises(body, &own))
+        })
+        .collect();
+    (stored, raw)
+}
+
+/// Brand attribute recognition of the own brand counted from the mention texts of the
+/// local days `first..=last` (and channel): recognised / all own mentions.
+fn recognition_from_raw(
+    conn: &mut chorus::db::DbConnection,
+    first: NaiveDate,
+    last: NaiveDate,
+    channel: Option<&str>,
+) -> Option<f64> {
+    use chorus::db::schema::{brand_keywords, brands, mentions};
+    use chorus::domain::mention::{fold_keyword, recognises};
+    use diesel::prelude::*;
+    let own: Vec<i64> = brands::table
+        .filter(brands::own.eq(true))
+        .select(brands::id)
+        .load(conn)
+        .unwrap();
+    let attributes: Vec<String> = brand_keywords::table
+        .filter(brand_keywords::kind.eq("attribute"))
+        .filter(brand_keywords::brand_id.eq_any(&own))
+        .select(brand_keywords::keyword)
+        .load::<String>(conn)
+        .unwrap()
+        .iter()
+        .map(|k| fold_keyword(k))
+        .collect();
+    let texts: Vec<(NaiveDate, String, String)> = mentions::table
+        .filter(mentions::brand_id.eq_any(&own))
+        .select((mentions::day, mentions::channel, mentions::body))
+        .load(conn)
+        .unwrap();
+    let kept: Vec<&String> = texts
+        .iter()
+        .filter(|(day, ch, _)| *day >= first && *day <= last && channel.is_none_or(|c| c == ch))
+        .map(|(_, _, body)| body)
+        .collect();
+    if attributes.is_empty() || kept.is_empty() {
+        return None;
+    }
+    let recognised = kept.iter().filter(|b| recognises(b, &attributes)).count();
+    Some(recognised as f64 / kept.len() as f64)
+}
+
+/// Flags equal to what the texts say, and every answer's recognition equal to the one
+/// counted from the texts.
+async fn check_recognition(app: &TestApp) -> Vec<Option<f64>> {
+    let (stored, raw) = app.db().run_sync(|c| Ok(flags_and_raw(c))).unwrap();
+    assert!(!stored.is_empty());
+    assert_eq!(stored, raw, "each flag is what its text and attributes say");
+    let mut out = Vec::new();
+    for ((from, to, channel), body) in QUERIES.iter().zip(answers(app).await) {
+        let first: NaiveDate = from.parse().unwrap();
+        let last = to.parse::<NaiveDate>().unwrap().pred_opt().unwrap();
+        let expected = app
+            .db()
+            .run_sync(|c| Ok(recognition_from_raw(c, first, last, *channel)))
+            .unwrap();
+        let got = body["totals"]["brand_attribute_recognition"].as_f64();
+        assert_eq!(got, expected, "{from}..{to} {channel:?}");
+        out.push(got);
+    }
+    out
+}
+
+#[actix_web::test]
+async fn recognised_flags_follow_the_texts_through_imports_and_attribute_edits() {
+    use chorus::domain::brand::{Keyword, KeywordKind};
+    use chorus::store::brands;
+    let app = world().await;
+    let before = check_recognition(&app).await;
+    // February 27: ann and fay wrote "reliable", bob "reliable and secure": all three.
+    assert_eq!(before[1], Some(1.0));
+    let acme = app
+        .db()
+        .run_sync(|c| chorus::store::social::brand_id_by_name(c, "Acme"))
+        .unwrap()
+        .unwrap();
+    let secure = Keyword::parse("Secure").unwrap();
+    app.db()
+        .run_sync(|c| {
+            brands::add_keyword(c, acme, KeywordKind::Attribute, &secure)
+                .map(|_| ())
+                .map_err(|e| match e {
+                    brands::BrandRefused::Store(e) => e,
+                    other => panic!("{other:?}"),
+                })
+        })
+        .unwrap();
+    let added = check_recognition(&app).await;
+    let reliable = app
+        .db()
+        .run_sync(|c| brands::keyword_entries(c, acme))
+        .unwrap()
+        .into_iter()
+        .find(|(_, k, kind)| k == "reliable" && *kind == KeywordKind::Attribute)
+        .unwrap()
+        .0;
+    app.db()
+        .run_sync(|c| {
+            brands::remove_keyword(c, acme, reliable).map_err(|e| match e {
+                brands::BrandRefused::Store(e) => e,
+                other => panic!("{other:?}"),
+            })
+        })
+        .unwrap();
+    let removed = check_recognition(&app).await;
+    // February 27 with "secure" only: bob's mention of three.
+    assert_eq!(removed[1], Some(1.0 / 3.0));
+    assert_ne!(added, removed);
+}
+
+#[actix_web::test]
+async fn the_recognition_migration_backfills_the_flags_the_writer_keeps() {
+    let mut app = world().await;
+    let before = answers(&app).await;
+    let (written, _) = app.db().run_sync(|c| Ok(flags_and_raw(c))).unwrap();
+    assert!(written.iter().any(|(_, flag)| *flag));
+    let (down, up) = crate::common::migration_sql("_mention_recognised");
+    // In the one connection: opening the database (`app.db()`) runs the backfill.
+    let (pending, cleared) = app
+        .db()
+        .run_sync(|conn| {
+            use chorus::db::schema::recognition_pending;
+            use diesel::prelude::*;
+            conn.batch_execute(&down)?;
+            conn.batch_execute(&up)?;
+            let pending: i64 = recognition_pending::table.count().get_result(conn)?;
+            Ok((pending, flags_and_raw(conn).0))
+        })
+        .unwrap();
+    assert_eq!(pending, 1, "Acme's flags are pending until start");
+    assert!(cleared.iter().all(|(_, flag)| !*flag), "{cleared:?}");
+    app.restart().await;
+    let (rebuilt, _) = app.db().run_sync(|c| Ok(flags_and_raw(c))).unwrap();
+    assert_eq!(rebuilt, written, "flags as the writer kept them");
+    assert_eq!(answers(&app).await, before);
+}
+
+/// `(mention id, author)` as each mention spells it, and as its author number names it.
+type Authors = Vec<(i64, String)>;
+
+fn authors_and_raw(conn: &mut chorus::db::DbConnection) -> (Authors, Authors) {
+    use chorus::db::schema::{mention_authors, mentions};
+    use diesel::prelude::*;
+    let raw = mentions::table
+        .select((mentions::id, mentions::author))
+        .order(mentions::id.asc())
+        .load(conn)
+        .unwrap();
+    let numbered = mentions::table
+        .inner_join(mention_authors::table.on(mention_authors::id.eq(mentions::author_id)))
+        .select((mentions::id, mention_authors::name))
+        .order(mentions::id.asc())
+        .load(conn)
+        .unwrap();
+    (numbered, raw)
+}
+
+/// Distinct authors per channel of `by_channel`.
+fn authors_by_channel(body: &Value) -> BTreeMap<String, i64> {
+    body["by_channel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["channel"].as_str().unwrap().to_string(),
+                c["authors"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Distinct authors per channel counted from the mentions' own spelling.
+fn authors_from_raw(
+    conn: &mut chorus::db::DbConnection,
+    first: NaiveDate,
+    last: NaiveDate,
+    channel: Option<&str>,
+) -> BTreeMap<String, i64> {
+    use chorus::db::schema::mentions;
+    use diesel::prelude::*;
+    let rows: Vec<(NaiveDate, String, String)> = mentions::table
+        .select((mentions::day, mentions::channel, mentions::author))
+        .load(conn)
+        .unwrap();
+    let mut sets: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for (day, ch, author) in rows {
+        if day >= first && day <= last && channel.is_none_or(|c| c == ch) {
+            sets.entry(ch).or_default().insert(author);
+        }
+    }
+    sets.into_iter()
+        .map(|(ch, set)| (ch, set.len() as i64))
+        .collect()
+}
+
+#[actix_web::test]
+async fn author_numbers_name_each_mention_s_author_and_distinct_authors_follow_them() {
+    let app = world().await;
+    // A known author again (`ann`), a new one, and one differing only in case.
+    let res = app
+        .post_mentions(vec![
+            json!({"brand": "Acme", "channel": "x", "author": "ann", "text": "Acme again",
+                   "sentiment": "neutral", "occurred_at": "2026-02-27T11:00:00Z",
+                   "external_id": "20"}),
+            json!({"brand": "Globex", "channel": "x", "author": "Ann", "text": "Globex",
+                   "sentiment": "positive", "occurred_at": "2026-02-27T12:00:00Z",
+                   "external_id": "21"}),
+            json!({"brand": "Acme", "channel": "linkedin", "author": "ivy", "text": "Acme",
+                   "sentiment": "positive", "occurred_at": "2026-03-01T12:00:00Z",
+                   "external_id": "22"}),
+        ])
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let (numbered, raw) = app.db().run_sync(|c| Ok(authors_and_raw(c))).unwrap();
+    assert_eq!(raw.len(), 11);
+    assert_eq!(numbered, raw, "each mention's number names its author");
+    for ((from, to, channel), body) in QUERIES.iter().zip(answers(&app).await) {
+        let first: NaiveDate = from.parse().unwrap();
+        let last = to.parse::<NaiveDate>().unwrap().pred_opt().unwrap();
+        let expected = app
+            .db()
+            .run_sync(|c| Ok(authors_from_raw(c, first, last, *channel)))
+            .unwrap();
+        assert_eq!(
+            authors_by_channel(&body),
+            expected,
+            "{from}..{to} {channel:?}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn the_author_numbers_migration_backfills_what_the_writer_keeps() {
+    let app = world().await;
+    let before = answers(&app).await;
+    let (written, raw) = app.db().run_sync(|c| Ok(authors_and_raw(c))).unwrap();
+    assert_eq!(written, raw);
+    let (down, up) = crate::common::migration_sql("_mention_authors");
+    app.db()
+        .run_sync(|conn| {
+            conn.batch_execute(&down)?;
+            conn.batch_execute(&up)?;
+            Ok(())
+        })
+        .unwrap();
+    let (rebuilt, _) = app.db().run_sync(|c| Ok(authors_and_raw(c))).unwrap();
+    assert_eq!(rebuilt, written, "every mention numbered after its author");
+    assert_eq!(answers(&app).await, before);
 }

@@ -1,0 +1,2 @@
+DROP INDEX metrics_snapshots_period;
+DROP INDEX mentions_brand_day;
