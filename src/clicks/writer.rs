@@ -884,15 +884,12 @@ impl Output {
         if self.held.is_empty() {
             return;
         }
-        if self.conn.is_none() {
-            match self.connector.connect_for_writer() {
-                Ok(conn) => self.conn = Some(conn),
-                Err(err) => {
-                    tracing::warn!(error = %err, "cannot write the click rollups held back yet");
-                    self.last_failure = Some(Instant::now());
-                    return;
-                }
-            }
+        // Nothing is rebuilt here: marks are only pending to rebuild while nothing is held.
+        if let Err(err) = self.connect_and_rebuild() {
+            tracing::warn!(error = %err, "cannot write the click rollups held back yet");
+            self.conn = None;
+            self.last_failure = Some(Instant::now());
+            return;
         }
         let Some(conn) = self.conn.as_mut() else {
             return;
